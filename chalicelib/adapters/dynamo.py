@@ -1,0 +1,123 @@
+"""pynamodb models of the single complaints table. See docs/architecture.md for the key design.
+
+Item types share one table so that a complaint, its audit events and its outbox entries
+live in one partition (pk = C#<number>) and commit in one transaction.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+TABLE_NAME = os.environ.get("TABLE_NAME", "complaints")
+REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+class _Meta:
+    table_name = TABLE_NAME
+    region = REGION
+    billing_mode = "PAY_PER_REQUEST"
+
+
+def _index(name: str, hash_attr: str, range_attr: str, projection=None):
+    """A GSI class whose hash and range attributes are named after the index."""
+
+    class Meta:
+        index_name = name
+        projection = None
+
+    Meta.projection = projection or AllProjection()
+    attrs = {
+        "Meta": Meta,
+        hash_attr: UnicodeAttribute(hash_key=True),
+        range_attr: UnicodeAttribute(range_key=True),
+    }
+    return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)()
+
+
+class ComplaintItem(Model):
+    """pk=C#<number>, sk=META. `doc` holds the whole record as JSON; the rest are keys."""
+
+    Meta = _Meta
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    number = UnicodeAttribute()
+    status = UnicodeAttribute()
+    department = UnicodeAttribute()
+    grade = UnicodeAttribute()
+    received_at = UnicodeAttribute()
+    doc = UnicodeAttribute()
+    version = VersionAttribute()
+    # Index keys. list_sk (received_at#number) sorts every listing index by receipt.
+    list_sk = UnicodeAttribute()
+    dept_status = UnicodeAttribute()
+    status_key = UnicodeAttribute()
+    grade_key = UnicodeAttribute()
+    month_key = UnicodeAttribute()
+    assignee = UnicodeAttribute(null=True)
+    # Sparse: set only while the complaint is open, so the scheduled scan reads only those.
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+
+    by_dept_status = _index("by_dept_status", "dept_status", "list_sk")
+    by_status = _index("by_status", "status_key", "list_sk")
+    by_assignee = _index("by_assignee", "assignee", "list_sk")
+    by_grade = _index("by_grade", "grade_key", "list_sk")
+    by_month = _index("by_month", "month_key", "list_sk")
+    by_due = _index("by_due", "due_pk", "due_sk", KeysOnlyProjection())
+
+
+class EventItem(Model):
+    """pk=C#<number>, sk=EV#<at>#<seq>: one immutable audit event."""
+
+    Meta = _Meta
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    type = UnicodeAttribute()
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    actor_role = UnicodeAttribute()
+    public = BooleanAttribute()
+    changes = UnicodeAttribute()  # JSON {field: [before, after]}
+    details = UnicodeAttribute()  # JSON
+
+
+class OutboxItem(Model):
+    """pk=C#<number>, sk=OUT#<id>: a notification and the outcome of delivering it."""
+
+    Meta = _Meta
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    channel = UnicodeAttribute()
+    audience = UnicodeAttribute()
+    recipient = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    body = UnicodeAttribute()
+    attributes = UnicodeAttribute()  # JSON
+    status = UnicodeAttribute()  # pending | sent | failed
+    attempts = NumberAttribute(default=0)
+    last_error = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    sent_at = UnicodeAttribute(null=True)
+    # Sparse: present only while a delivery is still owed, for the retry job.
+    outbox_pk = UnicodeAttribute(null=True)
+    outbox_sk = UnicodeAttribute(null=True)
+
+    pending = _index("outbox_pending", "outbox_pk", "outbox_sk", KeysOnlyProjection())
+
+
+class CounterItem(Model):
+    """pk=COUNTER#<yyyymmdd>, sk=COUNTER: the last number given out that day."""
+
+    Meta = _Meta
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    value = NumberAttribute()

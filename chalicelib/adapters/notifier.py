@@ -1,0 +1,57 @@
+"""Delivers outbox messages: e-mail through SES, staff messages through one SNS topic.
+
+Staff subscribe to the topic with a filter policy on the `department` and `audience`
+message attributes, so one topic serves every department.
+"""
+
+from __future__ import annotations
+
+from ..domain.notifications import Message
+from ..service.ports import DeliveryError
+from .aws import client
+
+
+class AwsNotifier:
+    def __init__(self, sender: str, topic_arn: str):
+        self.sender = sender
+        self.topic_arn = topic_arn
+
+    def send(self, message: Message) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            if message.channel == "email":
+                self._email(message)
+            else:
+                self._publish(message)
+        except (ClientError, BotoCoreError) as error:
+            raise DeliveryError(_describe(error)) from error
+
+    def _email(self, message: Message) -> None:
+        client("ses").send_email(
+            Source=self.sender,
+            Destination={"ToAddresses": [message.recipient]},
+            Message={
+                "Subject": {"Data": message.subject, "Charset": "UTF-8"},
+                "Body": {"Text": {"Data": message.body, "Charset": "UTF-8"}},
+            },
+        )
+
+    def _publish(self, message: Message) -> None:
+        attributes = {
+            key: {"DataType": "String", "StringValue": value}
+            for key, value in message.attributes.items()
+        }
+        kwargs = {"TopicArn": self.topic_arn, "Message": message.body}
+        # SNS subjects must be printable ASCII under 100 characters.
+        if message.subject.isascii() and len(message.subject) < 100:
+            kwargs["Subject"] = message.subject
+        client("sns").publish(MessageAttributes=attributes, **kwargs)
+
+
+def _describe(error: Exception) -> str:
+    response = getattr(error, "response", None) or {}
+    detail = response.get("Error", {})
+    if detail:
+        return f"{detail.get('Code', 'Error')}: {detail.get('Message', '')}"
+    return type(error).__name__

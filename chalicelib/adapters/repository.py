@@ -1,0 +1,260 @@
+"""The complaint repository over DynamoDB: every command commits in one transaction."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from ..domain.errors import Conflict, StaleVersion
+from ..domain.events import DomainEvent
+from ..domain.model import Complaint
+from ..domain.notifications import Message, OutboxEntry
+from .dynamo import REGION, ComplaintItem, CounterItem, EventItem, OutboxItem
+
+NUMBER_ATTEMPTS = 30
+
+Build = Callable[[str], tuple[Complaint, list[OutboxEntry]]]
+
+
+@lru_cache(maxsize=1)
+def get_connection() -> Connection:
+    # One connection per process: creating one costs far more than a request.
+    return Connection(region=REGION)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def complaint_pk(number: str) -> str:
+    return f"C#{number}"
+
+
+class DynamoComplaints:
+    def __init__(self, timezone: str):
+        self.timezone = ZoneInfo(timezone)
+
+    # -- reads -------------------------------------------------------------------------
+
+    def load(self, number: str) -> Complaint | None:
+        try:
+            item = ComplaintItem.get(complaint_pk(number), "META", consistent_read=True)
+        except DoesNotExist:
+            return None
+        return self._to_complaint(item)
+
+    def load_with_events(self, number: str) -> tuple[Complaint | None, list[DomainEvent]]:
+        """One query returns the record and its audit events ("EV#..." < "META" < "OUT#")."""
+        complaint, events = None, []
+        # The model's table connection knows the key schema, so no DescribeTable call.
+        rows = ComplaintItem._get_connection().query(
+            complaint_pk(number),
+            range_key_condition=ComplaintItem.sk.between("EV#", "META"),
+            consistent_read=True,
+        )
+        for raw in rows.get("Items", []):
+            if raw["sk"]["S"] == "META":
+                complaint = self._to_complaint(ComplaintItem.from_raw_data(raw))
+            else:
+                events.append(_to_event(EventItem.from_raw_data(raw)))
+        return complaint, events
+
+    # -- writes ------------------------------------------------------------------------
+
+    def create(self, day: date, build: Build) -> tuple[Complaint, list[OutboxEntry]]:
+        """Give out the day's next number and commit record, events, outbox and counter.
+
+        The counter update is conditional on the value read, so two concurrent intakes
+        can never take the same number; the loser re-reads and tries the next one.
+        """
+        for attempt in range(NUMBER_ATTEMPTS):
+            sequence = self._counter(day) + 1
+            complaint, outbox = build(_number(day, sequence))
+            try:
+                self._commit(complaint, outbox, counter=(day, sequence))
+                return complaint, outbox
+            except Conflict:
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+        raise Conflict("could not allocate a complaint number; please retry")
+
+    def save(self, complaint: Complaint, outbox: list[OutboxEntry]) -> None:
+        self._commit(complaint, outbox, counter=None)
+
+    def record_deliveries(self, entries: list[OutboxEntry]) -> None:
+        """Outcomes are plain overwrites of entries this process owns: one batch call."""
+        if not entries:
+            return
+        with OutboxItem.batch_write() as batch:
+            for entry in entries:
+                batch.save(_outbox_item(entry))
+
+    def _counter(self, day: date) -> int:
+        try:
+            item = CounterItem.get(f"COUNTER#{day:%Y%m%d}", "COUNTER", consistent_read=True)
+        except DoesNotExist:
+            return 0
+        return int(item.value)
+
+    def _commit(self, complaint, outbox, counter) -> None:
+        item = self._to_item(complaint)
+        is_new = complaint.version == 0
+        try:
+            with TransactWrite(connection=get_connection()) as tx:
+                if counter:
+                    _save_counter(tx, *counter)
+                condition = ComplaintItem.pk.does_not_exist() if is_new else None
+                tx.save(item, condition=condition)
+                for index, event in enumerate(complaint.pending_events()):
+                    tx.save(
+                        _event_item(complaint.number, index, event),
+                        condition=EventItem.pk.does_not_exist(),
+                    )
+                for entry in outbox:
+                    tx.save(_outbox_item(entry))
+        except TransactWriteError as error:
+            if _is_condition_failure(error):
+                raise (Conflict if counter else StaleVersion)(
+                    "the complaint was changed by someone else; reload and retry"
+                ) from error
+            raise
+        complaint.version = int(item.version)
+        complaint.clear_events()
+
+    # -- mapping -----------------------------------------------------------------------
+
+    def _to_item(self, complaint: Complaint) -> ComplaintItem:
+        received = complaint.received_at
+        list_sk = f"{_iso(received)}#{complaint.number}"
+        item = ComplaintItem(
+            complaint_pk(complaint.number),
+            "META",
+            number=complaint.number,
+            status=complaint.status.value,
+            department=complaint.department,
+            grade=complaint.grade,
+            received_at=_iso(received),
+            doc=complaint.model_dump_json(exclude={"version"}),
+            list_sk=list_sk,
+            dept_status=f"{complaint.department}#{complaint.status.value}",
+            status_key=complaint.status.value,
+            grade_key=complaint.grade,
+            month_key=received.astimezone(self.timezone).strftime("%Y-%m"),
+            assignee=complaint.assignee,
+        )
+        if complaint.version:
+            item.version = complaint.version
+        if complaint.is_open and complaint.next_due_at:
+            item.due_pk = "DUE"
+            item.due_sk = f"{_iso(complaint.next_due_at)}#{complaint.number}"
+        return item
+
+    @staticmethod
+    def _to_complaint(item: ComplaintItem) -> Complaint:
+        complaint = Complaint.model_validate_json(item.doc)
+        complaint.version = int(item.version)
+        return complaint
+
+
+def _number(day: date, sequence: int) -> str:
+    from ..domain.numbering import complaint_number
+
+    return complaint_number(day, sequence)
+
+
+def _save_counter(tx: TransactWrite, day: date, sequence: int) -> None:
+    counter = CounterItem(f"COUNTER#{day:%Y%m%d}", "COUNTER", value=sequence)
+    if sequence == 1:
+        condition = CounterItem.pk.does_not_exist()
+    else:
+        condition = CounterItem.value == sequence - 1
+    tx.save(counter, condition=condition)
+
+
+def _is_condition_failure(error: TransactWriteError) -> bool:
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return any(reason and reason.code == "ConditionalCheckFailed" for reason in reasons)
+
+
+def _event_item(number: str, index: int, event: DomainEvent) -> EventItem:
+    return EventItem(
+        complaint_pk(number),
+        f"EV#{_iso(event.at)}#{index:03d}",
+        type=event.type,
+        at=_iso(event.at),
+        actor=event.actor,
+        actor_role=event.actor_role,
+        public=event.public,
+        changes=json.dumps(event.changes, ensure_ascii=False, default=str),
+        details=json.dumps(event.details, ensure_ascii=False, default=str),
+    )
+
+
+def _to_event(item: EventItem) -> DomainEvent:
+    return DomainEvent(
+        type=item.type,
+        at=_parse(item.at),
+        actor=item.actor,
+        actor_role=item.actor_role,
+        changes=json.loads(item.changes),
+        details=json.loads(item.details),
+    )
+
+
+def _outbox_item(entry: OutboxEntry) -> OutboxItem:
+    message = entry.message
+    item = OutboxItem(
+        complaint_pk(entry.number),
+        f"OUT#{entry.id}",
+        channel=message.channel,
+        audience=message.audience,
+        recipient=message.recipient,
+        subject=message.subject,
+        body=message.body,
+        attributes=json.dumps(message.attributes),
+        status=entry.status,
+        attempts=entry.attempts,
+        last_error=entry.last_error,
+        created_at=_iso(entry.created_at),
+        sent_at=_iso(entry.sent_at),
+    )
+    if entry.status == "pending":
+        retry_at = entry.next_attempt_at or entry.created_at
+        item.outbox_pk = "PENDING"
+        item.outbox_sk = f"{_iso(retry_at)}#{entry.number}#{entry.id}"
+    return item
+
+
+def outbox_entry_from_item(item: OutboxItem) -> OutboxEntry:
+    message = Message(
+        channel=item.channel,
+        audience=item.audience,
+        recipient=item.recipient,
+        subject=item.subject,
+        body=item.body,
+        attributes=json.loads(item.attributes),
+    )
+    retry_at = item.outbox_sk.split("#", 1)[0] if item.outbox_sk else None
+    return OutboxEntry(
+        number=item.pk.removeprefix("C#"),
+        id=item.sk.removeprefix("OUT#"),
+        message=message,
+        created_at=_parse(item.created_at),
+        status=item.status,
+        attempts=int(item.attempts),
+        last_error=item.last_error,
+        sent_at=_parse(item.sent_at),
+        next_attempt_at=_parse(retry_at),
+    )

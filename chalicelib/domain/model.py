@@ -1,0 +1,259 @@
+"""The complaint record (服务请求单/投诉登记表) and the values it is made of.
+
+Pure Python: pydantic validates, nothing here talks to AWS.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from .events import DomainEvent
+from .grading import default_grade
+
+
+class Channel(StrEnum):
+    web = "web"
+    phone = "phone"
+    email = "email"
+    fax = "fax"
+    letter = "letter"
+    visit = "visit"
+    open311 = "open311"
+    other = "other"
+
+
+class Kind(StrEnum):
+    complaint = "complaint"
+    request = "request"
+    suggestion = "suggestion"
+    inquiry = "inquiry"
+    misconduct_report = "misconduct_report"
+
+
+class ProblemType(StrEnum):
+    appearance_defect = "appearance_defect"
+    functional_defect = "functional_defect"
+    other = "other"
+
+
+class Severity(StrEnum):
+    serious = "serious"
+    normal = "normal"
+    minor = "minor"
+
+
+class Priority(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class Language(StrEnum):
+    zh_cn = "zh-CN"
+    en = "en"
+
+
+class Status(StrEnum):
+    received = "received"
+    accepted = "accepted"
+    not_accepted = "not_accepted"
+    transferred = "transferred"
+    assigned = "assigned"
+    in_progress = "in_progress"
+    waiting_for_complainant = "waiting_for_complainant"
+    resolved = "resolved"
+    closed = "closed"
+    withdrawn = "withdrawn"
+
+
+# Statuses in which nobody has to act any more: such complaints leave the deadline index.
+FINAL_STATUSES = frozenset({Status.not_accepted, Status.closed, Status.withdrawn})
+
+DEFAULT_CATEGORIES = (
+    "product_quality",
+    "service_attitude",
+    "service_efficiency",
+    "professional_competence",
+    "billing",
+    "delivery",
+    "other",
+)
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,24}$")
+
+
+def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a type
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+    ]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors: a typo in a form must not silently drop data."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Complainant(Strict):
+    name: Text(100) | None = None
+    mobile: Text(30) | None = None
+    office_phone: Text(30) | None = None
+    email: EmailStr | None = Field(default=None, max_length=254)
+    address: Text(500) | None = None
+    organisation: Text(200) | None = None
+    anonymous: bool = False
+    confidential: bool = False
+
+    @field_validator("mobile", "office_phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value and not _PHONE.match(value):
+            raise ValueError("not a valid phone number")
+        return value or None
+
+    @model_validator(mode="after")
+    def _contact_unless_anonymous(self) -> Complainant:
+        if self.anonymous:
+            return self
+        if not self.name:
+            raise ValueError("name is required unless the complaint is anonymous")
+        if not (self.mobile or self.office_phone or self.email or self.address):
+            raise ValueError(
+                "give at least one of mobile, office_phone, email or address,"
+                " or mark the complaint anonymous"
+            )
+        return self
+
+
+class Product(Strict):
+    name: Text(200) | None = None
+    model: Text(100) | None = None
+    serial_number: Text(100) | None = None
+    batch: Text(100) | None = None
+    shipment_number: Text(100) | None = None
+    shipped_on: date | None = None
+
+
+class Respondent(Strict):
+    """Who is complained about (被投诉对象): a department, a person, or both."""
+
+    department: Text(100) | None = None
+    person: Text(100) | None = None
+
+
+ALLOWED_ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf", "text/plain")
+
+
+class AttachmentRef(Strict):
+    """Evidence the complainant refers to; files themselves are uploaded separately."""
+
+    filename: Text(255, min_length=1)
+    content_type: Text(100)
+    size_bytes: int = Field(ge=1, le=10 * 1024 * 1024)
+
+    @field_validator("content_type")
+    @classmethod
+    def _allowed_type(cls, value: str) -> str:
+        if value not in ALLOWED_ATTACHMENT_TYPES:
+            raise ValueError(f"must be one of: {', '.join(ALLOWED_ATTACHMENT_TYPES)}")
+        return value
+
+
+class ComplaintInput(Strict):
+    """What a complainant (or an agent on their behalf) submits."""
+
+    kind: Kind = Kind.complaint
+    category: Text(50, min_length=1)
+    problem_type: ProblemType | None = None
+    severity: Severity = Severity.normal
+    priority: Priority = Priority.medium
+    subject: Text(200, min_length=1)
+    description: Text(10_000, min_length=1)
+    desired_outcome: Text(2_000) | None = None
+    complainant: Complainant
+    respondent: Respondent | None = None
+    product: Product | None = None
+    department: Text(100) | None = None
+    required_completion_date: date | None = None
+    people_affected: int = Field(default=1, ge=1, le=100_000)
+    attachments: list[AttachmentRef] = Field(default_factory=list, max_length=10)
+    language: Language = Language.zh_cn
+
+
+class Complaint(BaseModel):
+    """The stored record. `number` and `received_at` are set by the system, never typed."""
+
+    number: str
+    received_at: datetime
+    channel: Channel
+    status: Status = Status.received
+    grade: str
+    department: str
+    tracking_token_hash: str
+    data: ComplaintInput
+    assignee: str | None = None
+    next_due_at: datetime | None = None
+    version: int = 0
+    _events: list[DomainEvent] = PrivateAttr(default_factory=list)
+
+    @classmethod
+    def receive(
+        cls,
+        *,
+        number: str,
+        data: ComplaintInput,
+        received_at: datetime,
+        channel: Channel,
+        department: str,
+        tracking_token_hash: str,
+        actor: str = "complainant",
+        actor_role: str = "complainant",
+    ) -> Complaint:
+        complaint = cls(
+            number=number,
+            received_at=received_at,
+            channel=channel,
+            grade=default_grade(data.kind, data.people_affected),
+            department=department,
+            tracking_token_hash=tracking_token_hash,
+            data=data,
+        )
+        complaint.record(
+            "received",
+            received_at,
+            actor=actor,
+            actor_role=actor_role,
+            changes={"status": [None, Status.received.value]},
+            details={"channel": channel.value, "department": department},
+        )
+        return complaint
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in FINAL_STATUSES
+
+    def record(self, event_type: str, at: datetime, **kwargs) -> DomainEvent:
+        event = DomainEvent(type=event_type, at=at, **kwargs)
+        self._events.append(event)
+        return event
+
+    def pending_events(self) -> list[DomainEvent]:
+        return list(self._events)
+
+    def clear_events(self) -> None:
+        self._events.clear()

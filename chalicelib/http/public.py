@@ -1,0 +1,96 @@
+"""Routes for the public: submit a complaint, and track it with its token."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from ..domain.model import ComplaintInput
+from ..domain.tokens import unwrap_token, wrap_token
+from ..observability import count
+from ..service.intake import public_view, submit_complaint
+from ..wiring import get_services
+from .errors import HttpError, handles_errors, read_json
+from .openapi import documented, header
+from .schemas import PublicView, Receipt
+
+public = Blueprint(__name__)
+
+# Accept any body type at the router so that our own handler names what is wrong with it.
+ANY_BODY = [
+    "application/json",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "application/xml",
+    "text/xml",
+    "text/html",
+]
+
+
+@public.route("/complaints", methods=["POST"], content_types=ANY_BODY)
+@documented(
+    "Submit a complaint",
+    request=ComplaintInput,
+    responses={201: Receipt},
+    parameters=[header("Idempotency-Key", "retries with the same key and body create nothing")],
+    errors=(400, 409, 413, 415, 422),
+)
+@handles_errors
+def post_complaint():
+    request = public.current_request
+    services = get_services()
+    body = read_json(request, services.settings.max_body_bytes)
+    data = ComplaintInput.model_validate(body)
+    key = request.headers.get("idempotency-key")
+    receipt = submit_once(data, key) if key else _submit(data)
+    location = f"/complaints/{receipt['number']}"
+    return Response(body=receipt, status_code=201, headers={"Location": location})
+
+
+@public.route("/complaints/{number}", methods=["GET"])
+@documented(
+    "The complainant's view of a complaint",
+    responses={200: PublicView},
+    parameters=[header("X-Tracking-Token", "the token given on submission", required=True)],
+    errors=(404,),
+)
+@handles_errors
+def get_complaint(number):
+    token = public.current_request.headers.get("x-tracking-token")
+    return public_view(number, token, get_services())
+
+
+def _submit(data: ComplaintInput) -> dict:
+    receipt = submit_complaint(data, get_services())
+    count("ComplaintsReceived", channel="web", category=data.category)
+    return {
+        "number": receipt.number,
+        "status": receipt.status,
+        "tracking_token": receipt.tracking_token,
+        "received_at": receipt.received_at.isoformat(),
+    }
+
+
+def submit_once(data: ComplaintInput, key: str) -> dict:
+    """A retry with the same key and body gets the first receipt back, token included.
+
+    The stored receipt holds the token sealed with the key, which is itself stored only
+    as a hash, so the idempotency table never holds a usable token.
+    """
+    from ..adapters.idempotency import run_once
+
+    if not 8 <= len(key) <= 128:
+        raise HttpError(
+            400,
+            "validation_error",
+            "invalid Idempotency-Key",
+            {"Idempotency-Key": "must be 8 to 128 characters"},
+        )
+
+    def command(body: dict) -> dict:
+        receipt = _submit(ComplaintInput.model_validate(body))
+        receipt["tracking_token"] = wrap_token(receipt["tracking_token"], key)
+        return receipt
+
+    stored = run_once("submit", key, data.model_dump(mode="json"), command)
+    return {**stored, "tracking_token": unwrap_token(stored["tracking_token"], key)}

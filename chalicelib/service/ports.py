@@ -1,0 +1,38 @@
+"""What the use cases need from the outside world; adapters implement these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Protocol
+
+from ..domain.events import DomainEvent
+from ..domain.model import Complaint
+from ..domain.notifications import Message, OutboxEntry
+
+
+class Complaints(Protocol):
+    def load(self, number: str) -> Complaint | None: ...
+
+    def load_with_events(self, number: str) -> tuple[Complaint | None, list[DomainEvent]]: ...
+
+    def create(
+        self, day: date, build: Callable[[str], tuple[Complaint, list[OutboxEntry]]]
+    ) -> tuple[Complaint, list[OutboxEntry]]: ...
+
+    def save(self, complaint: Complaint, outbox: list[OutboxEntry]) -> None: ...
+
+    def record_deliveries(self, entries: list[OutboxEntry]) -> None: ...
+
+
+class DeliveryError(Exception):
+    """A notification could not be delivered; its text says why, without personal data."""
+
+
+class Notifier(Protocol):
+    def send(self, message: Message) -> None:
+        """Deliver or raise; the caller records the outcome either way."""
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The local stack: moto's server on 127.0.0.1:$MOTO_PORT, the tables, topic and verified
+# sender it needs, then `chalice local` on 127.0.0.1:$PORT. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/local_env.sh
+BIN=.venv/bin
+mkdir -p "$LOCAL_DIR"
+
+moto_up() { curl -fsS "http://127.0.0.1:${MOTO_PORT}/moto-api/" >/dev/null 2>&1; }
+
+if ! moto_up; then
+  "$BIN/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" >"$LOCAL_DIR/moto.log" 2>&1 &
+  MOTO_PID=$!
+  trap 'kill "$MOTO_PID" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do moto_up && break; sleep 0.1; done
+  moto_up || { echo "moto server did not start; see $LOCAL_DIR/moto.log" >&2; exit 1; }
+fi
+
+"$BIN/python" -m scripts.bootstrap
+"$BIN/python" -c "from scripts.mint_token import ensure_keys; ensure_keys()"
+echo "serving on http://127.0.0.1:${PORT} (local AWS on ${AWS_ENDPOINT_URL})"
+"$BIN/chalice" local --host 127.0.0.1 --port "$PORT" --stage local

@@ -1,0 +1,52 @@
+"""Every test runs against moto, started before the app (and any client) is imported."""
+
+import os
+
+LOCAL_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "TABLE_NAME": "complaints-test",
+    "IDEMPOTENCY_TABLE": "complaints-idempotency-test",
+    "NOTIFY_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:complaints-notifications",
+    "SES_SENDER": "complaints@example.org",
+    "DEPARTMENTS": "service,sales,quality",
+    "POWERTOOLS_METRICS_NAMESPACE": "ComplaintsTest",
+    "POWERTOOLS_SERVICE_NAME": "complaints",
+}
+for _key, _value in LOCAL_ENV.items():
+    os.environ[_key] = _value
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+import pytest  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+_mock = mock_aws()
+_mock.start()
+
+
+@pytest.fixture
+def aws():
+    """Fresh tables, topic and verified sender for each test."""
+    from chalicelib import wiring
+    from chalicelib.adapters import idempotency
+    from scripts.bootstrap import bootstrap
+
+    _mock.reset()
+    idempotency.reset()
+    wiring.set_services(None)
+    bootstrap()
+    yield
+    wiring.set_services(None)
+
+
+@pytest.fixture
+def client(aws):
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app) as test_client:
+        yield test_client
