@@ -27,6 +27,11 @@ class Settings:
     default_department: str
     categories: tuple[str, ...]
     max_body_bytes: int
+    holiday_country: str
+    extra_days_off: tuple[str, ...]
+    extra_working_days: tuple[str, ...]
+    business_hours: str
+    sla_policy_json: str
 
 
 @lru_cache(maxsize=1)
@@ -43,4 +48,39 @@ def get_settings() -> Settings:
         default_department=os.environ.get("DEFAULT_DEPARTMENT", departments[0]),
         categories=_list("CATEGORIES", DEFAULT_CATEGORIES),
         max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", str(256 * 1024))),
+        holiday_country=os.environ.get("HOLIDAY_COUNTRY", "CN"),
+        extra_days_off=_list("EXTRA_DAYS_OFF", ()),
+        extra_working_days=_list("EXTRA_WORKING_DAYS", ()),
+        business_hours=os.environ.get("BUSINESS_HOURS", "09:00-18:00"),
+        sla_policy_json=os.environ.get("SLA_POLICY", ""),
     )
+
+
+@lru_cache(maxsize=1)
+def get_calendar():
+    """The organisation's business calendar (holidays are loaded on first use)."""
+    from datetime import date, time
+
+    from .domain.calendar import BusinessCalendar
+
+    settings = get_settings()
+    start, end = (time.fromisoformat(part) for part in settings.business_hours.split("-"))
+    return BusinessCalendar(
+        country=settings.holiday_country,
+        extra_days_off=frozenset(date.fromisoformat(d) for d in settings.extra_days_off),
+        extra_working_days=frozenset(date.fromisoformat(d) for d in settings.extra_working_days),
+        timezone=settings.timezone,
+        business_start=start,
+        business_end=end,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_sla_policy():
+    """SLA limits per grade: defaults from DOMAIN.md, overridden by SLA_POLICY (JSON)."""
+    import json
+
+    from .domain.sla import SlaPolicy
+
+    raw = get_settings().sla_policy_json
+    return SlaPolicy.from_dict(json.loads(raw)) if raw else SlaPolicy()

@@ -195,6 +195,18 @@ class ComplaintInput(Strict):
     language: Language = Language.zh_cn
 
 
+class Deadline(BaseModel):
+    """One period the organisation must act within; `start` is when its clock began."""
+
+    start: datetime
+    due: datetime
+    met_at: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.met_at is None
+
+
 class Complaint(BaseModel):
     """The stored record. `number` and `received_at` are set by the system, never typed."""
 
@@ -207,7 +219,9 @@ class Complaint(BaseModel):
     tracking_token_hash: str
     data: ComplaintInput
     assignee: str | None = None
+    deadlines: dict[str, Deadline] = Field(default_factory=dict)
     next_due_at: datetime | None = None
+    escalation_level: int = 0
     version: int = 0
     _events: list[DomainEvent] = PrivateAttr(default_factory=list)
 

@@ -35,5 +35,5 @@ class PublicView(BaseModel):
     category: str
     subject: str
     received_at: str
-    next_due_at: str | None = None
+    deadlines: dict[str, str]
     timeline: list[TimelineItem]

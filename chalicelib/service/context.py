@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from ..config import Settings
+from ..config import Settings, get_calendar, get_sla_policy
 from .ports import Clock, Complaints, Notifier
 
 
@@ -14,6 +15,14 @@ class Services:
     complaints: Complaints
     notifier: Notifier
     clock: Clock
+
+    @cached_property
+    def calendar(self):
+        return get_calendar()
+
+    @cached_property
+    def sla(self):
+        return get_sla_policy()
 
     @property
     def track_url(self) -> str:

@@ -58,6 +58,7 @@ def submit_complaint(
             actor=actor,
             actor_role=actor_role,
         )
+        schedule_deadlines(complaint, services)
         return complaint, entries_for(
             complaint, complaint.pending_events(), now, services.track_url
         )
@@ -66,6 +67,16 @@ def submit_complaint(
     complaint, outbox = services.complaints.create(day, build)
     deliver(outbox, services.notifier, services.complaints, services.clock.now())
     return Receipt(complaint.number, complaint.status.value, token, now)
+
+
+def schedule_deadlines(complaint: Complaint, services: Services) -> None:
+    from ..domain.deadlines import initial_deadlines, next_check_at
+
+    limits = services.sla.limits_for(
+        complaint.grade, kind=complaint.data.kind.value, category=complaint.data.category
+    )
+    complaint.deadlines = initial_deadlines(complaint.received_at, limits, services.calendar)
+    complaint.next_due_at = next_check_at(complaint)
 
 
 def public_view(number: str, token: str | None, services: Services) -> dict:
@@ -80,7 +91,11 @@ def public_view(number: str, token: str | None, services: Services) -> dict:
         "category": complaint.data.category,
         "subject": complaint.data.subject,
         "received_at": complaint.received_at.isoformat(),
-        "next_due_at": complaint.next_due_at.isoformat() if complaint.next_due_at else None,
+        "deadlines": {
+            name: deadline.due.isoformat()
+            for name, deadline in complaint.deadlines.items()
+            if deadline.pending
+        },
         "timeline": [
             {"at": event.at.isoformat(), "event": event.type, **_public_details(event)}
             for event in events
