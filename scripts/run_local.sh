@@ -18,6 +18,6 @@ if ! moto_up; then
 fi
 
 "$BIN/python" -m scripts.bootstrap
-"$BIN/python" -c "from scripts.mint_token import ensure_keys; ensure_keys()"
+"$BIN/python" -c "import os; from scripts.mint_token import ensure_keys; ensure_keys(os.environ['LOCAL_DIR'] + '/auth')"
 echo "serving on http://127.0.0.1:${PORT} (local AWS on ${AWS_ENDPOINT_URL})"
 "$BIN/chalice" local --host 127.0.0.1 --port "$PORT" --stage local

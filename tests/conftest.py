@@ -1,6 +1,9 @@
 """Every test runs against moto, started before the app (and any client) is imported."""
 
 import os
+import tempfile
+
+KEY_DIR = tempfile.mkdtemp(prefix="complaints-test-keys-")
 
 LOCAL_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -15,10 +18,14 @@ LOCAL_ENV = {
     "DEPARTMENTS": "service,sales,quality",
     "POWERTOOLS_METRICS_NAMESPACE": "ComplaintsTest",
     "POWERTOOLS_SERVICE_NAME": "complaints",
+    "AUTH_JWKS_FILE": os.path.join(KEY_DIR, "jwks.json"),
+    "AUTH_ISSUER": "http://127.0.0.1/test-issuer",
+    "AUTH_AUDIENCE": "complaints-test",
 }
 for _key, _value in LOCAL_ENV.items():
     os.environ[_key] = _value
 os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AUTH_JWKS_URL", None)
 
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
@@ -50,3 +57,17 @@ def client(aws):
 
     with Client(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def token():
+    """Mint a staff bearer token: token("supervisor", "service", user="sup-1")."""
+    from scripts.mint_token import mint
+
+    def make(roles, departments=("service",), user=None):
+        roles = [roles] if isinstance(roles, str) else list(roles)
+        departments = [departments] if isinstance(departments, str) else list(departments)
+        subject = user or f"{roles[0]}-1"
+        return "Bearer " + mint(subject, roles, departments, key_dir=KEY_DIR)
+
+    return make

@@ -63,10 +63,12 @@ class ComplaintItem(Model):
     grade_key = UnicodeAttribute()
     month_key = UnicodeAttribute()
     assignee = UnicodeAttribute(null=True)
+    escalation_level = NumberAttribute(default=0)
     # Sparse: set only while the complaint is open, so the scheduled scan reads only those.
     due_pk = UnicodeAttribute(null=True)
     due_sk = UnicodeAttribute(null=True)
 
+    by_department = _index("by_department", "department", "list_sk")
     by_dept_status = _index("by_dept_status", "dept_status", "list_sk")
     by_status = _index("by_status", "status_key", "list_sk")
     by_assignee = _index("by_assignee", "assignee", "list_sk")

@@ -22,7 +22,7 @@ from .dynamo import REGION, ComplaintItem, CounterItem, EventItem, OutboxItem
 
 NUMBER_ATTEMPTS = 30
 
-Build = Callable[[str], tuple[Complaint, list[OutboxEntry]]]
+Build = Callable[[str], tuple]
 
 
 @lru_cache(maxsize=1)
@@ -72,26 +72,36 @@ class DynamoComplaints:
                 events.append(_to_event(EventItem.from_raw_data(raw)))
         return complaint, events
 
+    def search(self, criteria, departments: list[str] | None, today: date):
+        from .queries import search
+
+        return search(criteria, departments, self.timezone.key, today)
+
     # -- writes ------------------------------------------------------------------------
 
     def create(self, day: date, build: Build) -> tuple[Complaint, list[OutboxEntry]]:
         """Give out the day's next number and commit record, events, outbox and counter.
 
+        `build(number)` returns (complaint, outbox) or (complaint, outbox, others): other
+        complaints changed by the same command commit in the same transaction.
         The counter update is conditional on the value read, so two concurrent intakes
         can never take the same number; the loser re-reads and tries the next one.
         """
         for attempt in range(NUMBER_ATTEMPTS):
             sequence = self._counter(day) + 1
-            complaint, outbox = build(_number(day, sequence))
+            complaint, outbox, *rest = build(_number(day, sequence))
+            others = rest[0] if rest else ()
             try:
-                self._commit(complaint, outbox, counter=(day, sequence))
+                self._commit([complaint, *others], outbox, counter=(day, sequence))
                 return complaint, outbox
+            except StaleVersion:
+                raise
             except Conflict:
                 time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
         raise Conflict("could not allocate a complaint number; please retry")
 
-    def save(self, complaint: Complaint, outbox: list[OutboxEntry]) -> None:
-        self._commit(complaint, outbox, counter=None)
+    def save(self, complaint: Complaint, outbox: list[OutboxEntry], *others: Complaint) -> None:
+        self._commit([complaint, *others], outbox, counter=None)
 
     def record_deliveries(self, entries: list[OutboxEntry]) -> None:
         """Outcomes are plain overwrites of entries this process owns: one batch call."""
@@ -108,30 +118,23 @@ class DynamoComplaints:
             return 0
         return int(item.value)
 
-    def _commit(self, complaint, outbox, counter) -> None:
-        item = self._to_item(complaint)
-        is_new = complaint.version == 0
+    def _commit(self, complaints: list[Complaint], outbox, counter) -> None:
+        items = [self._to_item(complaint) for complaint in complaints]
+        roles = []  # what each put in the transaction is, to read cancellation reasons
         try:
             with TransactWrite(connection=get_connection()) as tx:
                 if counter:
                     _save_counter(tx, *counter)
-                condition = ComplaintItem.pk.does_not_exist() if is_new else None
-                tx.save(item, condition=condition)
-                for index, event in enumerate(complaint.pending_events()):
-                    tx.save(
-                        _event_item(complaint.number, index, event),
-                        condition=EventItem.pk.does_not_exist(),
-                    )
+                    roles.append("counter")
+                for complaint, item in zip(complaints, items, strict=True):
+                    roles += _save_complaint(tx, complaint, item)
                 for entry in outbox:
                     tx.save(_outbox_item(entry))
         except TransactWriteError as error:
-            if _is_condition_failure(error):
-                raise (Conflict if counter else StaleVersion)(
-                    "the complaint was changed by someone else; reload and retry"
-                ) from error
-            raise
-        complaint.version = int(item.version)
-        complaint.clear_events()
+            _raise_conflict(error, roles)
+        for complaint, item in zip(complaints, items, strict=True):
+            complaint.version = int(item.version)
+            complaint.clear_events()
 
     # -- mapping -----------------------------------------------------------------------
 
@@ -153,6 +156,7 @@ class DynamoComplaints:
             grade_key=complaint.grade,
             month_key=received.astimezone(self.timezone).strftime("%Y-%m"),
             assignee=complaint.assignee,
+            escalation_level=complaint.escalation_level,
         )
         if complaint.version:
             item.version = complaint.version
@@ -183,9 +187,34 @@ def _save_counter(tx: TransactWrite, day: date, sequence: int) -> None:
     tx.save(counter, condition=condition)
 
 
-def _is_condition_failure(error: TransactWriteError) -> bool:
-    reasons = getattr(error, "cancellation_reasons", None) or []
-    return any(reason and reason.code == "ConditionalCheckFailed" for reason in reasons)
+def _save_complaint(tx: TransactWrite, complaint: Complaint, item: ComplaintItem) -> list:
+    # A new record must not exist; a known one must still have the version it was read at
+    # (pynamodb adds that condition from the VersionAttribute).
+    is_new = complaint.version == 0
+    tx.save(item, condition=ComplaintItem.pk.does_not_exist() if is_new else None)
+    events = complaint.pending_events()
+    for index, event in enumerate(events):
+        tx.save(
+            _event_item(complaint.number, index, event),
+            condition=EventItem.pk.does_not_exist(),
+        )
+    return ["new" if is_new else "known"] + ["event"] * len(events)
+
+
+def _raise_conflict(error: TransactWriteError, roles: list[str]):
+    """A known record's version check failing means a stale read; anything else (the
+    counter moved, the number was taken) means the new number must be drawn again."""
+    reasons = list(getattr(error, "cancellation_reasons", None) or [])
+    failed = {
+        role
+        for role, reason in zip(roles, reasons, strict=False)
+        if reason and reason.code == "ConditionalCheckFailed"
+    }
+    if "known" in failed:
+        raise StaleVersion("the complaint was changed by someone else; reload and retry") from error
+    if failed:
+        raise Conflict("the complaint number was taken; retry") from error
+    raise error
 
 
 def _event_item(number: str, index: int, event: DomainEvent) -> EventItem:

@@ -6,6 +6,7 @@ infra/ declares the same tables for AWS; tests/infra checks the two agree.
 from __future__ import annotations
 
 LISTING_INDEXES = (
+    ("by_department", "department", "list_sk"),
     ("by_dept_status", "dept_status", "list_sk"),
     ("by_status", "status_key", "list_sk"),
     ("by_assignee", "assignee", "list_sk"),

@@ -12,3 +12,8 @@ def default_grade(kind: str, people_affected: int) -> str:
     if people_affected >= 3:
         return "B"
     return "C"
+
+
+def one_grade_up(grade: str) -> str:
+    index = GRADES.index(grade) if grade in GRADES else len(GRADES) - 1
+    return GRADES[max(index - 1, 0)]

@@ -174,6 +174,22 @@ class AttachmentRef(Strict):
         return value
 
 
+class Location(Strict):
+    """Where the problem is, as an Open311 client gives it (WGS84 and/or an address)."""
+
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    long: float | None = Field(default=None, ge=-180, le=180)
+    address_string: Text(500) | None = None
+    address_id: Text(100) | None = None
+    zipcode: Text(20) | None = None
+
+    @model_validator(mode="after")
+    def _lat_with_long(self) -> Location:
+        if (self.lat is None) != (self.long is None):
+            raise ValueError("lat and long must be given together")
+        return self
+
+
 class ComplaintInput(Strict):
     """What a complainant (or an agent on their behalf) submits."""
 
@@ -192,7 +208,34 @@ class ComplaintInput(Strict):
     required_completion_date: date | None = None
     people_affected: int = Field(default=1, ge=1, le=100_000)
     attachments: list[AttachmentRef] = Field(default_factory=list, max_length=10)
+    location: Location | None = None
     language: Language = Language.zh_cn
+
+
+class PartUsed(Strict):
+    name: Text(200, min_length=1)
+    quantity: int = Field(default=1, ge=1, le=100_000)
+
+
+class HandlingRecord(BaseModel):
+    """What the handler found and did (问题原因, 解决方案, 处理结果, 配品配件)."""
+
+    root_cause: str | None = None
+    solution: str | None = None
+    result: str | None = None
+    parts_used: list[PartUsed] = Field(default_factory=list)
+    actual_start: datetime | None = None
+    actual_finish: datetime | None = None
+
+
+class ExtensionRequest(BaseModel):
+    requested_by: str
+    requested_at: datetime
+    reason: str
+    new_due: datetime
+    status: str = "pending"  # pending | approved | refused
+    decided_by: str | None = None
+    decided_at: datetime | None = None
 
 
 class Deadline(BaseModel):
@@ -222,6 +265,16 @@ class Complaint(BaseModel):
     deadlines: dict[str, Deadline] = Field(default_factory=dict)
     next_due_at: datetime | None = None
     escalation_level: int = 0
+    registered_at: datetime | None = None
+    handling: HandlingRecord = Field(default_factory=HandlingRecord)
+    extension: ExtensionRequest | None = None
+    paused_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    refusal_reason: str | None = None
+    transferred_to: str | None = None
+    related_to: str | None = None
+    recomplaints: list[str] = Field(default_factory=list)
     version: int = 0
     _events: list[DomainEvent] = PrivateAttr(default_factory=list)
 

@@ -46,21 +46,126 @@ _NEW_FOR_SUPERVISORS = (
 )
 
 
+# Updates to the complainant: event type -> (zh-CN, en) texts of (subject, body).
+_TO_COMPLAINANT = {
+    "accepted": (
+        (
+            "投诉已受理：{number}",
+            "您的投诉 {number} 已受理，我们将安排专人处理。\n查询：{track_url}\n",
+        ),
+        (
+            "Complaint accepted: {number}",
+            "Your complaint {number} has been accepted and will be handled.\nTrack: {track_url}\n",
+        ),
+    ),
+    "not_accepted": (
+        ("投诉不予受理：{number}", "您的投诉 {number} 不予受理。理由：{reason}\n"),
+        (
+            "Complaint not accepted: {number}",
+            "Your complaint {number} was not accepted. Reason: {reason}\n",
+        ),
+    ),
+    "transferred": (
+        ("投诉已转办：{number}", "您的投诉 {number} 已转交 {to} 处理。理由：{reason}\n"),
+        (
+            "Complaint transferred: {number}",
+            "Your complaint {number} has been transferred to {to}. Reason: {reason}\n",
+        ),
+    ),
+    "extension_approved": (
+        ("投诉处理延期：{number}", "您的投诉 {number} 处理期限延至 {new_due}。理由：{reason}\n"),
+        (
+            "Complaint deadline extended: {number}",
+            "The deadline of your complaint {number} is now {new_due}. Reason: {reason}\n",
+        ),
+    ),
+    "resolved": (
+        (
+            "投诉已处理：{number}",
+            "您的投诉 {number} 已处理。处理结果：{result}\n查询：{track_url}\n",
+        ),
+        (
+            "Complaint resolved: {number}",
+            "Your complaint {number} has been resolved. Outcome: {result}\nTrack: {track_url}\n",
+        ),
+    ),
+}
+
+# Staff messages go to the SNS topic; subscriptions filter on these attributes.
+_TO_STAFF = {
+    "assigned": (
+        "handler",
+        "Complaint assigned {number}",
+        "{number} [{grade}] {subject}\n已分配给您 Assigned to you: {handler}\n",
+    ),
+    "extension_requested": (
+        "supervisors",
+        "Extension requested {number}",
+        "{number} [{grade}] {subject}\n延期申请 Extension requested to {requested_due}: {reason}\n",
+    ),
+    "transferred": (
+        "supervisors",
+        "New complaint {number}",
+        "{number} [{grade}] {subject}\n转入 Transferred in: {reason}\n",
+    ),
+}
+
+
 def messages_for(event: DomainEvent, complaint: Complaint, *, track_url: str) -> list[Message]:
+    values = _values(event, complaint, track_url)
     if event.type == "received":
-        return _on_received(complaint, track_url)
-    return []
+        return _on_received(complaint, values)
+    messages = []
+    email = complaint.data.complainant.email
+    if event.type in _TO_COMPLAINANT and email:
+        zh, en = _TO_COMPLAINANT[event.type]
+        subject, body = zh if complaint.data.language == Language.zh_cn else en
+        messages.append(
+            Message(
+                "email", "complainant", str(email), subject.format(**values), body.format(**values)
+            )
+        )
+    if event.type in _TO_STAFF:
+        messages.extend(_staff_message(event, complaint, values))
+    return messages
 
 
-def _on_received(complaint: Complaint, track_url: str) -> list[Message]:
-    values = {
-        "number": complaint.number,
-        "subject": complaint.data.subject,
-        "grade": complaint.grade,
-        "department": complaint.department,
-        "channel": complaint.channel.value,
-        "track_url": track_url,
-    }
+def _values(event: DomainEvent, complaint: Complaint, track_url: str) -> dict:
+    values = {key: str(value) for key, value in event.details.items()}
+    values.update(
+        number=complaint.number,
+        subject=complaint.data.subject,
+        grade=complaint.grade,
+        department=complaint.department,
+        channel=complaint.channel.value,
+        track_url=track_url,
+    )
+    return values
+
+
+def _staff_message(event: DomainEvent, complaint: Complaint, values: dict) -> list[Message]:
+    audience, subject, body = _TO_STAFF[event.type]
+    attributes = {"audience": audience, "department": complaint.department}
+    if audience == "handler":
+        if not complaint.assignee:
+            return []
+        attributes["user"] = complaint.assignee
+    elif event.type == "transferred" and complaint.department != values.get("to"):
+        return []  # transferred outside the organisation: nobody here to tell
+    recipient = attributes.get("user", complaint.department)
+    return [
+        Message(
+            "topic",
+            audience,
+            recipient,
+            subject.format(**values),
+            body.format(**values),
+            attributes,
+        )
+    ]
+
+
+def _on_received(complaint: Complaint, values: dict) -> list[Message]:
     messages = [_to_supervisors(complaint, values)]
     email = complaint.data.complainant.email
     if email:

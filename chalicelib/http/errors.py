@@ -24,8 +24,10 @@ class HttpError(Exception):
         self.status, self.code, self.message, self.fields = status, code, message, fields
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None, **extra):
-    body = {"code": code, "message": message, **extra}
+def error_response(
+    status: int, code: str, message: str, fields: dict | None = None, extra: dict | None = None
+):
+    body = {"code": code, "message": message, **(extra or {})}
     if fields:
         body["fields"] = fields
     return Response(body={"error": body}, status_code=status, headers={"Content-Type": JSON})
@@ -55,7 +57,7 @@ def _domain_response(error: domain.DomainError) -> Response:
     status = next(code for kind, code in _DOMAIN_STATUS if isinstance(error, kind))
     fields = getattr(error, "fields", None)
     extra = {k: v for k, v in error.details.items() if k != "fields"}
-    return error_response(status, error.code, error.message, fields, **extra)
+    return error_response(status, error.code, error.message, fields, extra)
 
 
 def to_response(error: Exception) -> Response:
@@ -100,7 +102,7 @@ def read_json(request, max_bytes: int) -> dict:
         raise HttpError(415, "unsupported_media_type", "send the body as application/json")
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise HttpError(400, "invalid_json", "the body is not valid JSON") from error
     if not isinstance(body, dict):
         raise HttpError(400, "invalid_json", "the body must be a JSON object")

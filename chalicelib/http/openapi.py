@@ -13,7 +13,18 @@ from pydantic.json_schema import models_json_schema
 from .schemas import ErrorBody
 
 REF = "#/components/schemas/{model}"
-ERRORS = {400: "Invalid request", 404: "Not found", 409: "Conflict", 500: "Internal error"}
+ERRORS = {
+    400: "Invalid request",
+    401: "Missing or invalid bearer token",
+    403: "Role or department does not allow this",
+    404: "Not found",
+    409: "Conflict: stale version, illegal transition or request in progress",
+    413: "Body too large",
+    415: "Body is not JSON",
+    422: "Idempotency-Key reused with another body",
+    428: "If-Match required",
+    500: "Internal error",
+}
 
 
 class Undocumented(Exception):
@@ -91,10 +102,14 @@ def _ref(model) -> dict:
 
 
 def _operation(path: str, spec: dict) -> dict:
-    params = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in _path_params(path)
-    ] + spec["parameters"]
+    params = (
+        [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in _path_params(path)
+        ]
+        + spec["parameters"]
+        + _query_params(spec.get("query"))
+    )
     op = {"summary": spec["summary"], "parameters": params, "responses": {}}
     if spec.get("secured"):
         op["security"] = [{"bearer": []}]
@@ -119,6 +134,16 @@ def _response(model) -> dict:
     if isinstance(model, str):
         return {"description": "OK", "content": {model: {"schema": {"type": "string"}}}}
     return {"description": "OK", "content": {"application/json": {"schema": _ref(model)}}}
+
+
+def _query_params(model) -> list[dict]:
+    if model is None:
+        return []
+    schema = model.model_json_schema()
+    return [
+        {"name": name, "in": "query", "required": False, "schema": prop}
+        for name, prop in schema.get("properties", {}).items()
+    ]
 
 
 def _path_params(path: str) -> list[str]:

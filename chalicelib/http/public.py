@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from ..domain.commands import Recomplaint, Withdraw
 from ..domain.model import ComplaintInput
 from ..domain.tokens import unwrap_token, wrap_token
-from ..observability import count
-from ..service.intake import public_view, submit_complaint
+from ..service.intake import public_view, recomplain, submit_complaint, withdraw
 from ..wiring import get_services
 from .errors import HttpError, handles_errors, read_json
 from .openapi import documented, header
-from .schemas import PublicView, Receipt
+from .schemas import PublicView, Receipt, StatusChange
 
 public = Blueprint(__name__)
 
@@ -60,15 +60,55 @@ def get_complaint(number):
     return public_view(number, token, get_services())
 
 
-def _submit(data: ComplaintInput) -> dict:
-    receipt = submit_complaint(data, get_services())
-    count("ComplaintsReceived", channel="web", category=data.category)
+@public.route("/complaints/{number}/withdraw", methods=["POST"], content_types=ANY_BODY)
+@documented(
+    "Withdraw a complaint (the complainant, with the tracking token)",
+    request=Withdraw,
+    responses={200: StatusChange},
+    parameters=[header("X-Tracking-Token", "the token given on submission", required=True)],
+    errors=(400, 404, 409, 413, 415),
+)
+@handles_errors
+def withdraw_complaint(number):
+    request = public.current_request
+    services = get_services()
+    body = read_json(request, services.settings.max_body_bytes)
+    return withdraw(number, request.headers.get("x-tracking-token"), body, services)
+
+
+@public.route("/complaints/{number}/recomplaint", methods=["POST"], content_types=ANY_BODY)
+@documented(
+    "Complain again about a resolved or closed complaint: a new case, linked, one grade up",
+    request=Recomplaint,
+    responses={201: Receipt},
+    parameters=[header("X-Tracking-Token", "the original complaint's token", required=True)],
+    errors=(400, 404, 409, 413, 415),
+)
+@handles_errors
+def recomplain_complaint(number):
+    request = public.current_request
+    services = get_services()
+    body = read_json(request, services.settings.max_body_bytes)
+    receipt = recomplain(number, request.headers.get("x-tracking-token"), body, services)
+    return Response(
+        body=_receipt(receipt),
+        status_code=201,
+        headers={"Location": f"/complaints/{receipt.number}"},
+    )
+
+
+def _receipt(receipt) -> dict:
     return {
         "number": receipt.number,
         "status": receipt.status,
         "tracking_token": receipt.tracking_token,
         "received_at": receipt.received_at.isoformat(),
     }
+
+
+def _submit(data: ComplaintInput) -> dict:
+    receipt = submit_complaint(data, get_services())
+    return _receipt(receipt)
 
 
 def submit_once(data: ComplaintInput, key: str) -> dict:

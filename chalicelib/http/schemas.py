@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class ErrorDetail(BaseModel):
@@ -37,3 +37,46 @@ class PublicView(BaseModel):
     received_at: str
     deadlines: dict[str, str]
     timeline: list[TimelineItem]
+
+
+class StaffComplaint(BaseModel):
+    """A complaint as staff see it (identity masked where the caller may not see it)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    number: str
+    status: str
+    grade: str
+    department: str
+    channel: str
+    received_at: str
+    assignee: str | None = None
+    escalation_level: int
+    version: int
+    allowed_actions: list[str]
+    deadlines: dict[str, dict]
+    data: dict
+
+
+class StaffList(BaseModel):
+    items: list[StaffComplaint]
+    next_cursor: str | None = None
+
+
+class HistoryItem(BaseModel):
+    at: str
+    action: str
+    actor: str
+    role: str
+    public: bool
+    changes: dict[str, list]
+    details: dict
+
+
+class HistoryEntry(BaseModel):
+    items: list[HistoryItem]
+
+
+class StatusChange(BaseModel):
+    number: str
+    status: str

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..domain.errors import InvalidCommand, NotFound
-from ..domain.model import Channel, Complaint, ComplaintInput
+from ..domain import handling
+from ..domain.commands import Recomplaint, Withdraw
+from ..domain.errors import IllegalTransition, InvalidCommand, NotFound
+from ..domain.grading import one_grade_up
+from ..domain.model import Channel, Complaint, ComplaintInput, Status
 from ..domain.numbering import local_day
 from ..domain.tokens import hash_token, new_tracking_token, token_matches
+from ..observability import count
 from .context import Services
 from .outbox import deliver, entries_for
 
@@ -42,7 +47,10 @@ def submit_complaint(
     channel: Channel = Channel.web,
     actor: str = "complainant",
     actor_role: str = "complainant",
+    received_at: datetime | None = None,
+    linked: Callable[[Complaint], list[Complaint]] | None = None,
 ) -> Receipt:
+    """Register a complaint. `linked(new)` may change other complaints in the same commit."""
     department = check_configured(data, services)
     now = services.clock.now()
     token = new_tracking_token()
@@ -51,22 +59,29 @@ def submit_complaint(
         complaint = Complaint.receive(
             number=number,
             data=data,
-            received_at=now,
+            received_at=received_at or now,
             channel=channel,
             department=department,
             tracking_token_hash=hash_token(token),
             actor=actor,
             actor_role=actor_role,
         )
+        complaint.registered_at = now
+        others = linked(complaint) if linked else []
         schedule_deadlines(complaint, services)
-        return complaint, entries_for(
-            complaint, complaint.pending_events(), now, services.track_url
-        )
+        outbox = [
+            entry
+            for changed in (complaint, *others)
+            for entry in entries_for(changed, changed.pending_events(), now, services.track_url)
+        ]
+        return complaint, outbox, others
 
+    # The number carries the day it was registered, whatever day it was received.
     day = local_day(now, services.settings.timezone)
     complaint, outbox = services.complaints.create(day, build)
     deliver(outbox, services.notifier, services.complaints, services.clock.now())
-    return Receipt(complaint.number, complaint.status.value, token, now)
+    count("ComplaintsReceived", channel=channel.value, category=data.category)
+    return Receipt(complaint.number, complaint.status.value, token, complaint.received_at)
 
 
 def schedule_deadlines(complaint: Complaint, services: Services) -> None:
@@ -79,11 +94,16 @@ def schedule_deadlines(complaint: Complaint, services: Services) -> None:
     complaint.next_due_at = next_check_at(complaint)
 
 
-def public_view(number: str, token: str | None, services: Services) -> dict:
-    """What the complainant sees. A wrong token looks exactly like an unknown number."""
-    complaint, events = services.complaints.load_with_events(number)
+def _own(complaint: Complaint | None, token: str | None) -> Complaint:
+    """The complainant's complaint; a wrong token looks exactly like an unknown number."""
     if complaint is None or not token_matches(token, complaint.tracking_token_hash):
         raise NotFound("no complaint with that number and tracking token")
+    return complaint
+
+
+def public_view(number: str, token: str | None, services: Services) -> dict:
+    complaint, events = services.complaints.load_with_events(number)
+    complaint = _own(complaint, token)
     return {
         "number": complaint.number,
         "status": complaint.status.value,
@@ -104,7 +124,51 @@ def public_view(number: str, token: str | None, services: Services) -> dict:
     }
 
 
+PUBLIC_DETAILS = ("reason", "to", "new_due", "result", "new_number")
+
+
 def _public_details(event) -> dict:
     # Only details written for the complainant (a refusal reason, a new date) go out.
-    shown = {key: event.details[key] for key in ("reason", "to", "new_due") if key in event.details}
+    shown = {key: str(event.details[key]) for key in PUBLIC_DETAILS if key in event.details}
     return {"details": shown} if shown else {}
+
+
+def withdraw(number: str, token: str | None, body: dict, services: Services) -> dict:
+    command = Withdraw.model_validate(body)
+    complaint = _own(services.complaints.load(number), token)
+    handling.withdraw(complaint, command.reason, services.clock.now())
+    _save(complaint, services)
+    return {"number": complaint.number, "status": complaint.status.value}
+
+
+def recomplain(number: str, token: str | None, body: dict, services: Services) -> Receipt:
+    """A dissatisfied complainant's re-complaint (再投诉): a new case one grade up, linked
+    both ways to the original, which it closes if it was only resolved."""
+    command = Recomplaint.model_validate(body)
+    original = _own(services.complaints.load(number), token)
+    if original.status not in (Status.resolved, Status.closed):
+        raise IllegalTransition(
+            "only a resolved or closed complaint can be complained about again",
+            status=original.status.value,
+            allowed=[],
+        )
+    update = {"description": command.description}
+    if command.desired_outcome:
+        update["desired_outcome"] = command.desired_outcome
+    data = original.data.model_copy(update=update)
+
+    def link(new: Complaint) -> list[Complaint]:
+        new.related_to = original.number
+        new.grade = one_grade_up(original.grade)
+        linked = original.model_copy(deep=True)  # fresh on every numbering attempt
+        handling.link_recomplaint(linked, new.number, new.received_at)
+        return [linked]
+
+    return submit_complaint(data, services, channel=original.channel, linked=link)
+
+
+def _save(complaint: Complaint, services: Services) -> None:
+    now = services.clock.now()
+    outbox = entries_for(complaint, complaint.pending_events(), now, services.track_url)
+    services.complaints.save(complaint, outbox)
+    deliver(outbox, services.notifier, services.complaints, services.clock.now())

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from ..domain.events import DomainEvent
+from ..domain.listing import ListCriteria
 from ..domain.model import Complaint
 from ..domain.notifications import Message, OutboxEntry
 
@@ -20,7 +21,12 @@ class Complaints(Protocol):
         self, day: date, build: Callable[[str], tuple[Complaint, list[OutboxEntry]]]
     ) -> tuple[Complaint, list[OutboxEntry]]: ...
 
-    def save(self, complaint: Complaint, outbox: list[OutboxEntry]) -> None: ...
+    def save(self, complaint: Complaint, outbox: list[OutboxEntry], *others: Complaint) -> None:
+        """Commit all, each conditional on the version it was read at."""
+
+    def search(
+        self, criteria: ListCriteria, departments: list[str] | None, today: date
+    ) -> tuple[list[Complaint], str | None]: ...
 
     def record_deliveries(self, entries: list[OutboxEntry]) -> None: ...
 

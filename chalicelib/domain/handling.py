@@ -1,0 +1,313 @@
+"""What each staff action does to a complaint. Pure: the caller loads, authorizes and saves.
+
+Every action goes through `perform`, which checks the transition, applies the change and
+records one event whose `changes` hold the before and after of every field it changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from . import commands as c
+from .actor import CHAIN, Actor
+from .calendar import BusinessCalendar
+from .deadlines import initial_deadlines, next_check_at
+from .errors import InvalidCommand
+from .lifecycle import WITHDRAWABLE, Action, next_status
+from .model import Complaint, Deadline, ExtensionRequest, HandlingRecord, Status
+from .sla import Deadlines, Limits, extend, shift_for_pause
+
+AUDIT_EXCLUDED = {"version", "next_due_at"}
+
+
+@dataclass(frozen=True)
+class Context:
+    actor: Actor
+    at: datetime
+    calendar: BusinessCalendar
+    limits: Limits
+    internal_departments: tuple[str, ...] = ()
+
+    @property
+    def role(self) -> str:
+        role = self.actor.highest_role() or next(iter(sorted(self.actor.roles)), "staff")
+        return str(role)
+
+
+def perform(complaint: Complaint, action: Action, body, ctx: Context) -> None:
+    target = next_status(complaint.status, action)
+    before = _snapshot(complaint)
+    event_type, details = APPLY[action](complaint, body, ctx)
+    complaint.status = target
+    complaint.next_due_at = next_check_at(complaint)
+    complaint.record(
+        event_type,
+        ctx.at,
+        actor=ctx.actor.user_id,
+        actor_role=ctx.role,
+        changes=_diff(before, _snapshot(complaint)),
+        details=details,
+    )
+
+
+def withdraw(complaint: Complaint, reason: str | None, at: datetime) -> None:
+    """The complainant's own action, with the tracking token."""
+    from .errors import IllegalTransition
+
+    if complaint.status not in WITHDRAWABLE:
+        raise IllegalTransition(
+            f"a complaint that is {complaint.status.value} cannot be withdrawn",
+            status=complaint.status.value,
+            allowed=[],
+        )
+    before = _snapshot(complaint)
+    complaint.status = Status.withdrawn
+    complaint.closed_at = at
+    complaint.next_due_at = None
+    complaint.record(
+        "withdrawn",
+        at,
+        actor="complainant",
+        actor_role="complainant",
+        changes=_diff(before, _snapshot(complaint)),
+        details={"reason": reason} if reason else {},
+    )
+
+
+def link_recomplaint(original: Complaint, new_number: str, at: datetime) -> None:
+    before = _snapshot(original)
+    original.recomplaints.append(new_number)
+    if original.status == Status.resolved:
+        original.status = Status.closed
+        original.closed_at = at
+        original.next_due_at = None
+    original.record(
+        "recomplained",
+        at,
+        actor="complainant",
+        actor_role="complainant",
+        changes=_diff(before, _snapshot(original)),
+        details={"new_number": new_number},
+    )
+
+
+# -- the actions ---------------------------------------------------------------------------
+
+
+def _accept(complaint: Complaint, body: c.Empty, ctx: Context):
+    _meet(complaint, "acceptance", ctx.at)
+    return "accepted", _note(body)
+
+
+def _refuse(complaint: Complaint, body: c.Refuse, ctx: Context):
+    _meet(complaint, "acceptance", ctx.at)
+    complaint.refusal_reason = body.reason
+    complaint.closed_at = ctx.at
+    return "not_accepted", {"reason": body.reason}
+
+
+def _transfer(complaint: Complaint, body: c.Transfer, ctx: Context):
+    complaint.transferred_to = body.to
+    if body.to in ctx.internal_departments:
+        # Another department decides afresh, with a new acceptance period.
+        complaint.department = body.to
+        complaint.assignee = None
+        due = ctx.calendar.working_days_deadline(ctx.at, ctx.limits.acceptance_days)
+        complaint.deadlines["acceptance"] = Deadline(start=ctx.at, due=due)
+    else:
+        _meet(complaint, "acceptance", ctx.at)
+    return "transferred", {"to": body.to, "reason": body.reason}
+
+
+def _assign(complaint: Complaint, body: c.Assign, ctx: Context):
+    complaint.assignee = body.handler
+    return "assigned", {"handler": body.handler}
+
+
+def _start(complaint: Complaint, body: c.Empty, ctx: Context):
+    _meet(complaint, "first_contact", ctx.at)
+    complaint.handling.actual_start = complaint.handling.actual_start or ctx.at
+    return "in_progress", _note(body)
+
+
+def _wait(complaint: Complaint, body: c.Wait, ctx: Context):
+    complaint.paused_at = ctx.at
+    return "waiting_for_complainant", {"reason": body.reason}
+
+
+def _resume(complaint: Complaint, body: c.Empty, ctx: Context):
+    _shift_for_pause(complaint, complaint.paused_at or ctx.at, ctx)
+    complaint.paused_at = None
+    return "resumed", _note(body)
+
+
+def _record_handling(complaint: Complaint, body: c.HandlingUpdate, ctx: Context):
+    _merge_handling(complaint, body)
+    return "handling_recorded", {}
+
+
+def _resolve(complaint: Complaint, body: c.Resolve, ctx: Context):
+    _merge_handling(complaint, body)
+    record = complaint.handling
+    missing = {
+        name: "is required to resolve"
+        for name in ("root_cause", "solution", "result")
+        if not getattr(record, name)
+    }
+    if missing:
+        raise InvalidCommand("root cause, solution and result are required", missing)
+    if complaint.paused_at:
+        _shift_for_pause(complaint, complaint.paused_at, ctx)
+        complaint.paused_at = None
+    record.actual_finish = record.actual_finish or ctx.at
+    complaint.resolved_at = ctx.at
+    _meet(complaint, "resolution", ctx.at)
+    return "resolved", {"result": record.result}
+
+
+def _close(complaint: Complaint, body: c.Empty, ctx: Context):
+    complaint.closed_at = ctx.at
+    for name in list(complaint.deadlines):
+        _meet(complaint, name, ctx.at)
+    return "closed", _note(body)
+
+
+def _reopen(complaint: Complaint, body: c.Reopen, ctx: Context):
+    complaint.closed_at = None
+    complaint.resolved_at = None
+    due = ctx.calendar.working_days_deadline(ctx.at, ctx.limits.resolution_days)
+    complaint.deadlines["resolution"] = Deadline(start=ctx.at, due=due)
+    return "reopened", {"reason": body.reason}
+
+
+def _add_note(complaint: Complaint, body: c.Note, ctx: Context):
+    return "note_added", {"text": body.text}
+
+
+def _request_extension(complaint: Complaint, body: c.ExtensionRequestBody, ctx: Context):
+    current = complaint.deadlines["resolution"].due
+    extend(current, body.new_due, ctx.limits, ctx.calendar)  # refuse early what cannot pass
+    complaint.extension = ExtensionRequest(
+        requested_by=ctx.actor.user_id,
+        requested_at=ctx.at,
+        reason=body.reason,
+        new_due=body.new_due,
+    )
+    return "extension_requested", {"reason": body.reason, "requested_due": body.new_due}
+
+
+def _decide_extension(complaint: Complaint, body: c.ExtensionDecision, ctx: Context):
+    request = complaint.extension
+    if request is None or request.status != "pending":
+        raise InvalidCommand(
+            "there is no pending extension request", {"approve": "nothing to decide"}
+        )
+    request.decided_by, request.decided_at = ctx.actor.user_id, ctx.at
+    if not body.approve:
+        request.status = "refused"
+        return "extension_refused", _note(body)
+    deadline = complaint.deadlines["resolution"]
+    deadline.due = extend(deadline.due, request.new_due, ctx.limits, ctx.calendar)
+    request.status = "approved"
+    return "extension_approved", {"reason": request.reason, "new_due": deadline.due.isoformat()}
+
+
+def _change_grade(complaint: Complaint, body: c.GradeChange, ctx: Context):
+    complaint.grade = body.grade
+    # Higher grades shorten deadlines: recompute the pending ones from their start.
+    fresh = initial_deadlines(complaint.received_at, ctx.limits, ctx.calendar)
+    for name, deadline in complaint.deadlines.items():
+        if deadline.pending and name in fresh:
+            deadline.due = fresh[name].due
+    return "grade_changed", {"grade": body.grade, "reason": body.reason}
+
+
+APPLY: dict[Action, Callable] = {
+    Action.accept: _accept,
+    Action.refuse: _refuse,
+    Action.transfer: _transfer,
+    Action.assign: _assign,
+    Action.start: _start,
+    Action.wait: _wait,
+    Action.resume: _resume,
+    Action.record_handling: _record_handling,
+    Action.resolve: _resolve,
+    Action.close: _close,
+    Action.reopen: _reopen,
+    Action.add_note: _add_note,
+    Action.request_extension: _request_extension,
+    Action.decide_extension: _decide_extension,
+    Action.change_grade: _change_grade,
+}
+
+BODIES: dict[Action, type] = {
+    Action.accept: c.Empty,
+    Action.refuse: c.Refuse,
+    Action.transfer: c.Transfer,
+    Action.assign: c.Assign,
+    Action.start: c.Empty,
+    Action.wait: c.Wait,
+    Action.resume: c.Empty,
+    Action.record_handling: c.HandlingUpdate,
+    Action.resolve: c.Resolve,
+    Action.close: c.Empty,
+    Action.reopen: c.Reopen,
+    Action.add_note: c.Note,
+    Action.request_extension: c.ExtensionRequestBody,
+    Action.decide_extension: c.ExtensionDecision,
+    Action.change_grade: c.GradeChange,
+}
+
+
+def escalation_role(level: int) -> str:
+    """Level 0 is the handler; each escalation goes one step up the chain."""
+    chain = CHAIN[1:]  # handler, supervisor, manager, director
+    return chain[min(level, len(chain) - 1)].value
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _meet(complaint: Complaint, name: str, at: datetime) -> None:
+    deadline = complaint.deadlines.get(name)
+    if deadline and deadline.pending:
+        deadline.met_at = at
+
+
+def _note(body) -> dict:
+    note = getattr(body, "note", None)
+    return {"note": note} if note else {}
+
+
+def _merge_handling(complaint: Complaint, body: c.HandlingUpdate) -> None:
+    given = body.model_dump(exclude_none=True)
+    complaint.handling = HandlingRecord.model_validate({**complaint.handling.model_dump(), **given})
+
+
+def _shift_for_pause(complaint: Complaint, paused_from: datetime, ctx: Context) -> None:
+    names = ("acceptance", "first_contact", "resolution")
+    if not all(name in complaint.deadlines for name in names):
+        return
+    current = Deadlines(*(complaint.deadlines[name].due for name in names))
+    shifted = shift_for_pause(current, paused_from, ctx.at, ctx.calendar)
+    for name, due in zip(
+        names,
+        (shifted.acceptance_due, shifted.first_contact_due, shifted.resolution_due),
+        strict=True,
+    ):
+        if complaint.deadlines[name].pending:
+            complaint.deadlines[name].due = due
+
+
+def _snapshot(complaint: Complaint) -> dict:
+    return complaint.model_dump(mode="json", exclude=AUDIT_EXCLUDED | {"data"})
+
+
+def _diff(before: dict, after: dict) -> dict[str, list]:
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }

@@ -1,0 +1,156 @@
+"""Routes for staff under /staff/: every one needs a bearer token (401) and a role and
+department that allow the action (403)."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from ..domain import commands
+from ..domain.handling import BODIES
+from ..domain.lifecycle import Action
+from ..domain.listing import ListCriteria
+from ..service import staff as use_case
+from ..wiring import get_services
+from .auth import current_actor, staff_authorizer
+from .errors import HttpError, handles_errors, read_json
+from .openapi import documented, header
+from .public import ANY_BODY
+from .schemas import HistoryEntry, Receipt, StaffComplaint, StaffList
+
+staff = Blueprint(__name__)
+authorizer = staff.authorizer(name="staff_jwt")(staff_authorizer)
+
+STAFF_ERRORS = (400, 401, 403, 404, 409, 413, 415)
+ACTION_PATHS = {
+    "accept": Action.accept,
+    "refuse": Action.refuse,
+    "transfer": Action.transfer,
+    "assign": Action.assign,
+    "start": Action.start,
+    "wait": Action.wait,
+    "resume": Action.resume,
+    "handling": Action.record_handling,
+    "resolve": Action.resolve,
+    "close": Action.close,
+    "reopen": Action.reopen,
+    "notes": Action.add_note,
+    "extension-request": Action.request_extension,
+    "extension-decision": Action.decide_extension,
+    "grade": Action.change_grade,
+}
+IF_MATCH = header("If-Match", "the ETag of the version you read", required=True)
+
+
+def _body() -> dict:
+    request = staff.current_request
+    return read_json(request, get_services().settings.max_body_bytes)
+
+
+def _with_etag(view: dict, status: int = 200) -> Response:
+    return Response(body=view, status_code=status, headers={"ETag": f'"{view["version"]}"'})
+
+
+def expected_version(request) -> int:
+    raw = (request.headers.get("if-match") or "").strip()
+    if not raw:
+        raise HttpError(428, "precondition_required", "send If-Match with the ETag you read")
+    raw = raw.removeprefix("W/").strip('"')
+    if not raw.isdigit():
+        raise HttpError(400, "validation_error", "invalid If-Match", {"If-Match": "not an ETag"})
+    return int(raw)
+
+
+@staff.route("/staff/complaints", methods=["GET"], authorizer=authorizer)
+@documented(
+    "List complaints (filters are key or index queries)",
+    responses={200: StaffList},
+    query=ListCriteria,
+    errors=STAFF_ERRORS,
+    secured=True,
+)
+@handles_errors
+def list_complaints():
+    query = staff.current_request.query_params or {}
+    return use_case.list_complaints(
+        dict(query), current_actor(staff.current_request), get_services()
+    )
+
+
+@staff.route("/staff/complaints", methods=["POST"], authorizer=authorizer, content_types=ANY_BODY)
+@documented(
+    "Record a complaint taken by phone, visit, letter, fax or e-mail",
+    request=commands.StaffIntake,
+    responses={201: Receipt},
+    errors=STAFF_ERRORS,
+    secured=True,
+)
+@handles_errors
+def record_intake():
+    actor = current_actor(staff.current_request)
+    receipt = use_case.record_intake(_body(), actor, get_services())
+    body = {
+        "number": receipt.number,
+        "status": receipt.status,
+        "tracking_token": receipt.tracking_token,
+        "received_at": receipt.received_at.isoformat(),
+    }
+    return Response(
+        body=body, status_code=201, headers={"Location": f"/staff/complaints/{receipt.number}"}
+    )
+
+
+@staff.route("/staff/complaints/{number}", methods=["GET"], authorizer=authorizer)
+@documented(
+    "One complaint, with its ETag",
+    responses={200: StaffComplaint},
+    errors=STAFF_ERRORS,
+    secured=True,
+)
+@handles_errors
+def get_complaint(number):
+    actor = current_actor(staff.current_request)
+    return _with_etag(use_case.get_complaint(number, actor, get_services()))
+
+
+@staff.route("/staff/complaints/{number}/history", methods=["GET"], authorizer=authorizer)
+@documented(
+    "The audit trail: every change, who, role, when, before and after",
+    responses={200: HistoryEntry},
+    errors=STAFF_ERRORS,
+    secured=True,
+)
+@handles_errors
+def complaint_history(number):
+    actor = current_actor(staff.current_request)
+    return {"items": use_case.history(number, actor, get_services())}
+
+
+def _action_view(action: Action):
+    def view(number):
+        request = staff.current_request
+        actor = current_actor(request)
+        version = expected_version(request)
+        result = use_case.act(number, action, _body(), actor, version, get_services())
+        return _with_etag(result)
+
+    view.__name__ = f"act_{action.value}"
+    return view
+
+
+for _segment, _action in ACTION_PATHS.items():
+    _view = handles_errors(_action_view(_action))
+    documented(
+        f"{_action.value.replace('_', ' ').capitalize()} (If-Match required)",
+        request=BODIES[_action],
+        responses={200: StaffComplaint},
+        parameters=[IF_MATCH],
+        errors=(*STAFF_ERRORS, 428),
+        secured=True,
+    )(_view)
+    staff.route(
+        f"/staff/complaints/{{number}}/{_segment}",
+        methods=["POST"],
+        authorizer=authorizer,
+        content_types=ANY_BODY,
+        name=f"act_{_action.value}",
+    )(_view)

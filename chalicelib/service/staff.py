@@ -1,0 +1,132 @@
+"""Staff use cases: look at complaints, act on them, record complaints taken off-line.
+
+One command, one transaction: the changed record, its audit event and its outbox entries
+commit together, conditional on the version the caller last read.
+"""
+
+from __future__ import annotations
+
+from ..domain.actor import Actor, Role
+from ..domain.commands import StaffIntake, not_in_future
+from ..domain.errors import Forbidden, NotFound, StaleVersion
+from ..domain.handling import BODIES, Context, perform
+from ..domain.lifecycle import ALL_DEPARTMENTS, Action, authorize, covers, may
+from ..domain.listing import ListCriteria
+from ..domain.model import Complaint
+from ..domain.numbering import local_day
+from .context import Services
+from .intake import Receipt, submit_complaint
+from .outbox import deliver, entries_for
+from .views import event_view, staff_view
+
+
+def load(number: str, services: Services) -> Complaint:
+    complaint = services.complaints.load(number)
+    if complaint is None:
+        raise NotFound(f"no complaint {number}")
+    return complaint
+
+
+def get_complaint(number: str, actor: Actor, services: Services) -> dict:
+    complaint = load(number, services)
+    authorize(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
+    return staff_view(complaint, actor)
+
+
+def list_complaints(query: dict, actor: Actor, services: Services) -> dict:
+    criteria = ListCriteria.model_validate(query)
+    criteria = _within_scope(criteria, actor)
+    today = local_day(services.clock.now(), services.settings.timezone)
+    scope = None if org_wide(actor) else sorted(actor.departments)
+    complaints, cursor = services.complaints.search(criteria, scope, today)
+    visible = [
+        staff_view(complaint, actor)
+        for complaint in complaints
+        if may(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
+    ]
+    return {"items": visible, "next_cursor": cursor}
+
+
+def _within_scope(criteria: ListCriteria, actor: Actor) -> ListCriteria:
+    if criteria.department and not covers(actor, criteria.department):
+        raise Forbidden("that department is outside your scope")
+    if not actor.roles - {Role.HANDLER}:
+        # A handler's list is their own cases.
+        return criteria.model_copy(update={"assignee": actor.user_id})
+    return criteria
+
+
+def org_wide(actor: Actor) -> bool:
+    return Role.ADMIN in actor.roles or ALL_DEPARTMENTS in actor.departments
+
+
+def history(number: str, actor: Actor, services: Services) -> list[dict]:
+    complaint, events = services.complaints.load_with_events(number)
+    if complaint is None:
+        raise NotFound(f"no complaint {number}")
+    authorize(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
+    return [event_view(event) for event in events]
+
+
+def act(
+    number: str,
+    action: Action,
+    body: dict,
+    actor: Actor,
+    expected_version: int,
+    services: Services,
+) -> dict:
+    command = BODIES[action].model_validate(body)
+    complaint = load(number, services)
+    if complaint.version != expected_version:
+        raise StaleVersion(
+            "the complaint has changed since you read it; reload and retry",
+            current_version=complaint.version,
+        )
+    authorize(actor, action, department=complaint.department, assignee=complaint.assignee)
+    perform(complaint, action, command, context_for(complaint, actor, services))
+    commit(complaint, services)
+    return staff_view(complaint, actor)
+
+
+def context_for(complaint: Complaint, actor: Actor, services: Services) -> Context:
+    limits = services.sla.limits_for(
+        complaint.grade, kind=complaint.data.kind.value, category=complaint.data.category
+    )
+    return Context(
+        actor=actor,
+        at=services.clock.now(),
+        calendar=services.calendar,
+        limits=limits,
+        internal_departments=services.settings.departments,
+    )
+
+
+def commit(complaint: Complaint, services: Services, *others: Complaint) -> None:
+    now = services.clock.now()
+    outbox = [
+        entry
+        for changed in (complaint, *others)
+        for entry in entries_for(changed, changed.pending_events(), now, services.track_url)
+    ]
+    services.complaints.save(complaint, outbox, *others)
+    deliver(outbox, services.notifier, services.complaints, services.clock.now())
+
+
+def record_intake(body: dict, actor: Actor, services: Services) -> Receipt:
+    """A complaint taken by phone, visit, letter, fax or e-mail.
+
+    首问负责: the staff member who took it is on record as the actor of its first event.
+    """
+    intake = StaffIntake.model_validate(body)
+    not_in_future(intake.received_at, services.clock.now())
+    department = intake.department or services.settings.default_department
+    authorize(actor, Action.record_intake, department=department)
+    return submit_complaint(
+        intake.complaint_input(),
+        services,
+        channel=intake.channel,
+        actor=actor.user_id,
+        actor_role=str(actor.highest_role() or "staff"),
+        received_at=intake.received_at,
+    )
