@@ -7,7 +7,7 @@ PORT ?= 8000
 MOTO_PORT ?= 4566
 export PORT MOTO_PORT
 
-.PHONY: run test lint unit api e2e token bench clean
+.PHONY: run test lint unit api e2e token jobs bench clean package
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed lint
 	$(BIN)/python -m pytest
+
+# Deployable SAM templates in build/dev and build/prod, checked by cfn-lint (docs/deploy.md).
+# `make test` builds its own copies (tests/infra), so it does not need this first.
+package: $(BIN)/.installed
+	$(BIN)/python -m infra.build
+	$(BIN)/cfn-lint -- build/dev/sam.json build/prod/sam.json
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -34,6 +40,11 @@ DEPT ?= service
 USER_ID ?= $(ROLE)-1
 token: $(BIN)/.installed
 	@$(BIN)/python scripts/mint_token.py --user $(USER_ID) --role $(ROLE) --dept $(DEPT)
+
+# Run the scheduled jobs once against the running local stack: make jobs [NOW=2026-02-20T10:00:00+08:00]
+NOW ?=
+jobs: $(BIN)/.installed
+	bash -c 'source scripts/local_env.sh && $(BIN)/python -m scripts.run_jobs $(if $(NOW),--now $(NOW))'
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.intake_calls

@@ -1,6 +1,6 @@
 """HTTP and schedule entry points. Routes live in blueprints under chalicelib/http."""
 
-from chalice import Chalice
+from chalice import Chalice, Rate
 
 from chalicelib.http.meta import meta
 from chalicelib.http.middleware import request_context
@@ -12,3 +12,11 @@ app.register_middleware(request_context, "http")
 app.register_blueprint(public)
 app.register_blueprint(meta)
 app.register_blueprint(staff)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def run_jobs(event):
+    """Chase deadlines, follow up, close unanswered cases and retry the outbox."""
+    from chalicelib.jobs import run_scheduled
+
+    return run_scheduled()

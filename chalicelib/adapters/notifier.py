@@ -6,6 +6,8 @@ message attributes, so one topic serves every department.
 
 from __future__ import annotations
 
+import re
+
 from ..domain.notifications import Message
 from ..service.ports import DeliveryError
 from .aws import client
@@ -50,8 +52,13 @@ class AwsNotifier:
 
 
 def _describe(error: Exception) -> str:
+    """The error's code and message, with any e-mail address in it blanked out."""
     response = getattr(error, "response", None) or {}
     detail = response.get("Error", {})
-    if detail:
-        return f"{detail.get('Code', 'Error')}: {detail.get('Message', '')}"
-    return type(error).__name__
+    if not detail:
+        return type(error).__name__
+    message = _ADDRESS.sub("<address>", detail.get("Message", ""))
+    return f"{detail.get('Code', 'Error')}: {message}"
+
+
+_ADDRESS = re.compile(r"[^\s,;:<>]+@[^\s,;:<>]+")

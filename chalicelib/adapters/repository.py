@@ -77,6 +77,26 @@ class DynamoComplaints:
 
         return search(criteria, departments, self.timezone.key, today)
 
+    def due_numbers(self, now: datetime) -> list[str]:
+        """Open complaints whose next check is due: a query of the sparse due index, so
+        what it reads grows with the number due, not with the table."""
+        rows = ComplaintItem.by_due.query("DUE", ComplaintItem.due_sk <= f"{_iso(now)}~")
+        return [row.due_sk.rsplit("#", 1)[1] for row in rows]
+
+    def load_many(self, numbers: list[str]) -> list[Complaint]:
+        keys = [(complaint_pk(number), "META") for number in numbers]
+        return [self._to_complaint(item) for item in ComplaintItem.batch_get(keys)]
+
+    def outbox_owed(self, now: datetime) -> list[OutboxEntry]:
+        rows = OutboxItem.pending.query("PENDING", OutboxItem.outbox_sk <= f"{_iso(now)}~")
+        keys = [(row.pk, row.sk) for row in rows]
+        return [outbox_entry_from_item(item) for item in OutboxItem.batch_get(keys)]
+
+    def outbox_failed(self, limit: int = 100) -> list[OutboxEntry]:
+        rows = OutboxItem.pending.query("FAILED", scan_index_forward=False, limit=limit)
+        keys = [(row.pk, row.sk) for row in rows]
+        return [outbox_entry_from_item(item) for item in OutboxItem.batch_get(keys)]
+
     # -- writes ------------------------------------------------------------------------
 
     def create(self, day: date, build: Build) -> tuple[Complaint, list[OutboxEntry]]:
@@ -195,7 +215,7 @@ def _save_complaint(tx: TransactWrite, complaint: Complaint, item: ComplaintItem
     events = complaint.pending_events()
     for index, event in enumerate(events):
         tx.save(
-            _event_item(complaint.number, index, event),
+            _event_item(complaint, index, event),
             condition=EventItem.pk.does_not_exist(),
         )
     return ["new" if is_new else "known"] + ["event"] * len(events)
@@ -217,10 +237,11 @@ def _raise_conflict(error: TransactWriteError, roles: list[str]):
     raise error
 
 
-def _event_item(number: str, index: int, event: DomainEvent) -> EventItem:
+def _event_item(complaint: Complaint, index: int, event: DomainEvent) -> EventItem:
+    # The version read makes the key unique even when two commands share a timestamp.
     return EventItem(
-        complaint_pk(number),
-        f"EV#{_iso(event.at)}#{index:03d}",
+        complaint_pk(complaint.number),
+        f"EV#{_iso(event.at)}#{complaint.version:06d}#{index:03d}",
         type=event.type,
         at=_iso(event.at),
         actor=event.actor,
@@ -263,6 +284,10 @@ def _outbox_item(entry: OutboxEntry) -> OutboxItem:
         retry_at = entry.next_attempt_at or entry.created_at
         item.outbox_pk = "PENDING"
         item.outbox_sk = f"{_iso(retry_at)}#{entry.number}#{entry.id}"
+    elif entry.status == "failed":
+        # Given up after the last retry: kept in a list for admins to look at.
+        item.outbox_pk = "FAILED"
+        item.outbox_sk = f"{_iso(entry.created_at)}#{entry.number}#{entry.id}"
     return item
 
 
@@ -275,7 +300,7 @@ def outbox_entry_from_item(item: OutboxItem) -> OutboxEntry:
         body=item.body,
         attributes=json.loads(item.attributes),
     )
-    retry_at = item.outbox_sk.split("#", 1)[0] if item.outbox_sk else None
+    retry_at = item.outbox_sk.split("#", 1)[0] if item.outbox_pk == "PENDING" else None
     return OutboxEntry(
         number=item.pk.removeprefix("C#"),
         id=item.sk.removeprefix("OUT#"),

@@ -22,6 +22,9 @@ PUBLIC_EVENTS = frozenset(
         "withdrawn",
         "extension_approved",
         "recomplained",
+        "resumed",
+        "follow_up_sent",
+        "survey_answered",
     }
 )
 

@@ -17,7 +17,7 @@ from .deadlines import initial_deadlines, next_check_at
 from .errors import InvalidCommand
 from .lifecycle import WITHDRAWABLE, Action, next_status
 from .model import Complaint, Deadline, ExtensionRequest, HandlingRecord, Status
-from .sla import Deadlines, Limits, extend, shift_for_pause
+from .sla import Deadlines, Limits, extend, follow_up_due, shift_for_pause
 
 AUDIT_EXCLUDED = {"version", "next_due_at"}
 
@@ -29,9 +29,12 @@ class Context:
     calendar: BusinessCalendar
     limits: Limits
     internal_departments: tuple[str, ...] = ()
+    role_name: str | None = None  # e.g. "system" for the scheduler
 
     @property
     def role(self) -> str:
+        if self.role_name:
+            return self.role_name
         role = self.actor.highest_role() or next(iter(sorted(self.actor.roles)), "staff")
         return str(role)
 
@@ -41,7 +44,19 @@ def perform(complaint: Complaint, action: Action, body, ctx: Context) -> None:
     before = _snapshot(complaint)
     event_type, details = APPLY[action](complaint, body, ctx)
     complaint.status = target
-    complaint.next_due_at = next_check_at(complaint)
+    complaint.next_due_at = next_check_at(complaint, ctx.calendar)
+    _record(complaint, event_type, ctx, before, details)
+
+
+def stamp(complaint: Complaint, event_type: str, ctx: Context, details: dict, change=None):
+    """Record a change that is not a status transition (a reminder, a follow-up sent)."""
+    before = _snapshot(complaint)
+    if change:
+        change(complaint)
+    _record(complaint, event_type, ctx, before, details)
+
+
+def _record(complaint: Complaint, event_type: str, ctx: Context, before: dict, details: dict):
     complaint.record(
         event_type,
         ctx.at,
@@ -163,7 +178,11 @@ def _resolve(complaint: Complaint, body: c.Resolve, ctx: Context):
         complaint.paused_at = None
     record.actual_finish = record.actual_finish or ctx.at
     complaint.resolved_at = ctx.at
-    _meet(complaint, "resolution", ctx.at)
+    for name in ("resolution", "grade_review"):
+        _meet(complaint, name, ctx.at)
+    # 回访: the complainant is asked N working days after resolution.
+    due = follow_up_due(ctx.at, ctx.limits, ctx.calendar)
+    complaint.deadlines["follow_up"] = Deadline(start=ctx.at, due=due)
     return "resolved", {"result": record.result}
 
 
@@ -177,6 +196,8 @@ def _close(complaint: Complaint, body: c.Empty, ctx: Context):
 def _reopen(complaint: Complaint, body: c.Reopen, ctx: Context):
     complaint.closed_at = None
     complaint.resolved_at = None
+    for name in ("follow_up", "follow_up_reply"):
+        _meet(complaint, name, ctx.at)
     due = ctx.calendar.working_days_deadline(ctx.at, ctx.limits.resolution_days)
     complaint.deadlines["resolution"] = Deadline(start=ctx.at, due=due)
     return "reopened", {"reason": body.reason}
@@ -218,6 +239,7 @@ def _change_grade(complaint: Complaint, body: c.GradeChange, ctx: Context):
     complaint.grade = body.grade
     # Higher grades shorten deadlines: recompute the pending ones from their start.
     fresh = initial_deadlines(complaint.received_at, ctx.limits, ctx.calendar)
+    fresh.pop("grade_review")
     for name, deadline in complaint.deadlines.items():
         if deadline.pending and name in fresh:
             deadline.due = fresh[name].due

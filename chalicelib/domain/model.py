@@ -238,6 +238,18 @@ class ExtensionRequest(BaseModel):
     decided_at: datetime | None = None
 
 
+class SurveyAnswer(Strict):
+    """The complainant's follow-up answer (回访): satisfaction 1-5, solved or not."""
+
+    score: int = Field(ge=1, le=5)
+    solved: bool
+    comment: Text(2000) | None = None
+
+    @property
+    def dissatisfied(self) -> bool:
+        return not self.solved or self.score <= 2
+
+
 class Deadline(BaseModel):
     """One period the organisation must act within; `start` is when its clock began."""
 
@@ -275,6 +287,9 @@ class Complaint(BaseModel):
     transferred_to: str | None = None
     related_to: str | None = None
     recomplaints: list[str] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)  # keys of reminders/escalations sent
+    survey_token_hash: str | None = None
+    survey: SurveyAnswer | None = None
     version: int = 0
     _events: list[DomainEvent] = PrivateAttr(default_factory=list)
 

@@ -79,6 +79,10 @@ _TO_COMPLAINANT = {
             "The deadline of your complaint {number} is now {new_due}. Reason: {reason}\n",
         ),
     ),
+    "closed": (
+        ("投诉已关闭：{number}", "您的投诉 {number} 已办结归档。{note}\n"),
+        ("Complaint closed: {number}", "Your complaint {number} is now closed. {note}\n"),
+    ),
     "resolved": (
         (
             "投诉已处理：{number}",
@@ -108,6 +112,22 @@ _TO_STAFF = {
         "New complaint {number}",
         "{number} [{grade}] {subject}\n转入 Transferred in: {reason}\n",
     ),
+    "reminded": (
+        "{role}",
+        "Reminder {number}: {deadline} due {due}",
+        "{number} [{grade}] {subject}\n催办 Reminder: {deadline} due {due}\n",
+    ),
+    "escalated": (
+        "{role}",
+        "Escalation {number}: {deadline} overdue",
+        "{number} [{grade}] {subject}\n超时升级 Overdue, escalated to you (level {level}): "
+        "{deadline} was due {due}\n",
+    ),
+    "grade_changed": (
+        "supervisors",
+        "Grade {grade} {number}",
+        "{number} [{grade}] {subject}\n投诉升级 Grade now {grade}: {reason}\n",
+    ),
 }
 
 
@@ -131,7 +151,8 @@ def messages_for(event: DomainEvent, complaint: Complaint, *, track_url: str) ->
 
 
 def _values(event: DomainEvent, complaint: Complaint, track_url: str) -> dict:
-    values = {key: str(value) for key, value in event.details.items()}
+    values = {"note": ""}
+    values.update({key: str(value) for key, value in event.details.items()})
     values.update(
         number=complaint.number,
         subject=complaint.data.subject,
@@ -145,6 +166,7 @@ def _values(event: DomainEvent, complaint: Complaint, track_url: str) -> dict:
 
 def _staff_message(event: DomainEvent, complaint: Complaint, values: dict) -> list[Message]:
     audience, subject, body = _TO_STAFF[event.type]
+    audience = audience.format(**values)
     attributes = {"audience": audience, "department": complaint.department}
     if audience == "handler":
         if not complaint.assignee:
@@ -192,6 +214,32 @@ def _to_supervisors(complaint: Complaint, values: dict) -> Message:
         subject=subject.format(**values),
         body=body.format(**values),
         attributes={"audience": "supervisors", "department": complaint.department},
+    )
+
+
+_SURVEY = {
+    Language.zh_cn: (
+        "满意度回访：{number}",
+        "您好，您的投诉 {number} 已处理。请告诉我们问题是否解决、您是否满意（1-5分）：\n{url}\n"
+        "如在 {reply_by} 前未收到回复，本投诉将自动关闭。\n",
+    ),
+    Language.en: (
+        "How did we do? {number}",
+        "Your complaint {number} was resolved. Please tell us whether it is solved and how "
+        "satisfied you are (1-5):\n{url}\nIf we hear nothing by {reply_by}, the complaint "
+        "will be closed.\n",
+    ),
+}
+
+
+def survey_message(complaint: Complaint, url: str, reply_by: datetime) -> Message | None:
+    email = complaint.data.complainant.email
+    if not email:
+        return None  # anonymous or no e-mail: the survey waits on the tracking page
+    subject, body = _SURVEY[complaint.data.language]
+    values = {"number": complaint.number, "url": url, "reply_by": reply_by.isoformat()}
+    return Message(
+        "email", "complainant", str(email), subject.format(**values), body.format(**values)
     )
 
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from ..domain.commands import Recomplaint, Withdraw
-from ..domain.model import ComplaintInput
+from ..domain.model import ComplaintInput, SurveyAnswer
 from ..domain.tokens import unwrap_token, wrap_token
-from ..service.intake import public_view, recomplain, submit_complaint, withdraw
+from ..service.intake import (
+    answer_survey,
+    public_view,
+    recomplain,
+    submit_complaint,
+    withdraw,
+)
 from ..wiring import get_services
 from .errors import HttpError, handles_errors, read_json
 from .openapi import documented, header
@@ -95,6 +101,26 @@ def recomplain_complaint(number):
         status_code=201,
         headers={"Location": f"/complaints/{receipt.number}"},
     )
+
+
+@public.route("/complaints/{number}/survey", methods=["POST"], content_types=ANY_BODY)
+@documented(
+    "Answer the follow-up survey (score 1-5, solved, comment)",
+    request=SurveyAnswer,
+    responses={200: StatusChange},
+    parameters=[
+        header(
+            "X-Tracking-Token", "the tracking token, or the token of the survey link", required=True
+        )
+    ],
+    errors=(400, 404, 409, 413, 415),
+)
+@handles_errors
+def answer_survey_route(number):
+    request = public.current_request
+    services = get_services()
+    body = read_json(request, services.settings.max_body_bytes)
+    return answer_survey(number, request.headers.get("x-tracking-token"), body, services)
 
 
 def _receipt(receipt) -> dict:

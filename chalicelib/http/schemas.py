@@ -80,3 +80,19 @@ class HistoryEntry(BaseModel):
 class StatusChange(BaseModel):
     number: str
     status: str
+    recomplaint: str | None = None
+
+
+class FailedNotification(BaseModel):
+    number: str
+    id: str
+    channel: str
+    audience: str
+    subject: str
+    attempts: int
+    last_error: str | None = None
+    created_at: str
+
+
+class FailedNotifications(BaseModel):
+    items: list[FailedNotification]

@@ -15,7 +15,7 @@ from .auth import current_actor, staff_authorizer
 from .errors import HttpError, handles_errors, read_json
 from .openapi import documented, header
 from .public import ANY_BODY
-from .schemas import HistoryEntry, Receipt, StaffComplaint, StaffList
+from .schemas import FailedNotifications, HistoryEntry, Receipt, StaffComplaint, StaffList
 
 staff = Blueprint(__name__)
 authorizer = staff.authorizer(name="staff_jwt")(staff_authorizer)
@@ -123,6 +123,19 @@ def get_complaint(number):
 def complaint_history(number):
     actor = current_actor(staff.current_request)
     return {"items": use_case.history(number, actor, get_services())}
+
+
+@staff.route("/staff/outbox/failed", methods=["GET"], authorizer=authorizer)
+@documented(
+    "Notifications given up after their last retry (admins)",
+    responses={200: FailedNotifications},
+    errors=STAFF_ERRORS,
+    secured=True,
+)
+@handles_errors
+def failed_notifications():
+    actor = current_actor(staff.current_request)
+    return {"items": use_case.failed_notifications(actor, get_services())}
 
 
 def _action_view(action: Action):

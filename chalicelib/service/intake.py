@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain import handling
-from ..domain.commands import Recomplaint, Withdraw
+from ..domain.actor import Actor
+from ..domain.commands import Empty, Recomplaint, Withdraw
+from ..domain.deadlines import SERVICE_DEADLINES
 from ..domain.errors import IllegalTransition, InvalidCommand, NotFound
 from ..domain.grading import one_grade_up
-from ..domain.model import Channel, Complaint, ComplaintInput, Status
+from ..domain.lifecycle import Action
+from ..domain.model import Channel, Complaint, ComplaintInput, Status, SurveyAnswer
 from ..domain.numbering import local_day
 from ..domain.tokens import hash_token, new_tracking_token, token_matches
 from ..observability import count
@@ -90,8 +93,10 @@ def schedule_deadlines(complaint: Complaint, services: Services) -> None:
     limits = services.sla.limits_for(
         complaint.grade, kind=complaint.data.kind.value, category=complaint.data.category
     )
-    complaint.deadlines = initial_deadlines(complaint.received_at, limits, services.calendar)
-    complaint.next_due_at = next_check_at(complaint)
+    complaint.deadlines = initial_deadlines(
+        complaint.received_at, limits, services.calendar, complaint.data.people_affected
+    )
+    complaint.next_due_at = next_check_at(complaint, services.calendar)
 
 
 def _own(complaint: Complaint | None, token: str | None) -> Complaint:
@@ -114,7 +119,7 @@ def public_view(number: str, token: str | None, services: Services) -> dict:
         "deadlines": {
             name: deadline.due.isoformat()
             for name, deadline in complaint.deadlines.items()
-            if deadline.pending
+            if deadline.pending and name in SERVICE_DEADLINES
         },
         "timeline": [
             {"at": event.at.isoformat(), "event": event.type, **_public_details(event)}
@@ -165,6 +170,74 @@ def recomplain(number: str, token: str | None, body: dict, services: Services) -
         return [linked]
 
     return submit_complaint(data, services, channel=original.channel, linked=link)
+
+
+def answer_survey(number: str, token: str | None, body: dict, services: Services) -> dict:
+    """The follow-up answer, with the tracking token or the survey link's token.
+
+    A satisfied answer closes the case; a dissatisfied one opens a re-complaint one grade
+    up, linked to this one (which it closes), in the same transaction.
+    """
+    answer = SurveyAnswer.model_validate(body)
+    complaint = services.complaints.load(number)
+    survey_ok = complaint is not None and complaint.survey_token_hash is not None
+    if not (survey_ok and token_matches(token, complaint.survey_token_hash)):
+        complaint = _own(complaint, token)
+    if complaint.status != Status.resolved or complaint.survey is not None:
+        raise IllegalTransition(
+            "this complaint is not waiting for a follow-up answer",
+            status=complaint.status.value,
+            allowed=[],
+        )
+    now = services.clock.now()
+    ctx = _complainant_context(complaint, now, services)
+    handling.stamp(
+        complaint,
+        "survey_answered",
+        ctx,
+        answer.model_dump(mode="json"),
+        lambda c: _take_answer(c, answer, now),
+    )
+    if answer.dissatisfied:
+        return _reopen_as_recomplaint(complaint, answer, services)
+    handling.perform(complaint, Action.close, Empty(note="complainant satisfied"), ctx)
+    _save(complaint, services)
+    return {"number": complaint.number, "status": complaint.status.value}
+
+
+def _take_answer(complaint: Complaint, answer: SurveyAnswer, now: datetime) -> None:
+    complaint.survey = answer
+    reply = complaint.deadlines.get("follow_up_reply")
+    if reply and reply.pending:
+        reply.met_at = now
+
+
+def _reopen_as_recomplaint(complaint: Complaint, answer: SurveyAnswer, services) -> dict:
+    description = f"{answer.comment or ''}\n\n(follow-up: not satisfied, score {answer.score})"
+    data = complaint.data.model_copy(update={"description": description.strip()[:10_000]})
+
+    def link(new: Complaint) -> list[Complaint]:
+        new.related_to = complaint.number
+        new.grade = one_grade_up(complaint.grade)
+        linked = complaint.model_copy(deep=True)
+        handling.link_recomplaint(linked, new.number, new.received_at)
+        return [linked]
+
+    receipt = submit_complaint(data, services, channel=complaint.channel, linked=link)
+    return {"number": complaint.number, "status": "closed", "recomplaint": receipt.number}
+
+
+def _complainant_context(complaint: Complaint, now: datetime, services: Services):
+    limits = services.sla.limits_for(
+        complaint.grade, kind=complaint.data.kind.value, category=complaint.data.category
+    )
+    return handling.Context(
+        actor=Actor(user_id="complainant"),
+        at=now,
+        calendar=services.calendar,
+        limits=limits,
+        role_name="complainant",
+    )
 
 
 def _save(complaint: Complaint, services: Services) -> None:

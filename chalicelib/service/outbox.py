@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from ..domain.events import DomainEvent
 from ..domain.model import Complaint
-from ..domain.notifications import OutboxEntry, messages_for
+from ..domain.notifications import Message, OutboxEntry, messages_for
 from .ports import Complaints, DeliveryError, Notifier
 
 MAX_ATTEMPTS = 6
@@ -36,14 +36,52 @@ def retry_delay(attempts: int) -> timedelta:
 def deliver(
     entries: list[OutboxEntry], notifier: Notifier, complaints: Complaints, now: datetime
 ) -> list[OutboxEntry]:
-    for entry in entries:
+    """Send what is owed, then record every outcome in one batch.
+
+    Staff messages for the same person or group are sent as one digest: a run that
+    escalates forty cases to one supervisor sends one message listing forty, not forty.
+    """
+    for group in group_for_delivery(entries):
+        message = group[0].message if len(group) == 1 else digest(group)
         try:
-            notifier.send(entry.message)
-            entry.mark_sent(now)
+            notifier.send(message)
+            for entry in group:
+                entry.mark_sent(now)
         except DeliveryError as error:
-            retry_at = now + retry_delay(entry.attempts + 1)
-            if entry.attempts + 1 >= MAX_ATTEMPTS:
-                retry_at = None
-            entry.mark_failed(now, str(error), retry_at)
+            for entry in group:
+                entry.mark_failed(now, str(error), _retry_at(entry, now))
     complaints.record_deliveries(entries)
     return entries
+
+
+def _retry_at(entry: OutboxEntry, now: datetime) -> datetime | None:
+    if entry.attempts + 1 >= MAX_ATTEMPTS:
+        return None  # given up: listed for admins
+    return now + retry_delay(entry.attempts + 1)
+
+
+def group_for_delivery(entries: list[OutboxEntry]) -> list[list[OutboxEntry]]:
+    groups: dict[tuple, list[OutboxEntry]] = {}
+    for entry in entries:
+        message = entry.message
+        if message.channel == "topic":
+            key = ("topic", tuple(sorted(message.attributes.items())))
+        else:
+            key = ("single", entry.number, entry.id)  # complainants get each message
+        groups.setdefault(key, []).append(entry)
+    return list(groups.values())
+
+
+def digest(group: list[OutboxEntry]) -> Message:
+    first = group[0].message
+    lines = [f"- {entry.message.subject}: {entry.message.body.splitlines()[0]}" for entry in group]
+    return Message(
+        channel=first.channel,
+        audience=first.audience,
+        recipient=first.recipient,
+        subject=f"{len(group)} complaints need attention",
+        body=f"{len(group)} 件投诉需要处理 / {len(group)} complaints need attention:\n"
+        + "\n".join(lines)
+        + "\n",
+        attributes=dict(first.attributes),
+    )

@@ -130,3 +130,21 @@ def record_intake(body: dict, actor: Actor, services: Services) -> Receipt:
         actor_role=str(actor.highest_role() or "staff"),
         received_at=intake.received_at,
     )
+
+
+def failed_notifications(actor: Actor, services: Services) -> list[dict]:
+    if Role.ADMIN not in actor.roles:
+        raise Forbidden("only admins see failed notifications")
+    return [
+        {
+            "number": entry.number,
+            "id": entry.id,
+            "channel": entry.message.channel,
+            "audience": entry.message.audience,
+            "subject": entry.message.subject,
+            "attempts": entry.attempts,
+            "last_error": entry.last_error,
+            "created_at": entry.created_at.isoformat(),
+        }
+        for entry in services.complaints.outbox_failed()
+    ]

@@ -1,0 +1,19 @@
+"""Entry point of the scheduled job, shared by the Lambda schedule and the local runner."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+
+def run_scheduled(now: datetime | None = None) -> dict:
+    from .observability import count, logger
+    from .service.jobs import run_jobs
+    from .wiring import get_services
+
+    report = run_jobs(get_services(), now)
+    # Counts and case numbers only: nothing that identifies a complainant.
+    logger().info("jobs run", **{k: v for k, v in asdict(report).items() if k != "numbers"})
+    if report.failed:
+        count("NotificationsFailed")
+    return asdict(report)

@@ -1,0 +1,182 @@
+"""The scheduled job: chase deadlines, follow up, close unanswered cases, retry the outbox.
+
+Runs every 5 minutes on AWS and on demand locally (scripts/run_jobs.py --now ...). It reads
+only what is due: the sparse due index names the complaints, one batch read loads them.
+Each complaint is saved in one transaction conditional on the version read, with the keys
+of the notices it sent, so a retried or overlapping run never sends a notice twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..domain import commands
+from ..domain.actor import Actor
+from ..domain.deadlines import ACTED_ON_AT_DUE, acted_on, next_check_at, owed_notices
+from ..domain.errors import StaleVersion
+from ..domain.grading import one_grade_up
+from ..domain.handling import Context, perform, stamp
+from ..domain.lifecycle import Action
+from ..domain.model import Complaint, Deadline, Status
+from ..domain.notifications import Message, OutboxEntry, survey_message
+from ..domain.sla import follow_up_reply_due
+from ..domain.tokens import hash_token, new_tracking_token
+from .context import Services
+from .outbox import deliver, entries_for
+
+SYSTEM = Actor(user_id="scheduler", name="scheduler")
+
+
+@dataclass
+class JobReport:
+    due: int = 0
+    changed: int = 0
+    skipped_stale: int = 0
+    notices: int = 0
+    outbox_retried: int = 0
+    delivered: int = 0
+    failed: int = 0
+    numbers: list[str] = field(default_factory=list)
+
+
+def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
+    now = now or services.clock.now()
+    report = JobReport()
+    owed: list[OutboxEntry] = []
+    numbers = services.complaints.due_numbers(now)
+    report.due = len(numbers)
+    for complaint in services.complaints.load_many(numbers):
+        try:
+            entries = handle_due(complaint, now, services)
+        except StaleVersion:
+            report.skipped_stale += 1  # changed meanwhile; the next run looks again
+            continue
+        if entries is not None:
+            report.changed += 1
+            report.numbers.append(complaint.number)
+            owed += entries
+    retries = services.complaints.outbox_owed(now)
+    known = {(entry.number, entry.id) for entry in owed}
+    retries = [entry for entry in retries if (entry.number, entry.id) not in known]
+    report.outbox_retried = len(retries)
+    report.notices = sum(1 for entry in owed if entry.message.channel == "topic")
+    deliver(owed + retries, services.notifier, services.complaints, now)
+    report.delivered = sum(1 for entry in owed + retries if entry.status == "sent")
+    report.failed = sum(1 for entry in owed + retries if entry.status != "sent")
+    return report
+
+
+def handle_due(complaint: Complaint, now: datetime, services: Services) -> list | None:
+    """Apply what is due and save; returns the outbox entries owed, None if nothing was."""
+    ctx = _context(complaint, now, services)
+    extra: list[Message] = []
+    for name in acted_on(complaint, now):
+        extra += ACT[name](complaint, ctx, services)
+    quiet = not services.calendar.is_business_time(now)
+    sent, handled = ([], []) if quiet else owed_notices(complaint, now, services.calendar)
+    for notice in sent:
+        kind = "reminded" if notice.level == 0 else "escalated"
+        details = {
+            "deadline": notice.deadline,
+            "level": notice.level,
+            "role": notice.role,
+            "due": notice.due.isoformat(),
+        }
+        stamp(complaint, kind, ctx, details, lambda c, n=notice: _escalate(c, n))
+    complaint.notices = complaint.notices + [k for k in handled if k not in complaint.notices]
+    before = complaint.next_due_at
+    complaint.next_due_at = _next(complaint, now, quiet, services)
+    if not (complaint.pending_events() or handled or complaint.next_due_at != before):
+        return None
+    outbox = entries_for(complaint, complaint.pending_events(), now, services.track_url)
+    outbox += [OutboxEntry(complaint.number, _id(), message, now) for message in extra]
+    services.complaints.save(complaint, outbox)
+    return outbox
+
+
+def _escalate(complaint: Complaint, notice) -> None:
+    complaint.notices = [*complaint.notices, notice.key]
+    complaint.escalation_level = max(complaint.escalation_level, notice.level)
+
+
+def _next(complaint: Complaint, now: datetime, quiet: bool, services: Services):
+    """Outside business hours staff notices wait for the next business hour; follow-ups
+    to complainants do not wait."""
+    upcoming = next_check_at(complaint, services.calendar)
+    if not quiet or upcoming is None or upcoming > now:
+        return upcoming
+    waiting = services.calendar.next_business_time(now)
+    complainant_side = [
+        complaint.deadlines[name].due
+        for name in ACTED_ON_AT_DUE
+        if name in complaint.deadlines and complaint.deadlines[name].pending
+    ]
+    return min([waiting, *complainant_side])
+
+
+# -- follow-up and review ------------------------------------------------------------------
+
+
+def _send_survey(complaint: Complaint, ctx: Context, services: Services) -> list[Message]:
+    """回访: ask the complainant, with a link that carries a survey token (its hash kept)."""
+    token = new_tracking_token()
+    complaint.survey_token_hash = hash_token(token)
+    due = follow_up_reply_due(ctx.at, ctx.limits, ctx.calendar)
+
+    def change(c: Complaint) -> None:
+        c.deadlines["follow_up"].met_at = ctx.at
+        c.deadlines["follow_up_reply"] = Deadline(start=ctx.at, due=due)
+
+    stamp(complaint, "follow_up_sent", ctx, {"reply_by": due.isoformat()}, change)
+    base = services.settings.public_base_url.rstrip("/")
+    url = f"{base}/survey?number={complaint.number}&token={token}"
+    message = survey_message(complaint, url, due)
+    return [message] if message else []
+
+
+def _close_unanswered(complaint: Complaint, ctx: Context, services: Services) -> list:
+    complaint.deadlines["follow_up_reply"].met_at = ctx.at
+    if complaint.status == Status.resolved and complaint.survey is None:
+        note = "no reply to the follow-up within the reply window / 回访无回复，自动关闭"
+        perform(complaint, Action.close, commands.Empty(note=note), ctx)
+    return []
+
+
+def _review_grade(complaint: Complaint, ctx: Context, services: Services) -> list:
+    """Unresolved after a month (a week for collective complaints): one grade up."""
+    complaint.deadlines["grade_review"].met_at = ctx.at
+    higher = one_grade_up(complaint.grade)
+    if higher != complaint.grade and complaint.status not in (Status.resolved, Status.closed):
+        reason = "unresolved after the review period / 超期未解决，自动升级"
+        perform(
+            complaint, Action.change_grade, commands.GradeChange(grade=higher, reason=reason), ctx
+        )
+    return []
+
+
+ACT = {
+    "follow_up": _send_survey,
+    "follow_up_reply": _close_unanswered,
+    "grade_review": _review_grade,
+}
+
+
+def _context(complaint: Complaint, now: datetime, services: Services) -> Context:
+    limits = services.sla.limits_for(
+        complaint.grade, kind=complaint.data.kind.value, category=complaint.data.category
+    )
+    return Context(
+        actor=SYSTEM,
+        at=now,
+        calendar=services.calendar,
+        limits=limits,
+        internal_departments=services.settings.departments,
+        role_name="system",
+    )
+
+
+def _id() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
