@@ -123,3 +123,17 @@ class CounterItem(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     value = NumberAttribute()
+
+
+class RepeatItem(Model):
+    """pk=REPEAT#<issue key>, sk=REPEAT: who complained about one issue in the last month.
+
+    The issue key is a hash of category and respondent; complainants are hashed keys too,
+    so the item names nobody.
+    """
+
+    Meta = _Meta
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    seen = UnicodeAttribute()  # JSON {complainant key: last seen ISO time}
+    version = VersionAttribute()

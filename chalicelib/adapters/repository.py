@@ -18,7 +18,8 @@ from ..domain.errors import Conflict, StaleVersion
 from ..domain.events import DomainEvent
 from ..domain.model import Complaint
 from ..domain.notifications import Message, OutboxEntry
-from .dynamo import REGION, ComplaintItem, CounterItem, EventItem, OutboxItem
+from ..service.ports import RepeatState
+from .dynamo import REGION, ComplaintItem, CounterItem, EventItem, OutboxItem, RepeatItem
 
 NUMBER_ATTEMPTS = 30
 
@@ -111,8 +112,9 @@ class DynamoComplaints:
             sequence = self._counter(day) + 1
             complaint, outbox, *rest = build(_number(day, sequence))
             others = rest[0] if rest else ()
+            repeat = rest[1] if len(rest) > 1 else None
             try:
-                self._commit([complaint, *others], outbox, counter=(day, sequence))
+                self._commit([complaint, *others], outbox, counter=(day, sequence), repeat=repeat)
                 return complaint, outbox
             except StaleVersion:
                 raise
@@ -138,7 +140,14 @@ class DynamoComplaints:
             return 0
         return int(item.value)
 
-    def _commit(self, complaints: list[Complaint], outbox, counter) -> None:
+    def repeats(self, issue: str) -> RepeatState:
+        try:
+            item = RepeatItem.get(f"REPEAT#{issue}", "REPEAT", consistent_read=True)
+        except DoesNotExist:
+            return RepeatState(issue)
+        return RepeatState(issue, json.loads(item.seen), int(item.version))
+
+    def _commit(self, complaints: list[Complaint], outbox, counter, repeat=None) -> None:
         items = [self._to_item(complaint) for complaint in complaints]
         roles = []  # what each put in the transaction is, to read cancellation reasons
         try:
@@ -146,6 +155,9 @@ class DynamoComplaints:
                 if counter:
                     _save_counter(tx, *counter)
                     roles.append("counter")
+                if repeat:
+                    tx.save(_repeat_item(repeat))
+                    roles.append("repeat")
                 for complaint, item in zip(complaints, items, strict=True):
                     roles += _save_complaint(tx, complaint, item)
                 for entry in outbox:
@@ -196,6 +208,14 @@ def _number(day: date, sequence: int) -> str:
     from ..domain.numbering import complaint_number
 
     return complaint_number(day, sequence)
+
+
+def _repeat_item(state: RepeatState) -> RepeatItem:
+    # The version condition makes a concurrent intake on the same issue re-read and retry.
+    item = RepeatItem(f"REPEAT#{state.issue}", "REPEAT", seen=json.dumps(state.seen))
+    if state.version:
+        item.version = state.version
+    return item
 
 
 def _save_counter(tx: TransactWrite, day: date, sequence: int) -> None:

@@ -11,7 +11,13 @@ from ..domain.actor import Actor
 from ..domain.commands import Empty, Recomplaint, Withdraw
 from ..domain.deadlines import SERVICE_DEADLINES
 from ..domain.errors import IllegalTransition, InvalidCommand, NotFound
-from ..domain.grading import one_grade_up
+from ..domain.grading import (
+    complainant_key,
+    grade_for_repeats,
+    issue_key,
+    one_grade_up,
+    record_repeat,
+)
 from ..domain.lifecycle import Action
 from ..domain.model import Channel, Complaint, ComplaintInput, Status, SurveyAnswer
 from ..domain.numbering import local_day
@@ -71,13 +77,14 @@ def submit_complaint(
         )
         complaint.registered_at = now
         others = linked(complaint) if linked else []
+        repeat = _track_repeats(complaint, services, now)
         schedule_deadlines(complaint, services)
         outbox = [
             entry
             for changed in (complaint, *others)
             for entry in entries_for(changed, changed.pending_events(), now, services.track_url)
         ]
-        return complaint, outbox, others
+        return complaint, outbox, others, repeat
 
     # The number carries the day it was registered, whatever day it was received.
     day = local_day(now, services.settings.timezone)
@@ -85,6 +92,41 @@ def submit_complaint(
     deliver(outbox, services.notifier, services.complaints, services.clock.now())
     count("ComplaintsReceived", channel=channel.value, category=data.category)
     return Receipt(complaint.number, complaint.status.value, token, complaint.received_at)
+
+
+def _track_repeats(complaint: Complaint, services: Services, now: datetime):
+    """The same issue from 3+ different complainants within 30 days grades it B at least.
+
+    Counted on a keyed item per issue, read and saved in the intake's own transaction.
+    """
+    data = complaint.data
+    respondent = data.respondent
+    issue = respondent and issue_key(data.category, respondent.department, respondent.person)
+    if not issue:
+        return None
+    person = data.complainant
+    contact = person.email or person.mobile or person.office_phone or person.name
+    state = services.complaints.repeats(issue)
+    key = complainant_key(None if person.anonymous else contact, complaint.tracking_token_hash)
+    state.seen = record_repeat(state.seen, key, complaint.received_at)
+    grade = grade_for_repeats(complaint.grade, len(state.seen))
+    if grade != complaint.grade:
+        ctx = handling.Context(
+            actor=Actor(user_id="system"),
+            at=now,
+            calendar=services.calendar,
+            limits=services.sla.limits_for(grade),
+            role_name="system",
+        )
+        reason = f"same issue from {len(state.seen)} complainants within 30 days"
+        handling.stamp(
+            complaint,
+            "grade_changed",
+            ctx,
+            {"grade": grade, "reason": reason},
+            lambda c: setattr(c, "grade", grade),
+        )
+    return state
 
 
 def schedule_deadlines(complaint: Complaint, services: Services) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
@@ -30,6 +31,8 @@ class Complaints(Protocol):
 
     def record_deliveries(self, entries: list[OutboxEntry]) -> None: ...
 
+    def repeats(self, issue: str) -> RepeatState: ...
+
     def due_numbers(self, now: datetime) -> list[str]: ...
 
     def load_many(self, numbers: list[str]) -> list[Complaint]: ...
@@ -37,6 +40,15 @@ class Complaints(Protocol):
     def outbox_owed(self, now: datetime) -> list[OutboxEntry]: ...
 
     def outbox_failed(self, limit: int = 100) -> list[OutboxEntry]: ...
+
+
+@dataclass
+class RepeatState:
+    """Who raised one issue (category + respondent) recently; saved with the intake."""
+
+    issue: str
+    seen: dict[str, str] = field(default_factory=dict)
+    version: int = 0
 
 
 class DeliveryError(Exception):
