@@ -18,7 +18,16 @@ from .public import ANY_BODY
 from .schemas import FailedNotifications, HistoryEntry, Receipt, StaffComplaint, StaffList
 
 staff = Blueprint(__name__)
-authorizer = staff.authorizer(name="staff_jwt")(staff_authorizer)
+
+
+@staff.authorizer(name="staff_jwt")
+def staff_jwt(auth_request):
+    # Decorated here, not at its definition, so that the Lambda handler Chalice packages
+    # (chalicelib.http.staff.staff_jwt) is the wrapper that takes (event, context).
+    return staff_authorizer(auth_request)
+
+
+authorizer = staff_jwt
 
 STAFF_ERRORS = (400, 401, 403, 404, 409, 413, 415)
 ACTION_PATHS = {

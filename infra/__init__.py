@@ -1,0 +1,1 @@
+"""The deployable definition: see build.py and docs/deploy.md."""

@@ -1,0 +1,600 @@
+"""Build the deployable SAM templates: `chalice package` merged with the stack's resources.
+
+    python -m infra.build [--stage dev] [--stage prod] [--out build] [--region us-east-1]
+
+For each stage this writes build/<stage>/merge-template.json and runs
+`chalice package --stage <stage> --merge-template ...`, which leaves build/<stage>/sam.json
+(the template to deploy) and build/<stage>/deployment.zip beside it.
+
+The merge template is generated here rather than kept as JSON so that the tables come
+from chalicelib/adapters/schema.py, the definitions the local stack and the tests create,
+and cannot drift from them. It declares every resource the functions use and overrides
+the parts of chalice's function resources that need them (names, environment, the dead
+letter queue). The IAM policies are hand-written in .chalice/policy-*.json and refer to
+the logical ids declared here (ComplaintsTable, NotificationsTopic, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parent.parent
+STAGES = ("dev", "prod")
+PROTECTED_STAGES = frozenset({"prod"})
+DEFAULT_REGION = "us-east-1"
+# Powertools' DynamoDBPersistenceLayer default expiry attribute (see schema.create_tables).
+IDEMPOTENCY_TTL_ATTRIBUTE = "expiration"
+ALARM_PERIOD_SECONDS = 300
+# Counted by chalicelib/jobs.py when a scheduled run could not deliver notifications.
+JOB_FAILURE_METRIC = "NotificationsFailed"
+# Variables of the local stack (scripts/local_env.sh): none may reach a deployable stage.
+LOCAL_ONLY_VARIABLES = (
+    "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AUTH_JWKS_FILE",
+    "LOCAL_DIR",
+)
+
+
+class BuildError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Function:
+    """A Lambda function as `chalice package` names it, and what the stack adds to it."""
+
+    logical_id: str
+    chalice_name: str  # key under lambda_functions in .chalice/config.json
+    name_suffix: str  # deployed as <stack name>-<suffix>
+    schedule_event: str | None = None
+    dead_letter_queue: bool = False
+
+    @property
+    def role(self) -> str:
+        return _camel(self.chalice_name) + "Role"
+
+    @property
+    def log_group(self) -> str:
+        return _camel(self.chalice_name) + "LogGroup"
+
+    @property
+    def deployed_name(self) -> dict:
+        return sub(f"${{AWS::StackName}}-{self.name_suffix}")
+
+
+FUNCTIONS = (
+    Function("APIHandler", "api_handler", "api"),
+    # The built-in authorizer of the staff routes (chalicelib/http/staff.py).
+    Function("StaffJwt", "staff_jwt", "staff-jwt"),
+    Function(
+        "RunJobs",
+        "run_jobs",
+        "run-jobs",
+        schedule_event="RunJobsEvent",
+        dead_letter_queue=True,
+    ),
+)
+
+
+def _camel(snake: str) -> str:
+    return "".join(part.capitalize() for part in snake.split("_"))
+
+
+def ref(name: str) -> dict:
+    return {"Ref": name}
+
+
+def get_att(name: str, attribute: str) -> dict:
+    return {"Fn::GetAtt": [name, attribute]}
+
+
+def sub(text: str) -> dict:
+    return {"Fn::Sub": text}
+
+
+# --- Resources -----------------------------------------------------------------------------
+
+
+def parameters() -> dict:
+    email = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+    return {
+        "SenderEmail": {
+            "Type": "String",
+            "Description": "From address of e-mail to complainants (an SES identity is created)",
+            "AllowedPattern": f"^{email}$",
+            "ConstraintDescription": "an e-mail address",
+        },
+        "PublicBaseUrl": {
+            "Type": "String",
+            "Description": "Base URL of the public form; tracking links are <url>/track",
+            "AllowedPattern": r"^https://\S+$",
+            "ConstraintDescription": "an https:// URL",
+        },
+        "OpsEmail": {
+            "Type": "String",
+            "Description": "Optional address subscribed to the ops (alarm) topic",
+            "Default": "",
+            "AllowedPattern": f"^$|^{email}$",
+            "ConstraintDescription": "empty or an e-mail address",
+        },
+    }
+
+
+def tables(protected: bool) -> dict:
+    from chalicelib.adapters import schema
+
+    complaints = _table_properties(schema.complaints_table("unused"))
+    complaints["PointInTimeRecoverySpecification"] = {"PointInTimeRecoveryEnabled": True}
+    complaints["DeletionProtectionEnabled"] = protected
+    idempotency = _table_properties(schema.idempotency_table("unused"))
+    idempotency["TimeToLiveSpecification"] = {
+        "AttributeName": IDEMPOTENCY_TTL_ATTRIBUTE,
+        "Enabled": True,
+    }
+    return {
+        # Complaint records outlive the stack in prod: deleting or replacing it keeps the table.
+        "ComplaintsTable": {
+            "Type": "AWS::DynamoDB::Table",
+            **_kept_in(protected),
+            "Properties": complaints,
+        },
+        "IdempotencyTable": {
+            "Type": "AWS::DynamoDB::Table",
+            **_deleted_with_stack(),
+            "Properties": idempotency,
+        },
+    }
+
+
+def _kept_in(protected: bool) -> dict:
+    policy = "Retain" if protected else "Delete"
+    return {"DeletionPolicy": policy, "UpdateReplacePolicy": policy}
+
+
+def _deleted_with_stack() -> dict:
+    return _kept_in(False)
+
+
+def _table_properties(create_table_args: dict) -> dict:
+    # CloudFormation names the table (functions get the name through TABLE_NAME), so that
+    # two stacks can live in one account and region.
+    return {key: value for key, value in create_table_args.items() if key != "TableName"}
+
+
+def messaging() -> dict:
+    return {
+        # Staff subscribe with filter policies on the `department` and `audience` attributes.
+        "NotificationsTopic": {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"DisplayName": "Complaints"},
+        },
+        "OpsTopic": {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"DisplayName": "Complaints ops"},
+        },
+        "OpsEmailSubscription": {
+            "Type": "AWS::SNS::Subscription",
+            "Condition": "HasOpsEmail",
+            "Properties": {
+                "TopicArn": ref("OpsTopic"),
+                "Protocol": "email",
+                "Endpoint": ref("OpsEmail"),
+            },
+        },
+        "EmailConfigurationSet": {
+            "Type": "AWS::SES::ConfigurationSet",
+            "Properties": {
+                "ReputationOptions": {"ReputationMetricsEnabled": True},
+                "SendingOptions": {"SendingEnabled": True},
+            },
+        },
+        # Applies the configuration set to all mail from the sender; the app need not name it.
+        "SenderIdentity": {
+            "Type": "AWS::SES::EmailIdentity",
+            "Properties": {
+                "EmailIdentity": ref("SenderEmail"),
+                "ConfigurationSetAttributes": {
+                    "ConfigurationSetName": ref("EmailConfigurationSet")
+                },
+            },
+        },
+        "JobsDeadLetterQueue": {
+            "Type": "AWS::SQS::Queue",
+            **_deleted_with_stack(),
+            "Properties": {
+                "MessageRetentionPeriod": 14 * 24 * 3600,
+                "SqsManagedSseEnabled": True,
+            },
+        },
+    }
+
+
+def staff_directory(protected: bool) -> dict:
+    from chalicelib.domain.actor import Role
+
+    pool: dict[str, Any] = {
+        "Type": "AWS::Cognito::UserPool",
+        "Properties": {
+            "UserPoolName": sub("${AWS::StackName}-staff"),
+            "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+            "UsernameAttributes": ["email"],
+            "AutoVerifiedAttributes": ["email"],
+            "AccountRecoverySetting": {
+                "RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]
+            },
+            "MfaConfiguration": "OPTIONAL",
+            "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
+            "Policies": {
+                "PasswordPolicy": {
+                    "MinimumLength": 12,
+                    "RequireLowercase": True,
+                    "RequireUppercase": True,
+                    "RequireNumbers": True,
+                    "RequireSymbols": False,
+                    "TemporaryPasswordValidityDays": 7,
+                }
+            },
+            # Read by chalicelib.domain.actor: comma-separated department names.
+            "Schema": [
+                {
+                    "Name": "departments",
+                    "AttributeDataType": "String",
+                    "Mutable": True,
+                    "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"},
+                }
+            ],
+            "DeletionProtection": "ACTIVE" if protected else "INACTIVE",
+        },
+    }
+    # Complaint records name staff by their `sub`; a new pool would issue new ones.
+    pool.update(_kept_in(protected))
+    flows = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    if not protected:
+        flows.append("ALLOW_USER_PASSWORD_AUTH")  # lets `aws cognito-idp initiate-auth` log in
+    resources = {
+        "StaffUserPool": pool,
+        "StaffUserPoolClient": {
+            "Type": "AWS::Cognito::UserPoolClient",
+            "Properties": {
+                "UserPoolId": ref("StaffUserPool"),
+                "ClientName": "complaints-staff",
+                "GenerateSecret": False,
+                "ExplicitAuthFlows": flows,
+                "PreventUserExistenceErrors": "ENABLED",
+                "EnableTokenRevocation": True,
+                "AccessTokenValidity": 60,
+                "IdTokenValidity": 60,
+                "RefreshTokenValidity": 12,
+                "TokenValidityUnits": {
+                    "AccessToken": "minutes",
+                    "IdToken": "minutes",
+                    "RefreshToken": "hours",
+                },
+                "ReadAttributes": ["email", "email_verified", "name", "custom:departments"],
+                # Never custom:departments: staff must not widen their own access.
+                "WriteAttributes": ["name"],
+            },
+        },
+    }
+    for role in Role:
+        resources[f"StaffGroup{_camel(role.value)}"] = {
+            "Type": "AWS::Cognito::UserPoolGroup",
+            "Properties": {
+                "UserPoolId": ref("StaffUserPool"),
+                "GroupName": role.value,
+                "Description": f"Complaints role {role.value}",
+            },
+        }
+    return resources
+
+
+# Attachments (a later issue): declare the S3 bucket here, grant the functions that use it
+# s3:GetObject/s3:PutObject on "${AttachmentsBucket.Arn}/*" in their .chalice/policy-*.json,
+# and pass its name in environment().
+
+
+def environment() -> dict:
+    """Variables every function gets from the stack, on top of .chalice/config.json's."""
+    return {
+        "TABLE_NAME": ref("ComplaintsTable"),
+        "IDEMPOTENCY_TABLE": ref("IdempotencyTable"),
+        "NOTIFY_TOPIC_ARN": ref("NotificationsTopic"),
+        "SES_SENDER": ref("SenderEmail"),
+        "PUBLIC_BASE_URL": ref("PublicBaseUrl"),
+        "AUTH_ISSUER": sub("https://${StaffUserPool.ProviderURL}"),
+        "AUTH_JWKS_URL": sub("https://${StaffUserPool.ProviderURL}/.well-known/jwks.json"),
+        "AUTH_AUDIENCE": ref("StaffUserPoolClient"),
+    }
+
+
+def function_overrides() -> dict:
+    """Merged into chalice's resources of the same logical ids."""
+    resources: dict[str, Any] = {}
+    for function in FUNCTIONS:
+        properties: dict[str, Any] = {
+            "FunctionName": function.deployed_name,
+            "Environment": {"Variables": environment()},
+        }
+        if function.dead_letter_queue:
+            properties["DeadLetterQueue"] = {
+                "Type": "SQS",
+                "TargetArn": get_att("JobsDeadLetterQueue", "Arn"),
+            }
+        if function.schedule_event:
+            # A known rule name, for the alarm on the rule's failed invocations.
+            schedule = {"Properties": {"Name": function.deployed_name}}
+            properties["Events"] = {function.schedule_event: schedule}
+        resources[function.logical_id] = {"Properties": properties}
+        # Named from the stack, not from the function, so the role's policy can name the log
+        # group without a dependency cycle (role -> log group -> function -> role).
+        log_group_name = sub(f"/aws/lambda/${{AWS::StackName}}-{function.name_suffix}")
+        resources[function.log_group] = {
+            **_deleted_with_stack(),
+            "Properties": {"LogGroupName": log_group_name},
+        }
+    return resources
+
+
+def alarms(metrics_namespace: str) -> dict:
+    resources = {}
+    for function in FUNCTIONS:
+        for metric in ("Errors", "Throttles"):
+            resources[f"{function.logical_id}{metric}Alarm"] = _alarm(
+                f"{function.logical_id}: Lambda {metric.lower()}",
+                "AWS/Lambda",
+                metric,
+                {"FunctionName": ref(function.logical_id)},
+            )
+        if function.schedule_event:
+            resources[f"{function.logical_id}ScheduleFailedAlarm"] = _alarm(
+                f"{function.logical_id}: the schedule could not invoke the function",
+                "AWS/Events",
+                "FailedInvocations",
+                {"RuleName": function.deployed_name},
+            )
+    resources["JobsDeadLetterQueueAlarm"] = _alarm(
+        "A scheduled run failed all its retries (message in the dead-letter queue)",
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        {"QueueName": get_att("JobsDeadLetterQueue", "QueueName")},
+        statistic="Maximum",
+    )
+    resources["NotificationsFailedAlarm"] = _job_failures_alarm(metrics_namespace)
+    return resources
+
+
+def _alarm(description, namespace, metric, dimensions, statistic="Sum") -> dict:
+    properties = {
+        "AlarmDescription": description,
+        "Namespace": namespace,
+        "MetricName": metric,
+        "Dimensions": [{"Name": key, "Value": value} for key, value in dimensions.items()],
+        "Statistic": statistic,
+        "Period": ALARM_PERIOD_SECONDS,
+    }
+    return {"Type": "AWS::CloudWatch::Alarm", "Properties": _alarm_common() | properties}
+
+
+def _job_failures_alarm(namespace: str) -> dict:
+    # A run that cannot deliver notifications does not fail (the outbox keeps them for the
+    # next run), so Lambda's Errors never see it: the run counts it instead. The query sums
+    # the count whatever dimensions it carries.
+    query = f'SELECT SUM({JOB_FAILURE_METRIC}) FROM "{namespace}"'
+    properties = {
+        "AlarmDescription": f"Scheduled runs could not deliver mail ({JOB_FAILURE_METRIC})",
+        "Metrics": [
+            {
+                "Id": "failures",
+                "Expression": query,
+                "Period": ALARM_PERIOD_SECONDS,
+                "ReturnData": True,
+            }
+        ],
+    }
+    return {"Type": "AWS::CloudWatch::Alarm", "Properties": _alarm_common() | properties}
+
+
+def _alarm_common() -> dict:
+    return {
+        "EvaluationPeriods": 1,
+        "Threshold": 1,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        "TreatMissingData": "notBreaching",
+        "AlarmActions": [ref("OpsTopic")],
+        "OKActions": [ref("OpsTopic")],
+    }
+
+
+def outputs() -> dict:
+    values = {
+        "ComplaintsTableName": ref("ComplaintsTable"),
+        "IdempotencyTableName": ref("IdempotencyTable"),
+        "NotificationsTopicArn": ref("NotificationsTopic"),
+        "OpsTopicArn": ref("OpsTopic"),
+        "StaffUserPoolId": ref("StaffUserPool"),
+        "StaffUserPoolClientId": ref("StaffUserPoolClient"),
+        "EmailConfigurationSetName": ref("EmailConfigurationSet"),
+        "JobsDeadLetterQueueUrl": ref("JobsDeadLetterQueue"),
+    }
+    return {name: {"Value": value} for name, value in values.items()}
+
+
+def merge_template(stage: str) -> dict:
+    protected = stage in PROTECTED_STAGES
+    resources = {
+        **tables(protected),
+        **messaging(),
+        **staff_directory(protected),
+        **function_overrides(),
+        **alarms(metrics_namespace(stage)),
+    }
+    return {
+        "Description": f"Complaint service ({stage})",
+        "Parameters": parameters(),
+        "Conditions": {"HasOpsEmail": {"Fn::Not": [{"Fn::Equals": [ref("OpsEmail"), ""]}]}},
+        "Resources": resources,
+        "Outputs": outputs(),
+    }
+
+
+# --- Stage configuration ------------------------------------------------------------------
+
+
+def chalice_config() -> dict:
+    return json.loads((PROJECT / ".chalice" / "config.json").read_text())
+
+
+def _config(stage: str, function: Function):
+    """Chalice's view of .chalice/config.json for one function in one stage."""
+    from chalice.config import Config
+
+    return Config(
+        chalice_stage=stage,
+        function_name=function.chalice_name,
+        config_from_disk=chalice_config(),
+    )
+
+
+def stage_environment(stage: str, function: Function) -> dict[str, str]:
+    """A function's variables as chalice computes them from .chalice/config.json."""
+    return _config(stage, function).environment_variables
+
+
+def metrics_namespace(stage: str) -> str:
+    namespace = stage_environment(stage, FUNCTIONS[0]).get("POWERTOOLS_METRICS_NAMESPACE")
+    if not namespace:
+        raise BuildError(f"stage {stage}: set POWERTOOLS_METRICS_NAMESPACE in .chalice/config.json")
+    return namespace
+
+
+def check_stage_config(stage: str) -> None:
+    if stage not in chalice_config().get("stages", {}):
+        raise BuildError(f"no stage {stage!r} in .chalice/config.json")
+    for function in FUNCTIONS:
+        leaked = sorted(set(stage_environment(stage, function)) & set(LOCAL_ONLY_VARIABLES))
+        if leaked:
+            raise BuildError(
+                f"stage {stage}: local-only variables {leaked} in .chalice/config.json"
+            )
+        if not _config(stage, function).iam_policy_file:
+            raise BuildError(f"stage {stage}: no iam_policy_file for {function.chalice_name}")
+
+
+# --- Packaging ------------------------------------------------------------------------------
+
+
+def package_environment(region: str) -> dict[str, str]:
+    """The caller's environment minus anything AWS or app specific: `chalice package` must
+    not see a local endpoint or dummy keys, and needs only a region."""
+    app_variables = set(LOCAL_ONLY_VARIABLES) | set(environment())
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("AWS_") and key not in app_variables
+    }
+    env["AWS_DEFAULT_REGION"] = region
+    return env
+
+
+def chalice_command() -> str:
+    beside_python = Path(sys.executable).parent / "chalice"
+    return str(beside_python) if beside_python.exists() else "chalice"
+
+
+def package(stage: str, out_dir: Path, region: str = DEFAULT_REGION) -> Path:
+    """Build one stage into out_dir and return the path of its sam.json."""
+    check_stage_config(stage)
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    merge_path = out_dir / "merge-template.json"
+    merge_path.write_text(json.dumps(merge_template(stage), indent=2) + "\n")
+    command = [
+        chalice_command(),
+        "--project-dir",
+        str(PROJECT),
+        "package",
+        "--stage",
+        stage,
+        "--merge-template",
+        str(merge_path),
+        str(out_dir),
+    ]
+    result = subprocess.run(
+        command, cwd=PROJECT, env=package_environment(region), capture_output=True, text=True
+    )
+    if f"policy-{stage}.json" in result.stderr:
+        raise BuildError(
+            f"chalice looked for .chalice/policy-{stage}.json: a function has no iam_policy_file"
+            f" in stage {stage} of .chalice/config.json. Give it its own policy file there and"
+            " wire it in FUNCTIONS of infra/build.py."
+        )
+    if result.returncode != 0:
+        raise BuildError(f"chalice package --stage {stage} failed:\n{result.stderr}")
+    template_path = out_dir / "sam.json"
+    check_functions(json.loads(template_path.read_text()))
+    return template_path
+
+
+def check_functions(template: dict) -> None:
+    """Every function chalice emits must be one this module wires, and the other way round:
+    a new function needs its environment, policy file and alarms before it can deploy."""
+    resources = template["Resources"]
+    emitted = {
+        name
+        for name, resource in resources.items()
+        if resource.get("Type") == "AWS::Serverless::Function"
+    }
+    wired = {function.logical_id for function in FUNCTIONS}
+    if emitted - wired:
+        raise BuildError(
+            f"chalice emitted functions {sorted(emitted - wired)} that infra/build.py does not"
+            " wire: add them to FUNCTIONS and give them a .chalice/policy-*.json"
+        )
+    missing = sorted(name for name in wired if "Type" not in resources.get(name, {}))
+    if missing:
+        raise BuildError(
+            f"infra/build.py wires functions {missing} that the app does not define"
+            " (expected from app.py; see FUNCTIONS)"
+        )
+    for function in FUNCTIONS:
+        events = resources[function.logical_id]["Properties"].get("Events", {})
+        if function.schedule_event and "Type" not in events.get(function.schedule_event, {}):
+            raise BuildError(
+                f"{function.logical_id} has no schedule event {function.schedule_event!r}:"
+                f" chalice emitted {sorted(events)}"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stage", action="append", choices=STAGES, help="default: all")
+    parser.add_argument("--out", default=str(PROJECT / "build"), help="default: build/")
+    parser.add_argument(
+        "--region",
+        default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
+        help=f"region chalice packages for (default: $AWS_REGION or {DEFAULT_REGION})",
+    )
+    args = parser.parse_args(argv)
+    region = args.region or DEFAULT_REGION
+    try:
+        for stage in args.stage or STAGES:
+            path = package(stage, Path(args.out) / stage, region)
+            print(f"{stage}: {path}")
+    except BuildError as error:
+        print(f"infra.build: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""The deployable templates: valid, built from the app's own table definitions, and wired."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chalicelib.adapters import schema
+from chalicelib.domain.actor import Role
+from infra import build
+
+STAGES = build.STAGES
+TABLE_LAYOUT = ("BillingMode", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes")
+
+
+def resources_of(template: dict, type_: str) -> dict:
+    return {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource.get("Type") == type_
+    }
+
+
+def test_cfn_lint_reports_no_errors_or_warnings(template_paths):
+    paths = [str(path) for path in template_paths.values()]
+    result = subprocess.run(
+        [sys.executable, "-m", "cfnlint", "--", *paths], capture_output=True, text=True
+    )
+    # cfn-lint's exit code is a bit set: 2 errors, 4 warnings, 8 informational.
+    assert result.returncode & 0b110 == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_complaints_table_is_the_one_the_app_creates(templates, stage):
+    table = templates[stage]["Resources"]["ComplaintsTable"]["Properties"]
+    expected = schema.complaints_table("any")
+    assert {key: table.get(key) for key in TABLE_LAYOUT} == {
+        key: expected[key] for key in TABLE_LAYOUT
+    }
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert "TimeToLiveSpecification" not in table
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_idempotency_table_expires_records(templates, stage):
+    table = templates[stage]["Resources"]["IdempotencyTable"]["Properties"]
+    expected = schema.idempotency_table("any")
+    assert table["KeySchema"] == expected["KeySchema"]
+    assert table["AttributeDefinitions"] == expected["AttributeDefinitions"]
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
+
+
+def test_prod_keeps_complaints_and_staff_dev_does_not(templates):
+    for stage, protected in (("prod", True), ("dev", False)):
+        resources = templates[stage]["Resources"]
+        table, pool = resources["ComplaintsTable"], resources["StaffUserPool"]
+        assert table["Properties"]["DeletionProtectionEnabled"] is protected
+        assert pool["Properties"]["DeletionProtection"] == ("ACTIVE" if protected else "INACTIVE")
+        kept = "Retain" if protected else "Delete"
+        for resource in (table, pool):
+            assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == (kept, kept)
+        assert resources["IdempotencyTable"]["DeletionPolicy"] == "Delete"
+
+
+WIRED = {
+    "TABLE_NAME": {"Ref": "ComplaintsTable"},
+    "IDEMPOTENCY_TABLE": {"Ref": "IdempotencyTable"},
+    "NOTIFY_TOPIC_ARN": {"Ref": "NotificationsTopic"},
+    "SES_SENDER": {"Ref": "SenderEmail"},
+    "PUBLIC_BASE_URL": {"Ref": "PublicBaseUrl"},
+    "AUTH_ISSUER": {"Fn::Sub": "https://${StaffUserPool.ProviderURL}"},
+    "AUTH_JWKS_URL": {"Fn::Sub": "https://${StaffUserPool.ProviderURL}/.well-known/jwks.json"},
+    "AUTH_AUDIENCE": {"Ref": "StaffUserPoolClient"},
+}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_functions_find_their_resources_in_the_environment(templates, stage):
+    functions = resources_of(templates[stage], "AWS::Serverless::Function")
+    assert set(functions) == {"APIHandler", "StaffJwt", "RunJobs"}
+    for function in functions.values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert {key: variables.get(key) for key in WIRED} == WIRED
+        assert variables["POWERTOOLS_SERVICE_NAME"] == "complaints"
+        assert variables["POWERTOOLS_METRICS_NAMESPACE"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_nothing_local_reaches_a_deployable_stage(templates, stage):
+    config = json.loads((build.PROJECT / ".chalice" / "config.json").read_text())
+    sources = {
+        "config.json": config["stages"][stage],
+        **{
+            name: function["Properties"]["Environment"]
+            for name, function in resources_of(
+                templates[stage], "AWS::Serverless::Function"
+            ).items()
+        },
+    }
+    for source, data in sources.items():
+        text = json.dumps(data)
+        for marker in (*build.LOCAL_ONLY_VARIABLES, "127.0.0.1", "localhost", "moto"):
+            assert marker not in text, f"{marker} in {source} of stage {stage}"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_failed_scheduled_runs_land_in_the_dead_letter_queue(templates, stage):
+    run_jobs = templates[stage]["Resources"]["RunJobs"]["Properties"]
+    assert run_jobs["DeadLetterQueue"] == {
+        "Type": "SQS",
+        "TargetArn": {"Fn::GetAtt": ["JobsDeadLetterQueue", "Arn"]},
+    }
+    event = run_jobs["Events"]["RunJobsEvent"]
+    assert event["Type"] == "Schedule"
+    assert event["Properties"]["Schedule"] == "rate(5 minutes)"
+    assert event["Properties"]["Name"] == {"Fn::Sub": "${AWS::StackName}-run-jobs"}
+
+
+def _alarm_targets(alarm: dict) -> tuple:
+    properties = alarm["Properties"]
+    dimensions = {d["Name"]: d["Value"] for d in properties.get("Dimensions", [])}
+    return properties.get("Namespace"), properties.get("MetricName"), json.dumps(dimensions)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_alarms_watch_every_function_and_the_jobs_and_tell_ops(templates, stage):
+    alarms = resources_of(templates[stage], "AWS::CloudWatch::Alarm")
+    watched = {_alarm_targets(alarm) for alarm in alarms.values()}
+    for function in ("APIHandler", "StaffJwt", "RunJobs"):
+        dims = json.dumps({"FunctionName": {"Ref": function}})
+        assert ("AWS/Lambda", "Errors", dims) in watched
+        assert ("AWS/Lambda", "Throttles", dims) in watched
+    queue = json.dumps({"QueueName": {"Fn::GetAtt": ["JobsDeadLetterQueue", "QueueName"]}})
+    assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", queue) in watched
+    rule = json.dumps({"RuleName": {"Fn::Sub": "${AWS::StackName}-run-jobs"}})
+    assert ("AWS/Events", "FailedInvocations", rule) in watched
+    namespace = templates[stage]["Resources"]["RunJobs"]["Properties"]["Environment"]["Variables"][
+        "POWERTOOLS_METRICS_NAMESPACE"
+    ]
+    queries = [m["Expression"] for a in alarms.values() for m in a["Properties"].get("Metrics", [])]
+    assert queries == [f'SELECT SUM(NotificationsFailed) FROM "{namespace}"']
+    for alarm in alarms.values():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "OpsTopic"}]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_staff_groups_are_the_roles_and_only_admins_set_departments(templates, stage):
+    resources = templates[stage]["Resources"]
+    groups = resources_of(templates[stage], "AWS::Cognito::UserPoolGroup").values()
+    assert sorted(g["Properties"]["GroupName"] for g in groups) == sorted(r.value for r in Role)
+    pool = resources["StaffUserPool"]["Properties"]
+    assert pool["AdminCreateUserConfig"] == {"AllowAdminCreateUserOnly": True}
+    assert [(a["Name"], a["AttributeDataType"]) for a in pool["Schema"]] == [
+        ("departments", "String")
+    ]
+    client = resources["StaffUserPoolClient"]["Properties"]
+    assert "custom:departments" in client["ReadAttributes"]
+    assert "custom:departments" not in client["WriteAttributes"]
+    assert client["GenerateSecret"] is False
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_mail_goes_out_through_the_configuration_set(templates, stage):
+    resources = templates[stage]["Resources"]
+    identity = resources["SenderIdentity"]["Properties"]
+    assert identity["EmailIdentity"] == {"Ref": "SenderEmail"}
+    assert identity["ConfigurationSetAttributes"] == {
+        "ConfigurationSetName": {"Ref": "EmailConfigurationSet"}
+    }
+    assert resources["EmailConfigurationSet"]["Type"] == "AWS::SES::ConfigurationSet"
+
+
+def test_build_refuses_functions_it_does_not_wire():
+    template = {
+        "Resources": {
+            "APIHandler": {"Type": "AWS::Serverless::Function", "Properties": {}},
+            "RunJobs": {"Type": "AWS::Serverless::Function", "Properties": {}},
+            "OnUpload": {"Type": "AWS::Serverless::Function", "Properties": {}},
+        }
+    }
+    with pytest.raises(build.BuildError, match="OnUpload"):
+        build.check_functions(template)
+    # A function build.py wires but the app lacks is left as a bare override by the merge.
+    del template["Resources"]["OnUpload"]
+    template["Resources"]["RunJobs"] = {"Properties": {"FunctionName": "x"}}
+    with pytest.raises(build.BuildError, match="RunJobs"):
+        build.check_functions(template)
+
+
+def test_package_environment_drops_local_endpoint_and_keys(monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("TABLE_NAME", "complaints-test")
+    env = build.package_environment("eu-west-1")
+    assert {k: v for k, v in env.items() if k.startswith("AWS_")} == {
+        "AWS_DEFAULT_REGION": "eu-west-1"
+    }
+    assert "TABLE_NAME" not in env
+
+
+def test_templates_are_written_where_asked(template_paths):
+    for stage, path in template_paths.items():
+        assert path.name == "sam.json"
+        assert Path(path.parent, "deployment.zip").stat().st_size > 0
+        assert Path(path.parent, "merge-template.json").exists(), stage
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_function_logs_to_the_group_its_role_may_write(templates, stage):
+    resources = templates[stage]["Resources"]
+    for function in build.FUNCTIONS:
+        name = resources[function.logical_id]["Properties"]["FunctionName"]["Fn::Sub"]
+        group = resources[function.log_group]
+        assert group["Properties"]["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/{name}"}
+        assert group["Properties"]["RetentionInDays"] > 0
+
+
+def test_the_alarmed_job_metric_is_the_one_the_job_counts():
+    source = (build.PROJECT / "chalicelib" / "jobs.py").read_text()
+    assert f'count("{build.JOB_FAILURE_METRIC}"' in source
+
+
+def test_every_handler_is_a_lambda_entry_point(templates):
+    """Lambda calls handler(event, context): a name that resolves to anything else (say a
+    plain function registered as an authorizer) deploys, then fails on every call."""
+    functions = resources_of(templates["dev"], "AWS::Serverless::Function")
+    for name, function in functions.items():
+        module, _, attribute = function["Properties"]["Handler"].rpartition(".")
+        handler = getattr(importlib.import_module(module), attribute)
+        try:
+            inspect.signature(handler).bind({}, None)
+        except TypeError as error:
+            pytest.fail(f"{name}: {module}.{attribute} cannot take (event, context): {error}")
