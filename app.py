@@ -2,8 +2,10 @@
 
 from chalice import Chalice, Rate
 
+from chalicelib.http.cors import install_cors
 from chalicelib.http.meta import meta
 from chalicelib.http.middleware import request_context
+from chalicelib.http.open311 import open311
 from chalicelib.http.public import public
 from chalicelib.http.staff import staff
 
@@ -12,6 +14,8 @@ app.register_middleware(request_context, "http")
 app.register_blueprint(public)
 app.register_blueprint(meta)
 app.register_blueprint(staff)
+app.register_blueprint(open311, url_prefix="/open311/v2")
+install_cors(app)  # last: gives every route above an OPTIONS route
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))

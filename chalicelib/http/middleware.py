@@ -35,5 +35,7 @@ def _uniform_error(response):
     body = response.body
     if isinstance(body, dict) and set(body) == {"Code", "Message"}:
         code = re.sub(r"(?<!^)(?=[A-Z])", "_", body["Code"]).lower().removesuffix("_error")
-        return error_response(response.status_code, code, body["Message"])
+        uniform = error_response(response.status_code, code, body["Message"])
+        uniform.headers = {**response.headers, **uniform.headers}
+        return uniform
     return response

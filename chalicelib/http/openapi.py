@@ -92,7 +92,7 @@ def _route_specs(app):
 def _models(specs) -> list[type[BaseModel]]:
     found = {ErrorBody}
     for spec in specs:
-        candidates = [spec["request"], *spec["responses"].values()]
+        candidates = [spec["request"], spec.get("query"), *spec["responses"].values()]
         found.update(m for m in candidates if isinstance(m, type) and issubclass(m, BaseModel))
     return sorted(found, key=lambda m: m.__name__)
 
@@ -139,7 +139,7 @@ def _response(model) -> dict:
 def _query_params(model) -> list[dict]:
     if model is None:
         return []
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(ref_template=REF)
     return [
         {"name": name, "in": "query", "required": False, "schema": prop}
         for name, prop in schema.get("properties", {}).items()
