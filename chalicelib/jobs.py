@@ -16,4 +16,6 @@ def run_scheduled(now: datetime | None = None) -> dict:
     logger().info("jobs run", **{k: v for k, v in asdict(report).items() if k != "numbers"})
     if report.failed:
         count("NotificationsFailed")
+    if report.errors:
+        count("JobErrors")
     return asdict(report)

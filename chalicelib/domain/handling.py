@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import commands as c
-from .actor import CHAIN, Actor
+from .actor import CHAIN, Actor, Role
 from .calendar import BusinessCalendar
-from .deadlines import initial_deadlines, next_check_at
-from .errors import InvalidCommand
+from .deadlines import SERVICE_DEADLINES, next_check_at
+from .errors import Forbidden, InvalidCommand
 from .lifecycle import WITHDRAWABLE, Action, next_status
 from .model import Complaint, Deadline, ExtensionRequest, HandlingRecord, Status
-from .sla import Deadlines, Limits, extend, follow_up_due, shift_for_pause
+from .sla import Deadlines, Limits, SlaPolicy, extend, follow_up_due, shift_for_pause
 
 AUDIT_EXCLUDED = {"version", "next_due_at"}
 
@@ -30,6 +30,7 @@ class Context:
     limits: Limits
     internal_departments: tuple[str, ...] = ()
     role_name: str | None = None  # e.g. "system" for the scheduler
+    policy: SlaPolicy | None = None  # limits of other grades, for a grade change
 
     @property
     def role(self) -> str:
@@ -80,6 +81,7 @@ def withdraw(complaint: Complaint, reason: str | None, at: datetime) -> None:
     before = _snapshot(complaint)
     complaint.status = Status.withdrawn
     complaint.closed_at = at
+    _meet_all(complaint, at)
     complaint.next_due_at = None
     complaint.record(
         "withdrawn",
@@ -97,6 +99,7 @@ def link_recomplaint(original: Complaint, new_number: str, at: datetime) -> None
     if original.status == Status.resolved:
         original.status = Status.closed
         original.closed_at = at
+        _meet_all(original, at)
         original.next_due_at = None
     original.record(
         "recomplained",
@@ -120,6 +123,7 @@ def _refuse(complaint: Complaint, body: c.Refuse, ctx: Context):
     _meet(complaint, "acceptance", ctx.at)
     complaint.refusal_reason = body.reason
     complaint.closed_at = ctx.at
+    _meet_all(complaint, ctx.at)
     return "not_accepted", {"reason": body.reason}
 
 
@@ -188,8 +192,7 @@ def _resolve(complaint: Complaint, body: c.Resolve, ctx: Context):
 
 def _close(complaint: Complaint, body: c.Empty, ctx: Context):
     complaint.closed_at = ctx.at
-    for name in list(complaint.deadlines):
-        _meet(complaint, name, ctx.at)
+    _meet_all(complaint, ctx.at)
     return "closed", _note(body)
 
 
@@ -216,7 +219,8 @@ def _request_extension(complaint: Complaint, body: c.ExtensionRequestBody, ctx: 
         reason=body.reason,
         new_due=body.new_due,
     )
-    return "extension_requested", {"reason": body.reason, "requested_due": body.new_due}
+    details = {"reason": body.reason, "requested_due": body.new_due.isoformat()}
+    return "extension_requested", details
 
 
 def _decide_extension(complaint: Complaint, body: c.ExtensionDecision, ctx: Context):
@@ -225,6 +229,8 @@ def _decide_extension(complaint: Complaint, body: c.ExtensionDecision, ctx: Cont
         raise InvalidCommand(
             "there is no pending extension request", {"approve": "nothing to decide"}
         )
+    if body.approve and request.requested_by == ctx.actor.user_id:
+        raise Forbidden("an extension is approved by someone other than who asked for it")
     request.decided_by, request.decided_at = ctx.actor.user_id, ctx.at
     if not body.approve:
         request.status = "refused"
@@ -236,14 +242,38 @@ def _decide_extension(complaint: Complaint, body: c.ExtensionDecision, ctx: Cont
 
 
 def _change_grade(complaint: Complaint, body: c.GradeChange, ctx: Context):
+    if body.grade in MAJOR_GRADES and not _decides_major(ctx):
+        raise Forbidden("grades A and B are decided by a manager or director")
     complaint.grade = body.grade
-    # Higher grades shorten deadlines: recompute the pending ones from their start.
-    fresh = initial_deadlines(complaint.received_at, ctx.limits, ctx.calendar)
-    fresh.pop("grade_review")
+    limits = ctx.limits
+    if ctx.policy:
+        data = complaint.data
+        limits = ctx.policy.limits_for(body.grade, kind=data.kind.value, category=data.category)
+    # A grade with a shorter limit shortens what is still pending, each period from its own
+    # start; otherwise nothing moves (an extension or a pause already granted stays).
     for name, deadline in complaint.deadlines.items():
-        if deadline.pending and name in fresh:
-            deadline.due = fresh[name].due
+        if not (deadline.pending and name in SERVICE_DEADLINES):
+            continue
+        shorter = _period_end(name, deadline.start, limits, ctx)
+        if shorter < _period_end(name, deadline.start, ctx.limits, ctx):
+            deadline.due = min(deadline.due, shorter)
     return "grade_changed", {"grade": body.grade, "reason": body.reason}
+
+
+MAJOR_GRADES = ("A", "B")
+
+
+def _decides_major(ctx: Context) -> bool:
+    return ctx.role_name == "system" or bool(
+        ctx.actor.roles & {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}
+    )
+
+
+def _period_end(name: str, start: datetime, limits: Limits, ctx: Context) -> datetime:
+    if name == "first_contact":
+        return ctx.calendar.hours_deadline(start, limits.first_contact_hours)
+    days = limits.acceptance_days if name == "acceptance" else limits.resolution_days
+    return ctx.calendar.working_days_deadline(start, days)
 
 
 APPLY: dict[Action, Callable] = {
@@ -296,6 +326,11 @@ def _meet(complaint: Complaint, name: str, at: datetime) -> None:
     deadline = complaint.deadlines.get(name)
     if deadline and deadline.pending:
         deadline.met_at = at
+
+
+def _meet_all(complaint: Complaint, at: datetime) -> None:
+    for name in list(complaint.deadlines):
+        _meet(complaint, name, at)
 
 
 def _note(body) -> dict:

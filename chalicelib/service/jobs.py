@@ -33,6 +33,7 @@ class JobReport:
     due: int = 0
     changed: int = 0
     skipped_stale: int = 0
+    errors: int = 0
     notices: int = 0
     outbox_retried: int = 0
     delivered: int = 0
@@ -51,6 +52,12 @@ def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
             entries = handle_due(complaint, now, services)
         except StaleVersion:
             report.skipped_stale += 1  # changed meanwhile; the next run looks again
+            continue
+        except Exception:  # noqa: BLE001 - one bad case must not stop the others
+            from ..observability import logger
+
+            logger().exception("job failed for a complaint", number=complaint.number)
+            report.errors += 1
             continue
         if entries is not None:
             report.changed += 1
@@ -173,6 +180,7 @@ def _context(complaint: Complaint, now: datetime, services: Services) -> Context
         limits=limits,
         internal_departments=services.settings.departments,
         role_name="system",
+        policy=services.sla,
     )
 
 

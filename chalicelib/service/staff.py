@@ -99,6 +99,7 @@ def context_for(complaint: Complaint, actor: Actor, services: Services) -> Conte
         calendar=services.calendar,
         limits=limits,
         internal_departments=services.settings.departments,
+        policy=services.sla,
     )
 
 

@@ -26,7 +26,9 @@ def masked_complainant(complainant: dict) -> dict:
 
 
 def staff_view(complaint: Complaint, actor: Actor) -> dict:
-    doc = complaint.model_dump(mode="json", exclude={"tracking_token_hash", "version"})
+    doc = complaint.model_dump(
+        mode="json", exclude={"tracking_token_hash", "survey_token_hash", "version"}
+    )
     if not sees_identity(actor, complaint):
         doc["data"]["complainant"] = masked_complainant(doc["data"]["complainant"])
     doc["version"] = complaint.version

@@ -385,3 +385,29 @@ def test_recomplaint_opens_a_linked_case_one_grade_up(client, staff):
     original = supervisor.get(f"/staff/complaints/{number}").json_body
     assert new["related_to"] == number and new["grade"] == "B"
     assert original["recomplaints"] == [new_number] and original["status"] == "closed"
+
+
+def test_grades_a_and_b_are_for_managers_and_shorten_deadlines(client, staff):
+    number = new_complaint(client)
+    supervisor, manager = staff("supervisor"), staff("manager")
+    supervisor.act(number, "accept")
+    before = supervisor.get(f"/staff/complaints/{number}").json_body["deadlines"]["resolution"]
+    assert supervisor.act(number, "grade", {"grade": "A", "reason": "Media"}).status_code == 403
+    raised = manager.act(number, "grade", {"grade": "A", "reason": "Media"})
+    assert raised.status_code == 200 and raised.json_body["grade"] == "A"
+    assert raised.json_body["deadlines"]["resolution"]["due"] < before["due"]
+    assert any(n[2] == f"Grade A {number}" for n in topic_messages())
+
+
+def test_an_extension_is_not_approved_by_who_asked(client, staff):
+    number = new_complaint(client)
+    supervisor = staff("supervisor")
+    supervisor.act(number, "accept")
+    supervisor.act(number, "assign", {"handler": "supervisor-1"})
+    supervisor.act(number, "start")
+    due = supervisor.get(f"/staff/complaints/{number}").json_body["deadlines"]["resolution"]["due"]
+    from datetime import datetime, timedelta
+
+    new_due = (datetime.fromisoformat(due) + timedelta(days=1)).isoformat()
+    supervisor.act(number, "extension-request", {"reason": "Parts", "new_due": new_due})
+    assert supervisor.act(number, "extension-decision", {"approve": True}).status_code == 403
