@@ -9,7 +9,8 @@ from chalicelib.http.open311 import open311
 from chalicelib.http.public import public
 from chalicelib.http.staff import staff
 
-app = Chalice(app_name="complaints")
+# Powertools owns logging (JSON with correlation ids); Chalice must not add its own handler.
+app = Chalice(app_name="complaints", configure_logs=False)
 app.register_middleware(request_context, "http")
 app.register_blueprint(public)
 app.register_blueprint(meta)

@@ -20,4 +20,4 @@ fi
 "$BIN/python" -m scripts.bootstrap
 "$BIN/python" -c "import os; from scripts.mint_token import ensure_keys; ensure_keys(os.environ['LOCAL_DIR'] + '/auth')"
 echo "serving on http://127.0.0.1:${PORT} (local AWS on ${AWS_ENDPOINT_URL})"
-"$BIN/chalice" local --host 127.0.0.1 --port "$PORT" --stage local
+"$BIN/chalice" local --host 127.0.0.1 --port "$PORT" --stage local --no-autoreload

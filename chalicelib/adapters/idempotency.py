@@ -30,32 +30,45 @@ def _run(request: dict) -> dict:
 
 
 @lru_cache(maxsize=1)
-def _wrapped() -> Callable:
-    from aws_lambda_powertools.utilities.idempotency import (
-        DynamoDBPersistenceLayer,
-        IdempotencyConfig,
-        idempotent_function,
-    )
+def _config():
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
-    store = DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table)
-    config = IdempotencyConfig(
+    return IdempotencyConfig(
         event_key_jmespath="key",
         payload_validation_jmespath="body",
         expires_after_seconds=EXPIRES_AFTER_SECONDS,
         raise_on_no_idempotency_key=True,
     )
+
+
+@lru_cache(maxsize=1)
+def _wrapped() -> Callable:
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        idempotent_function,
+    )
+
+    store = DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table)
     return idempotent_function(
-        data_keyword_argument="request", persistence_store=store, config=config
+        data_keyword_argument="request", persistence_store=store, config=_config()
     )(_run)
 
 
-def run_once(scope: str, key: str, body: dict, command: Callable[[dict], dict]) -> dict:
-    """Run `command(body)` once per (scope, key); a retry gets the first result back."""
+def run_once(
+    scope: str, key: str, body: dict, command: Callable[[dict], dict], lambda_context=None
+) -> dict:
+    """Run `command(body)` once per (scope, key); a retry gets the first result back.
+
+    With the Lambda context, an in-progress record expires with the invocation, so a
+    request killed mid-flight does not block its key until the record itself expires.
+    """
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
         IdempotencyValidationError,
     )
 
+    if lambda_context is not None:
+        _config().register_lambda_context(lambda_context)
     reset = _command.set(command)
     try:
         return _wrapped()(request={"key": f"{scope}:{key}", "body": body})
@@ -70,3 +83,4 @@ def run_once(scope: str, key: str, body: dict, command: Callable[[dict], dict]) 
 def reset() -> None:
     """Tests swap tables between runs; forget the cached persistence layer."""
     _wrapped.cache_clear()
+    _config.cache_clear()

@@ -158,5 +158,6 @@ def submit_once(data: ComplaintInput, key: str) -> dict:
         receipt["tracking_token"] = wrap_token(receipt["tracking_token"], key)
         return receipt
 
-    stored = run_once("submit", key, data.model_dump(mode="json"), command)
+    context = public.current_app.lambda_context
+    stored = run_once("submit", key, data.model_dump(mode="json"), command, context)
     return {**stored, "tracking_token": unwrap_token(stored["tracking_token"], key)}

@@ -1,0 +1,295 @@
+"""AWS calls and DynamoDB items of one intake, against the floor the design allows.
+
+Usage: .venv/bin/python -m bench.intake_calls
+
+Runs POST /complaints through the Chalice test client over moto's in-process mock and
+counts every AWS API call with a botocore hook registered for all sessions (boto3's,
+pynamodb's and Powertools'). Counts, never timings: moto's speed says nothing about AWS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+
+ENV = {
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "TABLE_NAME": "complaints-bench",
+    "IDEMPOTENCY_TABLE": "complaints-idempotency-bench",
+    "NOTIFY_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:complaints-notifications",
+    "SES_SENDER": "complaints@example.org",
+    "DEPARTMENTS": "service,sales,quality",
+    "POWERTOOLS_SERVICE_NAME": "complaints",
+    "POWERTOOLS_METRICS_NAMESPACE": "ComplaintsBench",
+}
+
+BODY = {
+    "category": "billing",
+    "subject": "Charged twice for one order",
+    "description": "Two debits on 1 November for order 4411.",
+    "complainant": {"name": "Li Lei", "email": "li@example.com"},
+    "language": "en",
+}
+
+WRITES = {"PutItem", "UpdateItem", "DeleteItem"}
+
+
+@dataclass
+class Call:
+    service: str
+    operation: str
+    table: str = ""
+    written: int = 0
+    read: int = 0
+    kinds: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class Recorder:
+    """Filled by botocore events: one Call per API call (not per HTTP attempt)."""
+
+    tables: dict[str, str]
+    calls: list[Call] = field(default_factory=list)
+
+    def before(self, params, model, context, **_):
+        call = Call(model.service_model.service_name, model.name)
+        if call.service == "dynamodb":
+            call.table, call.written, call.read = self._items(model.name, params)
+            if model.name == "TransactWriteItems":
+                call.kinds = Counter(item_kind(item) for item in params["TransactItems"])
+        self.calls.append(call)
+        context["bench_call"] = call
+
+    def after(self, parsed, model, context, **_):
+        call = context.get("bench_call")
+        if call and model.name in ("Query", "Scan"):
+            call.read = parsed.get("Count", 0)
+
+    def _role(self, table: str) -> str:
+        return self.tables.get(table, table)
+
+    def _items(self, operation: str, params: dict) -> tuple[str, int, int]:
+        if operation == "TransactWriteItems":
+            items = params["TransactItems"]
+            tables = {next(iter(item.values()))["TableName"] for item in items}
+            return ",".join(sorted(map(self._role, tables))), len(items), 0
+        if operation == "BatchWriteItem":
+            requests = params["RequestItems"]
+            roles = ",".join(sorted(map(self._role, requests)))
+            return roles, sum(len(v) for v in requests.values()), 0
+        if operation == "BatchGetItem":
+            requests = params["RequestItems"]
+            roles = ",".join(sorted(map(self._role, requests)))
+            return roles, 0, sum(len(v["Keys"]) for v in requests.values())
+        if operation == "TransactGetItems":
+            return "", 0, len(params["TransactItems"])
+        table = self._role(params.get("TableName", ""))
+        if operation in WRITES:
+            return table, 1, 0
+        if operation == "GetItem":
+            return table, 0, 1
+        return table, 0, 0  # Query/Scan: read from the response; others move no items
+
+
+def item_kind(transact_item: dict) -> str:
+    """What a transaction item is, from its single-table keys (see docs/architecture.md)."""
+    action = next(iter(transact_item.values()))
+    keys = action.get("Item") or action.get("Key") or {}
+    pk, sk = keys.get("pk", {}).get("S", ""), keys.get("sk", {}).get("S", "")
+    if pk.startswith("COUNTER#"):
+        return "counter"
+    if sk == "META":
+        return "complaint"
+    if sk.startswith("EV#"):
+        return "audit event"
+    if sk.startswith("OUT#"):
+        return "outbox entry"
+    return "other"
+
+
+def install(recorder: Recorder) -> None:
+    """Before any botocore session exists, so that every client gets the hooks."""
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    BUILTIN_HANDLERS.append(("before-parameter-build", recorder.before))
+    BUILTIN_HANDLERS.append(("after-call", recorder.after))
+
+
+# -- the floor -----------------------------------------------------------------------------
+
+
+def _count(calls, predicate) -> tuple[int, int]:
+    chosen = [c for c in calls if predicate(c)]
+    return len(chosen), sum(c.written for c in chosen)
+
+
+def is_transaction(c: Call) -> bool:
+    return c.operation == "TransactWriteItems" and c.table == "complaints"
+
+
+def is_idempotency_write(c: Call) -> bool:
+    return c.table == "idempotency" and c.operation in WRITES
+
+
+def is_ses(c: Call) -> bool:
+    return c.service == "ses" and c.operation in ("SendEmail", "SendRawEmail")
+
+
+def is_sns(c: Call) -> bool:
+    return c.service == "sns" and c.operation == "Publish"
+
+
+def in_floor(c: Call) -> bool:
+    return is_transaction(c) or is_idempotency_write(c) or is_ses(c) or is_sns(c)
+
+
+def comparison(calls: list[Call], with_key: bool) -> list[tuple[str, int, int]]:
+    """(what, floor, actual) rows: one transaction of 3 items, one idempotency write, SES, SNS."""
+    tx_calls, tx_items = _count(calls, is_transaction)
+    idem_calls, _ = _count(calls, is_idempotency_write)
+    floor_calls = 3 + with_key
+    floor_items = 3 + with_key
+    return [
+        ("DynamoDB transactions", 1, tx_calls),
+        ("  items in them (complaint+audit+counter)", 3, tx_items),
+        ("idempotency writes", int(with_key), idem_calls),
+        ("SES SendEmail", 1, _count(calls, is_ses)[0]),
+        ("SNS Publish", 1, _count(calls, is_sns)[0]),
+        ("other AWS calls (not in the floor)", 0, len([c for c in calls if not in_floor(c)])),
+        ("total AWS calls", floor_calls, len(calls)),
+        ("total DynamoDB items written", floor_items, sum(c.written for c in calls)),
+        ("total DynamoDB items read", 0, sum(c.read for c in calls)),
+    ]
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def table(headers: list[str], rows: list[list], first_left: int = 1) -> str:
+    cells = [headers, *[[str(v) for v in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row):
+        parts = [
+            v.ljust(w) if i < first_left else v.rjust(w)
+            for i, (v, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(row) for row in cells[1:])])
+
+
+def calls_table(calls: list[Call]) -> str:
+    grouped: dict[tuple, list[int]] = {}
+    for c in calls:
+        key = (c.service, c.operation, c.table or "-")
+        totals = grouped.setdefault(key, [0, 0, 0])
+        totals[0] += 1
+        totals[1] += c.written
+        totals[2] += c.read
+    rows = [[*key, *totals] for key, totals in grouped.items()]
+    return table(["service", "operation", "table", "calls", "written", "read"], rows, 3)
+
+
+def ratio(floor: int, actual: int) -> str:
+    if floor == 0:
+        return "-" if actual == 0 else "extra"
+    return f"{actual / floor:.2f}x"
+
+
+def comparison_table(rows) -> str:
+    body = [
+        [what, floor, actual, f"{actual - floor:+d}", ratio(floor, actual)]
+        for what, floor, actual in rows
+    ]
+    return table(["against the floor", "floor", "actual", "diff", "ratio"], body)
+
+
+def notes(calls: list[Call]) -> list[str]:
+    lines = []
+    for c in calls:
+        if c.kinds:
+            kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(c.kinds.items()))
+            lines.append(f"transaction items: {kinds}")
+    extra = [f"{c.service} {c.operation} ({c.table or '-'})" for c in calls if not in_floor(c)]
+    if extra:
+        lines.append("not in the floor: " + "; ".join(extra))
+    return lines
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+def run() -> list[tuple[str, bool, list[Call]]]:
+    for key, value in ENV.items():
+        os.environ[key] = value
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
+
+    recorder = Recorder({ENV["TABLE_NAME"]: "complaints", ENV["IDEMPOTENCY_TABLE"]: "idempotency"})
+    install(recorder)
+
+    from moto import mock_aws
+
+    with mock_aws(), contextlib.redirect_stdout(io.StringIO()):
+        # The service's logs and EMF metrics go to stdout; keep them out of the report.
+        from scripts.bootstrap import bootstrap
+
+        bootstrap()
+        from chalice.test import Client
+
+        from app import app
+
+        results = []
+        with Client(app, stage_name="local") as client:
+
+            def intake(title: str, key: str | None, body: dict | None = None):
+                headers = {"Content-Type": "application/json"}
+                if key:
+                    headers["Idempotency-Key"] = key
+                recorder.calls.clear()
+                response = client.http.post(
+                    "/complaints", headers=headers, body=json.dumps(body or BODY)
+                )
+                if response.status_code != 201:
+                    raise SystemExit(f"{title}: {response.status_code} {response.body!r}")
+                results.append((title, bool(key), list(recorder.calls)))
+
+            intake("intake 1: no Idempotency-Key, first in the process (cold)", None)
+            intake("intake 2: no Idempotency-Key, same process (warm)", None)
+            intake(
+                "intake 3: with Idempotency-Key, first keyed one in the process", "bench-key-0001"
+            )
+            intake("intake 4: with a new Idempotency-Key (warm)", "bench-key-0002")
+            intake("retry of intake 4 with the same key and body (replay)", "bench-key-0002")
+    return results
+
+
+def main() -> None:
+    results = run()
+    for title, with_key, calls in results:
+        print(f"== {title} ==")
+        print(calls_table(calls))
+        print()
+        if title.startswith("retry"):
+            print("(a replay creates nothing: no floor applies)")
+        else:
+            print(comparison_table(comparison(calls, with_key)))
+            print("\n".join(notes(calls)))
+        print()
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
