@@ -174,6 +174,22 @@ class AttachmentRef(Strict):
         return value
 
 
+class StoredAttachment(BaseModel):
+    """A file linked to the case, kept privately in object storage under `key`.
+
+    Recorded when its upload is granted; `uploaded_at` is set once the stored object was
+    checked against what was declared.
+    """
+
+    id: str
+    key: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    added_at: datetime
+    uploaded_at: datetime | None = None
+
+
 class Location(Strict):
     """Where the problem is, as an Open311 client gives it (WGS84 and/or an address)."""
 
@@ -290,6 +306,7 @@ class Complaint(BaseModel):
     notices: list[str] = Field(default_factory=list)  # keys of reminders/escalations sent
     survey_token_hash: str | None = None
     survey: SurveyAnswer | None = None
+    attachments: list[StoredAttachment] = Field(default_factory=list)
     version: int = 0
     _events: list[DomainEvent] = PrivateAttr(default_factory=list)
 
@@ -305,7 +322,10 @@ class Complaint(BaseModel):
         tracking_token_hash: str,
         actor: str = "complainant",
         actor_role: str = "complainant",
+        recorded_at: datetime | None = None,
     ) -> Complaint:
+        """`received_at` is when it came in; the audit event is stamped when it was recorded
+        (later, for a letter or a call taken down afterwards)."""
         complaint = cls(
             number=number,
             received_at=received_at,
@@ -317,11 +337,15 @@ class Complaint(BaseModel):
         )
         complaint.record(
             "received",
-            received_at,
+            recorded_at or received_at,
             actor=actor,
             actor_role=actor_role,
             changes={"status": [None, Status.received.value]},
-            details={"channel": channel.value, "department": department},
+            details={
+                "channel": channel.value,
+                "department": department,
+                "received_at": received_at.isoformat(),
+            },
         )
         return complaint
 

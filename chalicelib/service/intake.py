@@ -74,6 +74,7 @@ def submit_complaint(
             tracking_token_hash=hash_token(token),
             actor=actor,
             actor_role=actor_role,
+            recorded_at=now,
         )
         complaint.registered_at = now
         others = linked(complaint) if linked else []

@@ -288,6 +288,9 @@ def test_staff_records_a_phone_complaint(client, staff):
     assert view["received_at"].startswith("2026-11-20T10:00:00")
     history = staff("supervisor").get(f"/staff/complaints/{number}/history").json_body["items"]
     assert history[0]["actor"] == "agent-7" and history[0]["role"] == "intake_agent"
+    # Audited when it was recorded, with the date it was received.
+    assert history[0]["details"]["received_at"].startswith("2026-11-20T10:00:00")
+    assert not history[0]["at"].startswith("2026-11-20T02:00")
 
 
 @pytest.mark.parametrize(
