@@ -9,6 +9,16 @@ export PORT MOTO_PORT
 
 .PHONY: run test lint unit api e2e token jobs bench clean package
 
+# The browser tests (tests/browser) drive Debian's chromium through Playwright's Python
+# package; Playwright's own browser download does not work here, so it is never run.
+# A CJK font, so that screenshots show Chinese text.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-wqy-microhei
+
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -18,7 +28,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 run: $(BIN)/.installed
 	bash scripts/run_local.sh
 
-test: $(BIN)/.installed lint
+test: $(BIN)/.installed $(CHROMIUM) lint
 	$(BIN)/python -m pytest
 
 # Deployable SAM templates in build/dev and build/prod, checked by cfn-lint (docs/deploy.md).

@@ -2,6 +2,7 @@
 
 from chalice import Chalice, Rate
 
+from chalicelib.http.attachments import attachments
 from chalicelib.http.cors import install_cors
 from chalicelib.http.meta import meta
 from chalicelib.http.middleware import request_context
@@ -15,6 +16,7 @@ app.register_middleware(request_context, "http")
 app.register_blueprint(public)
 app.register_blueprint(meta)
 app.register_blueprint(staff)
+app.register_blueprint(attachments)
 app.register_blueprint(open311, url_prefix="/open311/v2")
 install_cors(app)  # last: gives every route above an OPTIONS route
 

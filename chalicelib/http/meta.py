@@ -1,24 +1,82 @@
-"""The web form, the OpenAPI document and a health check."""
+"""The public pages (form, tracking, survey) and their assets, the OpenAPI document and a
+health check.
+
+Pages and assets are files under static/, served from the function itself: no CDN, so
+they work wherever the API does, offline included.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
 
 from ..config import get_settings
+from .errors import error_response
 from .openapi import build_document, documented
 
 meta = Blueprint(__name__)
 STATIC = Path(__file__).parent / "static"
+HTML = "text/html; charset=utf-8"
+PAGES = {"form": "form.html", "track": "track.html", "survey": "survey.html"}
+# The only files /static/ serves: nothing else under the folder can be asked for by name.
+ASSETS = {
+    "app.js": "text/javascript; charset=utf-8",
+    "app.css": "text/css; charset=utf-8",
+}
+PAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    # The survey link carries a token in its query string: never pass it on as a referrer.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
 
 
 @meta.route("/", methods=["GET"])
 @documented("The bilingual complaint form (HTML)", responses={200: "text/html"})
 def form():
-    return Response(body=_form_html(), headers={"Content-Type": "text/html; charset=utf-8"})
+    return _page("form")
+
+
+@meta.route("/track", methods=["GET"])
+@documented(
+    "The tracking page (HTML): status, timeline, deadlines, attachments, withdrawal",
+    responses={200: "text/html"},
+)
+def track():
+    return _page("track")
+
+
+@meta.route("/survey", methods=["GET"])
+@documented(
+    "The follow-up survey page (HTML); the e-mailed link carries number and token",
+    responses={200: "text/html"},
+)
+def survey():
+    return _page("survey")
+
+
+@meta.route("/static/{name}", methods=["GET"])
+@documented(
+    "The pages' script and style sheet (app.js, app.css)",
+    responses={200: "text/plain"},
+    errors=(404,),
+)
+def asset(name):
+    if name not in ASSETS:
+        return error_response(404, "not_found", "no such file")
+    headers = {
+        "Content-Type": ASSETS[name],
+        "X-Content-Type-Options": "nosniff",
+        # Pages ask for ?v=<hash of the assets>, so a new release is fetched at once.
+        "Cache-Control": "public, max-age=86400",
+    }
+    return Response(body=_asset(name), headers=headers)
 
 
 @meta.route("/openapi.json", methods=["GET"])
@@ -33,12 +91,59 @@ def health():
     return {"status": "ok"}
 
 
-@lru_cache(maxsize=1)
-def _form_html() -> str:
+def _page(name: str) -> Response:
+    headers = {"Content-Type": HTML, "Content-Security-Policy": _policy(), **PAGE_HEADERS}
+    return Response(body=_html(name), headers=headers)
+
+
+@lru_cache(maxsize=len(PAGES))
+def _html(name: str) -> str:
     settings = get_settings()
-    config = {"categories": settings.categories, "departments": settings.departments}
-    html = (STATIC / "form.html").read_text(encoding="utf-8")
-    return html.replace("__CONFIG__", json.dumps(config))
+    config = {"categories": list(settings.categories), "departments": list(settings.departments)}
+    # Inside <script type="application/json">, "</script>" must not appear: escape < > &.
+    data = json.dumps(config, ensure_ascii=False)
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    html = (STATIC / PAGES[name]).read_text(encoding="utf-8")
+    return html.replace("__CONFIG__", data).replace("__V__", _assets_version())
+
+
+@lru_cache(maxsize=len(ASSETS))
+def _asset(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _assets_version() -> str:
+    digest = hashlib.sha256()
+    for name in sorted(ASSETS):
+        digest.update(_asset(name).encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
+def _policy() -> str:
+    """Scripts and styles from here only; uploads may go to the attachments store."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self' {_upload_origin()}",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )
+
+
+def _upload_origin() -> str:
+    # Presigned POSTs go to the S3 endpoint: a local one (moto) when configured so.
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        parts = urlsplit(endpoint)
+        return f"{parts.scheme}://{parts.netloc}"
+    return "https://*.amazonaws.com"
 
 
 @lru_cache(maxsize=1)

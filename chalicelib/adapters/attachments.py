@@ -1,0 +1,100 @@
+"""Evidence files in a private S3 bucket: presigned uploads and downloads, and a check of
+what was stored.
+
+The browser sends the file straight to S3 with a presigned POST whose policy fixes the
+key, the exact size and the Content-Type declared, so the service never carries the
+bytes and S3 refuses anything else. Downloads are presigned GETs that expire in minutes.
+
+What the deployment must provide (ATTACHMENTS_BUCKET):
+- a private bucket: all four public-access blocks on, no bucket policy granting anyone,
+  default encryption (SSE-S3; SSE-KMS would also need kms:GenerateDataKey/Decrypt);
+- CORS on it allowing POST (uploads) and GET (downloads) from the pages' origins;
+- for the API function's role, on arn:aws:s3:::BUCKET/attachments/*: s3:PutObject (the
+  presigned POST is signed with it), s3:GetObject (presigned GET, HeadObject on confirm),
+  s3:DeleteObject (a stored file that does not match its declaration); and s3:ListBucket on
+  the bucket (prefix attachments/), without which HeadObject of a missing key is a 403,
+  not a 404;
+- optionally a lifecycle rule expiring objects never confirmed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import quote
+
+UPLOAD_SECONDS = 15 * 60
+DOWNLOAD_SECONDS = 5 * 60
+
+
+def bucket_name() -> str:
+    return os.environ.get("ATTACHMENTS_BUCKET", "complaints-attachments")
+
+
+@cache
+def _s3():
+    import boto3
+    from botocore.config import Config
+
+    # SigV4 everywhere: SigV2 presigning is refused by newer regions and being retired.
+    return boto3.client("s3", config=Config(signature_version="s3v4"))
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    size_bytes: int
+    content_type: str
+
+
+def presigned_upload(key: str, content_type: str, size_bytes: int) -> dict:
+    """{url, fields} for a multipart/form-data POST of exactly this file to `key`."""
+    conditions = [
+        {"Content-Type": content_type},
+        ["content-length-range", size_bytes, size_bytes],
+    ]
+    return _s3().generate_presigned_post(
+        Bucket=bucket_name(),
+        Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=conditions,
+        ExpiresIn=UPLOAD_SECONDS,
+    )
+
+
+def presigned_download(key: str, filename: str, content_type: str) -> str:
+    """A GET link that expires in DOWNLOAD_SECONDS and saves the file under its name."""
+    # RFC 6266/5987: a UTF-8 name (e.g. Chinese) survives only as filename*.
+    disposition = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
+    return _s3().generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": bucket_name(),
+            "Key": key,
+            "ResponseContentDisposition": disposition,
+            "ResponseContentType": content_type,
+        },
+        ExpiresIn=DOWNLOAD_SECONDS,
+    )
+
+
+def stored(key: str) -> StoredObject | None:
+    """What S3 holds under `key` (size and type), or None if nothing was uploaded."""
+    from botocore.exceptions import ClientError
+
+    try:
+        head = _s3().head_object(Bucket=bucket_name(), Key=key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    return StoredObject(int(head["ContentLength"]), head.get("ContentType", ""))
+
+
+def delete(key: str) -> None:
+    _s3().delete_object(Bucket=bucket_name(), Key=key)
+
+
+def reset() -> None:
+    """Forget the client (tests switch between moto backends and endpoints)."""
+    _s3.cache_clear()

@@ -1,0 +1,185 @@
+"""Real-browser tests: Debian's chromium, driven by Playwright, against the local stack that
+`make run` starts (scripts/run_local.sh: moto's server + `chalice local`).
+
+Playwright's Python package carries its own Node driver; it is pointed at /usr/bin/chromium
+and never downloads a browser. Each test gets a fresh browser profile. Screenshots are
+written to a temporary folder while the stack runs and copied to test-artifacts/browser/
+once it has stopped: `chalice local` restarts when any file under the project changes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+import requests
+
+from scripts.mint_token import mint
+from tests.e2e.test_local_stack import Stack, free_port, stack_env, stop, wait_for_health
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
+@pytest.fixture(scope="session")
+def shots_dir():
+    """Screenshots go here during the run and to test-artifacts/browser/ at the end."""
+    folder = Path(tempfile.mkdtemp(prefix="complaints-shots-"))
+    yield folder
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's pictures
+    ARTIFACTS.mkdir(parents=True)
+    for shot in folder.glob("*.png"):
+        shutil.copy2(shot, ARTIFACTS / shot.name)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class LocalStack(Stack):
+    """The running stack, plus what the tests need to act as staff."""
+
+    def __init__(self, port: int, moto_port: int, local_dir: Path):
+        super().__init__(port, moto_port, local_dir)
+        self.local_dir = local_dir
+
+    def staff_token(self, role: str, user: str, department: str = "service") -> str:
+        token = mint(
+            user,
+            [role],
+            [department],
+            key_dir=self.local_dir / "auth",
+            issuer="http://127.0.0.1/local-issuer",
+            audience="complaints-local",
+        )
+        return f"Bearer {token}"
+
+    def act(self, number: str, segment: str, auth: str, body: dict | None = None) -> dict:
+        """One staff action with the ETag just read, as a staff client does."""
+        url = f"{self.base}/staff/complaints/{number}"
+        current = requests.get(url, headers={"Authorization": auth}, timeout=30)
+        assert current.status_code == 200, current.text
+        response = requests.post(
+            f"{url}/{segment}",
+            data=json.dumps(body or {}),
+            headers={
+                "Authorization": auth,
+                "Content-Type": "application/json",
+                "If-Match": current.headers["ETag"],
+            },
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, shots_dir):
+    port, moto_port = free_port(), free_port()
+    local_dir = tmp_path_factory.mktemp("browser-stack")
+    running = LocalStack(port, moto_port, local_dir)
+    with open(running.log_path, "wb") as log:
+        running.process = subprocess.Popen(
+            ["bash", "scripts/run_local.sh"],
+            cwd=ROOT,  # run_local.sh serves without autoreload: edits cannot restart it
+            env=stack_env(port, moto_port, local_dir),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    try:
+        wait_for_health(running)
+        yield running
+    finally:
+        stop(running.process)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+class Browser:
+    """One fresh chromium profile: pages, and screenshots that are kept."""
+
+    def __init__(self, context, stack: LocalStack, shots: Path, test_name: str):
+        self.context = context
+        self.stack = stack
+        self.shots = shots
+        self.test_name = test_name
+        self.problems: list[str] = []
+        self.page = self.new_page()
+
+    def new_page(self):
+        page = self.context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("console", self._console)
+        return page
+
+    def _console(self, message) -> None:
+        # Chrome logs every 4xx reply as a failed load; the tests provoke those on purpose.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(f"console error: {message.text}")
+
+    def open(self, path: str, page=None):
+        page = page or self.page
+        page.goto(self.stack.base + path)
+        page.wait_for_load_state("networkidle")
+        return page
+
+    def shot(self, name: str, page=None) -> Path:
+        path = self.shots / f"{self.test_name}--{name}.png"
+        (page or self.page).screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def browser(request, playwright_driver, stack, shots_dir):
+    profile = tempfile.mkdtemp(prefix="complaints-chromium-")
+    context = playwright_driver.chromium.launch_persistent_context(
+        profile,
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1024, "height": 900},
+        locale="zh-CN",
+    )
+    session = Browser(context, stack, shots_dir, request.node.name)
+    try:
+        yield session
+        if getattr(request.node, "failed_call", False):
+            for index, page in enumerate(context.pages):
+                session.shot(f"FAILED-{index}", page)
+        else:
+            # Script errors and refused loads (CSP) show up here, on every page we opened.
+            assert session.problems == []
+    finally:
+        context.close()
+        shutil.rmtree(profile, ignore_errors=True)
