@@ -17,7 +17,7 @@ from ..service.intake import (
 from ..wiring import get_services
 from .errors import HttpError, handles_errors, read_json
 from .openapi import documented, header
-from .schemas import PublicView, Receipt, StatusChange
+from .schemas import PublicView, Receipt, StatusChange, receipt_body
 
 public = Blueprint(__name__)
 
@@ -97,7 +97,7 @@ def recomplain_complaint(number):
     body = read_json(request, services.settings.max_body_bytes)
     receipt = recomplain(number, request.headers.get("x-tracking-token"), body, services)
     return Response(
-        body=_receipt(receipt),
+        body=receipt_body(receipt),
         status_code=201,
         headers={"Location": f"/complaints/{receipt.number}"},
     )
@@ -123,18 +123,9 @@ def answer_survey_route(number):
     return answer_survey(number, request.headers.get("x-tracking-token"), body, services)
 
 
-def _receipt(receipt) -> dict:
-    return {
-        "number": receipt.number,
-        "status": receipt.status,
-        "tracking_token": receipt.tracking_token,
-        "received_at": receipt.received_at.isoformat(),
-    }
-
-
 def _submit(data: ComplaintInput) -> dict:
     receipt = submit_complaint(data, get_services())
-    return _receipt(receipt)
+    return receipt_body(receipt)
 
 
 def submit_once(data: ComplaintInput, key: str) -> dict:

@@ -22,6 +22,16 @@ class Receipt(BaseModel):
     received_at: str
 
 
+def receipt_body(receipt) -> dict:
+    """A service.intake.Receipt as the API returns it."""
+    return Receipt(
+        number=receipt.number,
+        status=receipt.status,
+        tracking_token=receipt.tracking_token,
+        received_at=receipt.received_at.isoformat(),
+    ).model_dump()
+
+
 class TimelineItem(BaseModel):
     at: str
     event: str

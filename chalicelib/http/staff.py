@@ -15,7 +15,14 @@ from .auth import current_actor, staff_authorizer
 from .errors import HttpError, handles_errors, read_json
 from .openapi import documented, header
 from .public import ANY_BODY
-from .schemas import FailedNotifications, HistoryEntry, Receipt, StaffComplaint, StaffList
+from .schemas import (
+    FailedNotifications,
+    HistoryEntry,
+    Receipt,
+    StaffComplaint,
+    StaffList,
+    receipt_body,
+)
 
 staff = Blueprint(__name__)
 
@@ -97,14 +104,10 @@ def list_complaints():
 def record_intake():
     actor = current_actor(staff.current_request)
     receipt = use_case.record_intake(_body(), actor, get_services())
-    body = {
-        "number": receipt.number,
-        "status": receipt.status,
-        "tracking_token": receipt.tracking_token,
-        "received_at": receipt.received_at.isoformat(),
-    }
     return Response(
-        body=body, status_code=201, headers={"Location": f"/staff/complaints/{receipt.number}"}
+        body=receipt_body(receipt),
+        status_code=201,
+        headers={"Location": f"/staff/complaints/{receipt.number}"},
     )
 
 
