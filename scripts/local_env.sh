@@ -10,6 +10,8 @@ export AWS_REGION="us-east-1"
 export TABLE_NAME="${TABLE_NAME:-complaints}"
 export IDEMPOTENCY_TABLE="${IDEMPOTENCY_TABLE:-complaints-idempotency}"
 export NOTIFY_TOPIC_ARN="arn:aws:sns:us-east-1:123456789012:complaints-notifications"
+# A dummy key for Open311 clients of the local stack (real keys come from the deployment).
+export OPEN311_API_KEYS="${OPEN311_API_KEYS:-local-open311-key}"
 export ATTACHMENTS_BUCKET="${ATTACHMENTS_BUCKET:-complaints-attachments}"
 export SES_SENDER="${SES_SENDER:-complaints@example.org}"
 export PUBLIC_BASE_URL="http://127.0.0.1:${PORT}"

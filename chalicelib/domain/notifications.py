@@ -40,6 +40,20 @@ _ACK = {
     ),
 }
 
+# Reports from Open311 clients (a city app) carry no tracking token: the app tracks them.
+_ACK_OPEN311 = {
+    Language.zh_cn: (
+        "投诉已登记：{number}",
+        "您好，\n\n我们已收到您的报告《{subject}》，编号 {number}。"
+        "您可在提交所用的应用中查询进度，联系我们时请提供编号。\n",
+    ),
+    Language.en: (
+        "Report received: {number}",
+        'Hello,\n\nWe have received your report "{subject}", number {number}. Follow it in '
+        "the app you reported it with, and quote the number if you contact us.\n",
+    ),
+}
+
 _NEW_FOR_SUPERVISORS = (
     "New complaint {number}",
     "{number} [{grade}] {subject}\n部门 Department: {department}\n渠道 Channel: {channel}\n",
@@ -191,7 +205,8 @@ def _on_received(complaint: Complaint, values: dict) -> list[Message]:
     messages = [_to_supervisors(complaint, values)]
     email = complaint.data.complainant.email
     if email:
-        subject, body = _ACK[complaint.data.language]
+        texts = _ACK_OPEN311 if complaint.channel.value == "open311" else _ACK
+        subject, body = texts[complaint.data.language]
         messages.insert(
             0,
             Message(

@@ -599,3 +599,15 @@ def test_open311_routes_are_in_the_openapi_document(client):
     assert paths["/open311/v2/requests.json"]["post"]["responses"]["200"]["content"]
     assert "text/xml" in paths["/open311/v2/requests.xml"]["get"]["responses"]["200"]["content"]
     assert "/open311/v2/requests/{id_ext}" in paths
+
+
+def test_open311_acknowledgement_does_not_mention_a_token(client):
+    fields = "service_code=billing&address_string=1+Main+St&description=Lamp"
+    fields += "&email=a%40example.com&first_name=A&last_name=B"
+    response = client.http.post(
+        f"{BASE}/requests.json", headers=FORM, body=f"api_key={KEY}&{fields}"
+    )
+    assert response.status_code == 200, response.body
+    [mail] = sent_emails()
+    assert mail.subject.startswith("Report received") or mail.subject.startswith("投诉已登记")
+    assert "token" not in mail.body and "查询码" not in mail.body
