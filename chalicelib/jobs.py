@@ -7,6 +7,7 @@ from datetime import datetime
 
 
 def run_scheduled(now: datetime | None = None) -> dict:
+    from .metrics_names import JOB_ERRORS, NOTIFICATIONS_FAILED
     from .observability import count, logger
     from .service.jobs import run_jobs
     from .wiring import get_services
@@ -15,7 +16,7 @@ def run_scheduled(now: datetime | None = None) -> dict:
     # Counts and case numbers only: nothing that identifies a complainant.
     logger().info("jobs run", **{k: v for k, v in asdict(report).items() if k != "numbers"})
     if report.failed:
-        count("NotificationsFailed")
+        count(NOTIFICATIONS_FAILED)
     if report.errors:
-        count("JobErrors")
+        count(JOB_ERRORS)
     return asdict(report)

@@ -11,7 +11,7 @@ from chalicelib/adapters/schema.py, the definitions the local stack and the test
 and cannot drift from them. It declares every resource the functions use and overrides
 the parts of chalice's function resources that need them (names, environment, the dead
 letter queue). The IAM policies are hand-written in .chalice/policy-*.json and refer to
-the logical ids declared here (ComplaintsTable, NotificationsTopic, ...).
+the logical ids declared here (ComplaintsTable, NotificationsTopic, AttachmentsBucket, ...).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chalicelib import metrics_names
+
 PROJECT = Path(__file__).resolve().parent.parent
 STAGES = ("dev", "prod")
 PROTECTED_STAGES = frozenset({"prod"})
@@ -32,8 +34,10 @@ DEFAULT_REGION = "us-east-1"
 # Powertools' DynamoDBPersistenceLayer default expiry attribute (see schema.create_tables).
 IDEMPOTENCY_TTL_ATTRIBUTE = "expiration"
 ALARM_PERIOD_SECONDS = 300
-# Counted by chalicelib/jobs.py when a scheduled run could not deliver notifications.
-JOB_FAILURE_METRIC = "NotificationsFailed"
+# Where chalicelib/service/attachments.py keys evidence files; the API role may touch no other.
+ATTACHMENTS_PREFIX = "attachments/"
+# Long enough for any upload to finish; presigned POSTs expire after 15 minutes.
+INCOMPLETE_UPLOAD_DAYS = 1
 # Variables of the local stack (scripts/local_env.sh): none may reach a deployable stage.
 LOCAL_ONLY_VARIABLES = (
     "AWS_ENDPOINT_URL",
@@ -58,6 +62,7 @@ class Function:
     name_suffix: str  # deployed as <stack name>-<suffix>
     schedule_event: str | None = None
     dead_letter_queue: bool = False
+    serves_http: bool = False  # gets the settings of the HTTP routes (attachments, CORS, Open311)
 
     @property
     def role(self) -> str:
@@ -73,7 +78,7 @@ class Function:
 
 
 FUNCTIONS = (
-    Function("APIHandler", "api_handler", "api"),
+    Function("APIHandler", "api_handler", "api", serves_http=True),
     # The built-in authorizer of the staff routes (chalicelib/http/staff.py).
     Function("StaffJwt", "staff_jwt", "staff-jwt"),
     Function(
@@ -107,6 +112,7 @@ def sub(text: str) -> dict:
 
 def parameters() -> dict:
     email = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+    origin = r"https?://[^\s,/]+"
     return {
         "SenderEmail": {
             "Type": "String",
@@ -127,7 +133,54 @@ def parameters() -> dict:
             "AllowedPattern": f"^$|^{email}$",
             "ConstraintDescription": "empty or an e-mail address",
         },
+        # Exact origins, as browsers send them: the attachments bucket's CORS compares them as
+        # they are, so no spaces, paths or trailing slashes.
+        "CorsOrigins": {
+            "Type": "String",
+            "Description": "Optional comma-separated origins of other sites that embed the forms"
+            " (CORS on the API and on the attachments bucket)",
+            "Default": "",
+            "AllowedPattern": f"^$|^{origin}(,{origin})*$",
+            "ConstraintDescription": "empty, or origins like https://a.example,https://b.example",
+        },
+        "Open311JurisdictionId": {
+            "Type": "String",
+            "Description": "Optional Open311 jurisdiction_id (e.g. city.example.org)",
+            "Default": "",
+            "AllowedPattern": r"^\S*$",
+            "ConstraintDescription": "no spaces",
+        },
+        # The keys themselves never pass through the template or its parameters: CloudFormation
+        # reads them from Secrets Manager at deploy time (see open311_api_keys()).
+        "Open311ApiKeysSecret": {
+            "Type": "String",
+            "Description": "Optional name of a Secrets Manager secret holding the Open311"
+            " api_keys, comma-separated; empty: Open311 takes no posts",
+            "Default": "",
+            "AllowedPattern": r"^[A-Za-z0-9/_+=.@-]*$",
+            "ConstraintDescription": "empty or a secret name (not an ARN)",
+        },
+        "Open311ApiKeysSecretVersion": {
+            "Type": "String",
+            "Description": "Optional VersionId of that secret (default: its current version at"
+            " deploy time); give the new one after changing the keys, so the function updates",
+            "Default": "",
+            "AllowedPattern": r"^[A-Za-z0-9-]*$",
+            "ConstraintDescription": "empty or a secret VersionId",
+        },
     }
+
+
+def conditions() -> dict:
+    return {
+        "HasOpsEmail": _not_empty("OpsEmail"),
+        "HasCorsOrigins": _not_empty("CorsOrigins"),
+        "HasOpen311ApiKeys": _not_empty("Open311ApiKeysSecret"),
+    }
+
+
+def _not_empty(parameter: str) -> dict:
+    return {"Fn::Not": [{"Fn::Equals": [ref(parameter), ""]}]}
 
 
 def tables(protected: bool) -> dict:
@@ -298,13 +351,114 @@ def staff_directory(protected: bool) -> dict:
     return resources
 
 
-# Attachments (a later issue): declare the S3 bucket here, grant the functions that use it
-# s3:GetObject/s3:PutObject on "${AttachmentsBucket.Arn}/*" in their .chalice/policy-*.json,
-# and pass its name in environment().
+def attachments(protected: bool) -> dict:
+    """Evidence files (chalicelib/adapters/attachments.py): private, encrypted, TLS only.
+    Browsers POST them straight to the bucket and fetch them by presigned links, so its CORS
+    admits the pages' origins. The API role's grants are in .chalice/policy-api-handler.json."""
+    bucket = {
+        "Type": "AWS::S3::Bucket",
+        # Evidence is part of the case record: in prod it outlives the stack, like the table.
+        **_kept_in(protected),
+        "Properties": {
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True,
+                "RestrictPublicBuckets": True,
+            },
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                ]
+            },
+            # The same rule as the local stack's (scripts/bootstrap.py).
+            "CorsConfiguration": {
+                "CorsRules": [
+                    {
+                        "AllowedOrigins": _page_origins(),
+                        "AllowedMethods": ["POST", "GET"],
+                        "AllowedHeaders": ["*"],
+                        "MaxAge": 600,
+                    }
+                ]
+            },
+            "LifecycleConfiguration": {
+                "Rules": [
+                    {
+                        "Id": "abort-incomplete-multipart-uploads",
+                        "Status": "Enabled",
+                        "AbortIncompleteMultipartUpload": {
+                            "DaysAfterInitiation": INCOMPLETE_UPLOAD_DAYS
+                        },
+                    }
+                ]
+            },
+        },
+    }
+    deny_plain_http = {
+        "Sid": "DenyPlainHttp",
+        "Effect": "Deny",
+        "Principal": "*",
+        # A deny: the wildcard widens what is refused, it grants nothing.
+        "Action": "s3:*",
+        "Resource": [
+            get_att("AttachmentsBucket", "Arn"),
+            sub("${AttachmentsBucket.Arn}/*"),
+        ],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+    policy = {
+        "Type": "AWS::S3::BucketPolicy",
+        # Stays on a kept bucket, so that it keeps refusing plain HTTP.
+        **_kept_in(protected),
+        "Properties": {
+            "Bucket": ref("AttachmentsBucket"),
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [deny_plain_http]},
+        },
+    }
+    return {"AttachmentsBucket": bucket, "AttachmentsBucketPolicy": policy}
 
 
-def environment() -> dict:
-    """Variables every function gets from the stack, on top of .chalice/config.json's."""
+def site_origin() -> dict:
+    """scheme://host[:port] of PublicBaseUrl, which the parameter pins to https://..."""
+    host = {"Fn::Select": [2, {"Fn::Split": ["/", ref("PublicBaseUrl")]}]}
+    return {"Fn::Join": ["", ["https://", host]]}
+
+
+def _page_origins() -> dict:
+    with_others = {"Fn::Split": [",", {"Fn::Join": [",", [site_origin(), ref("CorsOrigins")]]}]}
+    return {"Fn::If": ["HasCorsOrigins", with_others, [site_origin()]]}
+
+
+def open311_api_keys() -> dict:
+    """The keys as a Secrets Manager dynamic reference, which CloudFormation resolves when it
+    updates the function; ssm-secure references are not allowed in Lambda environments."""
+    reference = (
+        "{{resolve:secretsmanager:${Open311ApiKeysSecret}:SecretString:::"
+        "${Open311ApiKeysSecretVersion}}}"
+    )
+    return {"Fn::If": ["HasOpen311ApiKeys", sub(reference), ""]}
+
+
+def environment(function: Function) -> dict:
+    """A function's variables from the stack, on top of .chalice/config.json's."""
+    variables = common_environment()
+    if function.serves_http:
+        variables |= http_environment()
+    return variables
+
+
+def http_environment() -> dict:
+    return {
+        "ATTACHMENTS_BUCKET": ref("AttachmentsBucket"),
+        "CORS_ORIGINS": ref("CorsOrigins"),
+        "OPEN311_JURISDICTION_ID": ref("Open311JurisdictionId"),
+        "OPEN311_API_KEYS": open311_api_keys(),
+    }
+
+
+def common_environment() -> dict:
     return {
         "TABLE_NAME": ref("ComplaintsTable"),
         "IDEMPOTENCY_TABLE": ref("IdempotencyTable"),
@@ -323,7 +477,7 @@ def function_overrides() -> dict:
     for function in FUNCTIONS:
         properties: dict[str, Any] = {
             "FunctionName": function.deployed_name,
-            "Environment": {"Variables": environment()},
+            "Environment": {"Variables": environment(function)},
         }
         if function.dead_letter_queue:
             properties["DeadLetterQueue"] = {
@@ -369,7 +523,16 @@ def alarms(metrics_namespace: str) -> dict:
         {"QueueName": get_att("JobsDeadLetterQueue", "QueueName")},
         statistic="Maximum",
     )
-    resources["NotificationsFailedAlarm"] = _job_failures_alarm(metrics_namespace)
+    resources["NotificationsFailedAlarm"] = _job_metric_alarm(
+        metrics_namespace,
+        metrics_names.NOTIFICATIONS_FAILED,
+        "Scheduled runs could not deliver mail",
+    )
+    resources["JobErrorsAlarm"] = _job_metric_alarm(
+        metrics_namespace,
+        metrics_names.JOB_ERRORS,
+        "Scheduled runs could not process a complaint",
+    )
     return resources
 
 
@@ -385,13 +548,14 @@ def _alarm(description, namespace, metric, dimensions, statistic="Sum") -> dict:
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": _alarm_common() | properties}
 
 
-def _job_failures_alarm(namespace: str) -> dict:
-    # A run that cannot deliver notifications does not fail (the outbox keeps them for the
-    # next run), so Lambda's Errors never see it: the run counts it instead. The query sums
-    # the count whatever dimensions it carries.
-    query = f'SELECT SUM({JOB_FAILURE_METRIC}) FROM "{namespace}"'
+def _job_metric_alarm(namespace: str, metric: str, description: str) -> dict:
+    # A run that cannot deliver notifications, or process one complaint, does not fail (the
+    # outbox keeps them for the next run; the other complaints go on), so Lambda's Errors
+    # never see it: the run counts it instead. The query sums the count whatever dimensions
+    # it carries.
+    query = f'SELECT SUM({metric}) FROM "{namespace}"'
     properties = {
-        "AlarmDescription": f"Scheduled runs could not deliver mail ({JOB_FAILURE_METRIC})",
+        "AlarmDescription": f"{description} ({metric})",
         "Metrics": [
             {
                 "Id": "failures",
@@ -425,6 +589,7 @@ def outputs() -> dict:
         "StaffUserPoolClientId": ref("StaffUserPoolClient"),
         "EmailConfigurationSetName": ref("EmailConfigurationSet"),
         "JobsDeadLetterQueueUrl": ref("JobsDeadLetterQueue"),
+        "AttachmentsBucketName": ref("AttachmentsBucket"),
     }
     return {name: {"Value": value} for name, value in values.items()}
 
@@ -435,13 +600,14 @@ def merge_template(stage: str) -> dict:
         **tables(protected),
         **messaging(),
         **staff_directory(protected),
+        **attachments(protected),
         **function_overrides(),
         **alarms(metrics_namespace(stage)),
     }
     return {
         "Description": f"Complaint service ({stage})",
         "Parameters": parameters(),
-        "Conditions": {"HasOpsEmail": {"Fn::Not": [{"Fn::Equals": [ref("OpsEmail"), ""]}]}},
+        "Conditions": conditions(),
         "Resources": resources,
         "Outputs": outputs(),
     }
@@ -496,7 +662,7 @@ def check_stage_config(stage: str) -> None:
 def package_environment(region: str) -> dict[str, str]:
     """The caller's environment minus anything AWS or app specific: `chalice package` must
     not see a local endpoint or dummy keys, and needs only a region."""
-    app_variables = set(LOCAL_ONLY_VARIABLES) | set(environment())
+    app_variables = set(LOCAL_ONLY_VARIABLES).union(*(environment(f) for f in FUNCTIONS))
     env = {
         key: value
         for key, value in os.environ.items()

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from collections.abc import Iterator
 
 import pytest
 
 from infra import build
+from tests.helpers import complaint_body, post_json
 
 STAGES = build.STAGES
-# The one resource pattern with a wildcard: the indexes of the complaints table, all of which
-# the app queries (a new GSI needs no policy change).
-ALLOWED_RESOURCE_PATTERNS = frozenset({"${ComplaintsTable.Arn}/index/*"})
+# The resource patterns an Allow may name with a wildcard: the indexes of the complaints table,
+# all of which the app queries (a new GSI needs no policy change), and the evidence files under
+# the attachments prefix, whose keys the app makes up per upload. Deny statements may be wider.
+ALLOWED_RESOURCE_PATTERNS = frozenset(
+    {"${ComplaintsTable.Arn}/index/*", "${AttachmentsBucket.Arn}/attachments/*"}
+)
 
 TABLE = "ComplaintsTable.Arn"
 INDEXES = "${ComplaintsTable.Arn}/index/*"
@@ -41,6 +46,10 @@ COMMON = {
     ("ses:SendRawEmail", CONFIG_SET),
     ("sns:Publish", "NotificationsTopic"),
 }
+ATTACHMENT_OBJECTS = "${AttachmentsBucket.Arn}/attachments/*"
+ATTACHMENTS_BUCKET = "AttachmentsBucket.Arn"
+# Listing limited to the prefix; S3 needs it to answer 404 rather than 403 for a missing key.
+ATTACHMENTS_PREFIX_ONLY = json.dumps({"StringLike": {"s3:prefix": ["attachments/*"]}})
 EXPECTED_GRANTS = {
     "ApiHandlerRole": COMMON
     | {
@@ -50,6 +59,10 @@ EXPECTED_GRANTS = {
         ),
         ("logs:CreateLogStream", "ApiHandlerLogGroup.Arn"),
         ("logs:PutLogEvents", "ApiHandlerLogGroup.Arn"),
+        ("s3:PutObject", ATTACHMENT_OBJECTS),
+        ("s3:GetObject", ATTACHMENT_OBJECTS),
+        ("s3:DeleteObject", ATTACHMENT_OBJECTS),
+        ("s3:ListBucket", ATTACHMENTS_BUCKET, ATTACHMENTS_PREFIX_ONLY),
     },
     "StaffJwtRole": {
         ("logs:CreateLogStream", "StaffJwtLogGroup.Arn"),
@@ -81,13 +94,21 @@ def statements(node, path="") -> Iterator[tuple[str, dict]]:
             yield from statements(value, f"{path}/{index}")
 
 
+def _denies(statement: dict) -> bool:
+    # A wildcard in a Deny widens what is refused (the bucket's TLS-only rule): it grants nothing.
+    return statement.get("Effect") == "Deny"
+
+
 def wildcard_actions(template: dict) -> list[str]:
-    """Actions with `*` or `?` in them, and any NotAction (a wildcard by exclusion). Covers
-    resource-based permissions (AWS::Lambda::Permission) as well as policy statements."""
+    """Actions with `*` or `?` in them outside Deny statements, and any NotAction (a wildcard
+    by exclusion). Covers resource-based permissions (AWS::Lambda::Permission) as well as
+    policy statements."""
     found = []
     for path, statement in statements(template):
         if "NotAction" in statement:
             found.append(f"{path}: NotAction")
+        if _denies(statement):
+            continue
         for action in _as_list(statement.get("Action", [])):
             if not isinstance(action, str) or "*" in action or "?" in action:
                 found.append(f"{path}: {action}")
@@ -103,6 +124,8 @@ def wildcard_resources(template: dict) -> list[str]:
     for path, statement in statements(template):
         if "NotResource" in statement:
             found.append(f"{path}: NotResource")
+        if _denies(statement):
+            continue
         for resource in _as_list(statement.get("Resource", [])):
             text = resource if isinstance(resource, str) else resource.get("Fn::Sub", "")
             text = text[0] if isinstance(text, list) else text  # Fn::Sub [template, values]
@@ -121,14 +144,16 @@ def _resource_name(resource) -> str:
     return resource["Fn::Sub"]
 
 
-def grants(role: dict) -> set[tuple[str, str]]:
+def grants(role: dict) -> set[tuple[str, ...]]:
+    """(action, resource), or (action, resource, condition as JSON) for conditional grants."""
     found = set()
     for policy in role["Properties"]["Policies"]:
         for statement in policy["PolicyDocument"]["Statement"]:
             assert statement["Effect"] == "Allow"
+            condition = (json.dumps(statement["Condition"]),) if "Condition" in statement else ()
             for action in _as_list(statement["Action"]):
                 for resource in _as_list(statement["Resource"]):
-                    found.add((action, _resource_name(resource)))
+                    found.add((action, _resource_name(resource), *condition))
     return found
 
 
@@ -167,6 +192,17 @@ def test_the_check_catches_not_action_and_star_resources():
     assert wildcard_actions(permission) != []
 
 
+def test_a_deny_may_be_wide_but_an_allow_may_not():
+    def template(effect):
+        statement = {"Effect": effect, "Principal": "*", "Action": "s3:*", "Resource": "*"}
+        return {"Resources": {"P": {"Properties": {"PolicyDocument": {"Statement": [statement]}}}}}
+
+    assert wildcard_actions(template("Deny")) == []
+    assert wildcard_resources(template("Deny")) == []
+    assert wildcard_actions(template("Allow")) != []
+    assert wildcard_resources(template("Allow")) != []
+
+
 @pytest.mark.parametrize("stage", STAGES)
 def test_no_statement_grants_a_wildcard_action(templates, stage):
     assert list(statements(templates[stage]))  # the walk does reach the roles
@@ -200,3 +236,63 @@ def test_roles_carry_the_hand_written_policy_files(templates, stage):
         path = build.PROJECT / ".chalice" / f"policy-{name}.json"
         role = templates[stage]["Resources"][function.role]
         assert role["Properties"]["Policies"][0]["PolicyDocument"] == json.loads(path.read_text())
+
+
+def _role_statements(template: dict, role: str) -> list[dict]:
+    policies = template["Resources"][role]["Properties"]["Policies"]
+    return [s for policy in policies for s in policy["PolicyDocument"]["Statement"]]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_only_the_api_touches_attachments_and_only_under_the_prefix(templates, stage):
+    template = templates[stage]
+    for function in build.FUNCTIONS:
+        s3 = [
+            statement
+            for statement in _role_statements(template, function.role)
+            if any(a.startswith("s3:") for a in _as_list(statement["Action"]))
+        ]
+        if not function.serves_http:
+            assert s3 == [], f"{function.role} has S3 grants"
+            continue
+        for statement in s3:
+            actions = set(_as_list(statement["Action"]))
+            if actions == {"s3:ListBucket"}:
+                assert statement["Resource"] == {"Fn::GetAtt": ["AttachmentsBucket", "Arn"]}
+                prefixes = statement["Condition"]["StringLike"]["s3:prefix"]
+                assert prefixes == [build.ATTACHMENTS_PREFIX + "*"]
+            else:
+                assert "s3:ListBucket" not in actions
+                assert statement["Resource"] == {
+                    "Fn::Sub": "${AttachmentsBucket.Arn}/" + build.ATTACHMENTS_PREFIX + "*"
+                }
+                assert "Condition" not in statement
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_bucket_policy_grants_nobody_and_refuses_plain_http(templates, stage):
+    policy = templates[stage]["Resources"]["AttachmentsBucketPolicy"]["Properties"]
+    assert policy["Bucket"] == {"Ref": "AttachmentsBucket"}
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert statement["Principal"] == "*"
+    assert statement["Action"] == "s3:*"
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert statement["Resource"] == [
+        {"Fn::GetAtt": ["AttachmentsBucket", "Arn"]},
+        {"Fn::Sub": "${AttachmentsBucket.Arn}/*"},
+    ]
+
+
+def test_the_keys_the_app_writes_are_inside_the_granted_prefix(client):
+    """The prefix the API role is held to (test above) is the one the app keys files under: a
+    presigned POST for any other key would be signed by a role that may not write it."""
+    receipt = post_json(client, "/complaints", complaint_body()).json_body
+    grant = post_json(
+        client,
+        f"/complaints/{receipt['number']}/attachments",
+        {"filename": "photo.png", "content_type": "image/png", "size_bytes": 10},
+        {"X-Tracking-Token": receipt["tracking_token"]},
+    ).json_body
+    key = grant["upload"]["fields"]["key"]
+    assert fnmatch.fnmatchcase(key, build.ATTACHMENTS_PREFIX + "*"), key

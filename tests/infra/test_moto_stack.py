@@ -1,8 +1,10 @@
 """The stateful part of each template, created by moto's CloudFormation.
 
 moto cannot create AWS::Serverless::Function (nor run the SAM transform) and has no
-CloudFormation support for alarms, SNS subscriptions, SES or Cognito, so this takes the
-tables, topics and queue out of the built template and creates just those.
+CloudFormation support for alarms, SNS subscriptions, SES, Cognito or bucket policies, so
+this takes the tables, topics, queue and bucket out of the built template and creates just
+those. moto's CloudFormation applies only a bucket's encryption (and tags): its public access
+block, CORS and lifecycle rule are checked on the template (test_template.py).
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ import pytest
 from chalicelib.adapters import schema
 from infra import build
 
-CREATABLE = frozenset({"AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SQS::Queue"})
+CREATABLE = frozenset(
+    {"AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SQS::Queue", "AWS::S3::Bucket"}
+)
 PARAMETERS = {
     "SenderEmail": "complaints@example.org",
     "PublicBaseUrl": "https://complaints.example.org",
     "OpsEmail": "ops@example.org",
+    "CorsOrigins": "https://city.example",
 }
 
 
@@ -70,7 +75,7 @@ def _index_layout(indexes: list[dict]) -> dict:
 
 
 @pytest.mark.parametrize("stage", build.STAGES)
-def test_tables_indexes_topics_and_queue_are_created(templates, stage):
+def test_tables_indexes_topics_queue_and_bucket_are_created(templates, stage):
     cloudformation = boto3.client("cloudformation")
     stack = f"complaints-{stage}-smoke"
     cloudformation.create_stack(
@@ -120,5 +125,11 @@ def test_tables_indexes_topics_and_queue_are_created(templates, stage):
         QueueUrl=queue, AttributeNames=["MessageRetentionPeriod"]
     )
     assert attributes["Attributes"]["MessageRetentionPeriod"] == str(14 * 24 * 3600)
+
+    s3 = boto3.client("s3")
+    bucket = created["AttachmentsBucket"]
+    assert bucket in {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert [r["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] for r in rules] == ["AES256"]
 
     cloudformation.delete_stack(StackName=stack)

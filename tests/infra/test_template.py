@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from chalicelib import metrics_names
 from chalicelib.adapters import schema
 from chalicelib.domain.actor import Role
 from infra import build
@@ -82,15 +84,44 @@ WIRED = {
 }
 
 
+OPEN311_KEYS_REFERENCE = (
+    "{{resolve:secretsmanager:${Open311ApiKeysSecret}:SecretString:::"
+    "${Open311ApiKeysSecretVersion}}}"
+)
+# Only the HTTP routes read these (attachments, CORS, Open311).
+HTTP_WIRED = {
+    "ATTACHMENTS_BUCKET": {"Ref": "AttachmentsBucket"},
+    "CORS_ORIGINS": {"Ref": "CorsOrigins"},
+    "OPEN311_JURISDICTION_ID": {"Ref": "Open311JurisdictionId"},
+    "OPEN311_API_KEYS": {"Fn::If": ["HasOpen311ApiKeys", {"Fn::Sub": OPEN311_KEYS_REFERENCE}, ""]},
+}
+
+
 @pytest.mark.parametrize("stage", STAGES)
 def test_functions_find_their_resources_in_the_environment(templates, stage):
     functions = resources_of(templates[stage], "AWS::Serverless::Function")
     assert set(functions) == {"APIHandler", "StaffJwt", "RunJobs"}
-    for function in functions.values():
+    for name, function in functions.items():
         variables = function["Properties"]["Environment"]["Variables"]
         assert {key: variables.get(key) for key in WIRED} == WIRED
         assert variables["POWERTOOLS_SERVICE_NAME"] == "complaints"
         assert variables["POWERTOOLS_METRICS_NAMESPACE"]
+        http = {key: variables[key] for key in HTTP_WIRED if key in variables}
+        assert http == (HTTP_WIRED if name == "APIHandler" else {}), name
+
+
+def test_the_open311_keys_come_from_secrets_manager_not_from_the_template(templates):
+    """ssm-secure references are refused in Lambda environments; secretsmanager ones are
+    resolved by CloudFormation at deploy time, so the keys are in no template or parameter."""
+    for template in templates.values():
+        parameters = template["Parameters"]
+        for name in ("Open311ApiKeysSecret", "Open311ApiKeysSecretVersion"):
+            assert parameters[name]["Default"] == ""
+        assert not any("NoEcho" in parameter for parameter in parameters.values())
+        assert template["Conditions"]["HasOpen311ApiKeys"] == {
+            "Fn::Not": [{"Fn::Equals": [{"Ref": "Open311ApiKeysSecret"}, ""]}]
+        }
+        assert "ssm-secure" not in json.dumps(template)
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -146,7 +177,10 @@ def test_alarms_watch_every_function_and_the_jobs_and_tell_ops(templates, stage)
         "POWERTOOLS_METRICS_NAMESPACE"
     ]
     queries = [m["Expression"] for a in alarms.values() for m in a["Properties"].get("Metrics", [])]
-    assert queries == [f'SELECT SUM(NotificationsFailed) FROM "{namespace}"']
+    assert sorted(queries) == sorted(
+        f'SELECT SUM({metric}) FROM "{namespace}"'
+        for metric in ("NotificationsFailed", "JobErrors")
+    )
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": "OpsTopic"}]
 
@@ -223,9 +257,25 @@ def test_each_function_logs_to_the_group_its_role_may_write(templates, stage):
         assert group["Properties"]["RetentionInDays"] > 0
 
 
-def test_the_alarmed_job_metric_is_the_one_the_job_counts():
-    source = (build.PROJECT / "chalicelib" / "jobs.py").read_text()
-    assert f'count("{build.JOB_FAILURE_METRIC}"' in source
+def test_the_alarmed_job_metrics_are_the_ones_the_job_counts(monkeypatch, templates):
+    from chalicelib import jobs, observability, wiring
+    from chalicelib.service import jobs as service_jobs
+
+    counted = []
+    report = service_jobs.JobReport(failed=2, errors=1)
+    monkeypatch.setattr(service_jobs, "run_jobs", lambda services, now: report)
+    monkeypatch.setattr(wiring, "get_services", lambda: None)
+    monkeypatch.setattr(observability, "count", lambda name, **_: counted.append(name))
+    jobs.run_scheduled()
+    assert sorted(counted) == sorted([metrics_names.NOTIFICATIONS_FAILED, metrics_names.JOB_ERRORS])
+
+    alarms = resources_of(templates["prod"], "AWS::CloudWatch::Alarm")
+    queried = {
+        re.match(r"SELECT SUM\((\w+)\)", metric["Expression"]).group(1)
+        for alarm in alarms.values()
+        for metric in alarm["Properties"].get("Metrics", [])
+    }
+    assert queried == set(counted)
 
 
 def test_every_handler_is_a_lambda_entry_point(templates):
@@ -239,3 +289,108 @@ def test_every_handler_is_a_lambda_entry_point(templates):
             inspect.signature(handler).bind({}, None)
         except TypeError as error:
             pytest.fail(f"{name}: {module}.{attribute} cannot take (event, context): {error}")
+
+
+# --- Attachments bucket ------------------------------------------------------------------
+
+
+def evaluate(node, parameters: dict, conditions: dict):
+    """The few intrinsics the bucket's CORS uses, evaluated as CloudFormation would."""
+    if isinstance(node, list):
+        return [evaluate(item, parameters, conditions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ((function, argument),) = node.items()
+    if function == "Ref":
+        return parameters[argument]
+    if function == "Fn::If":
+        name, when_true, when_false = argument
+        return evaluate(when_true if conditions[name] else when_false, parameters, conditions)
+    if function == "Fn::Join":
+        return argument[0].join(evaluate(argument[1], parameters, conditions))
+    if function == "Fn::Split":
+        return evaluate(argument[1], parameters, conditions).split(argument[0])
+    if function == "Fn::Select":
+        return evaluate(argument[1], parameters, conditions)[int(argument[0])]
+    raise AssertionError(f"unexpected {function}")
+
+
+def _bucket(templates, stage) -> dict:
+    return templates[stage]["Resources"]["AttachmentsBucket"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_attachments_bucket_is_private_and_encrypted(templates, stage):
+    bucket = _bucket(templates, stage)["Properties"]
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert bucket["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert "AccessControl" not in bucket
+    assert bucket["BucketEncryption"] == {
+        "ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+        ]
+    }
+    (rule,) = bucket["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled"
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    assert set(rule) == {"Id", "Status", "AbortIncompleteMultipartUpload"}  # expires nothing else
+
+
+@pytest.mark.parametrize(
+    ("base_url", "others", "origins"),
+    [
+        ("https://complaints.example.org", "", ["https://complaints.example.org"]),
+        (
+            "https://abc.execute-api.us-east-1.amazonaws.com/api",
+            "",
+            ["https://abc.execute-api.us-east-1.amazonaws.com"],
+        ),
+        (
+            "https://complaints.example.org:8443/forms/",
+            "https://city.example,http://localhost:3000",
+            [
+                "https://complaints.example.org:8443",
+                "https://city.example",
+                "http://localhost:3000",
+            ],
+        ),
+    ],
+)
+def test_the_bucket_admits_uploads_and_downloads_from_the_pages_origins(
+    templates, base_url, others, origins
+):
+    (rule,) = _bucket(templates, "prod")["Properties"]["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedMethods"] == ["POST", "GET"]
+    parameters = {"PublicBaseUrl": base_url, "CorsOrigins": others}
+    conditions = {"HasCorsOrigins": others != ""}
+    assert evaluate(rule["AllowedOrigins"], parameters, conditions) == origins
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        ("", True),
+        ("https://city.example", True),
+        ("https://city.example,http://localhost:3000", True),
+        ("https://city.example, https://town.example", False),  # S3 would compare " https://..."
+        ("https://city.example/", False),
+        ("https://city.example/forms", False),
+        ("city.example", False),
+    ],
+)
+def test_cors_origins_must_be_exact_origins(templates, value, accepted):
+    pattern = templates["prod"]["Parameters"]["CorsOrigins"]["AllowedPattern"]
+    assert (re.fullmatch(pattern, value) is not None) is accepted
+
+
+def test_prod_keeps_the_evidence_dev_deletes_it(templates):
+    for stage, kept in (("prod", "Retain"), ("dev", "Delete")):
+        resources = templates[stage]["Resources"]
+        for name in ("AttachmentsBucket", "AttachmentsBucketPolicy"):
+            resource = resources[name]
+            assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == (kept, kept)
