@@ -367,6 +367,9 @@ def attachments(protected: bool) -> dict:
                 "RestrictPublicBuckets": True,
             },
             "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            # A confirmed file is served by its version: writing the key again (the upload
+            # link stays valid a while) cannot replace the evidence staff download.
+            "VersioningConfiguration": {"Status": "Enabled"},
             "BucketEncryption": {
                 "ServerSideEncryptionConfiguration": [
                     {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}

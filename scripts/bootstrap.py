@@ -30,6 +30,7 @@ def create_attachments_bucket(s3, name: str, page_origin: str) -> None:
     extra = {"CreateBucketConfiguration": location} if location else {}
     with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
         s3.create_bucket(Bucket=name, **extra)
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
     s3.put_public_access_block(
         Bucket=name,
         PublicAccessBlockConfiguration={

@@ -6,11 +6,12 @@ key, the exact size and the Content-Type declared, so the service never carries 
 bytes and S3 refuses anything else. Downloads are presigned GETs that expire in minutes.
 
 What the deployment must provide (ATTACHMENTS_BUCKET):
-- a private bucket: all four public-access blocks on, no bucket policy granting anyone,
+- a private, versioned bucket: all four public-access blocks on, no policy granting anyone,
   default encryption (SSE-S3; SSE-KMS would also need kms:GenerateDataKey/Decrypt);
 - CORS on it allowing POST (uploads) and GET (downloads) from the pages' origins;
 - for the API function's role, on arn:aws:s3:::BUCKET/attachments/*: s3:PutObject (the
-  presigned POST is signed with it), s3:GetObject (presigned GET, HeadObject on confirm),
+  presigned POST is signed with it), s3:GetObject and s3:GetObjectVersion (presigned GET
+  of the confirmed version, HeadObject on confirm),
   s3:DeleteObject (a stored file that does not match its declaration); and s3:ListBucket on
   the bucket (prefix attachments/), without which HeadObject of a missing key is a 403,
   not a 404;
@@ -45,6 +46,7 @@ def _s3():
 class StoredObject:
     size_bytes: int
     content_type: str
+    version_id: str | None = None
 
 
 def presigned_upload(key: str, content_type: str, size_bytes: int) -> dict:
@@ -62,8 +64,13 @@ def presigned_upload(key: str, content_type: str, size_bytes: int) -> dict:
     )
 
 
-def presigned_download(key: str, filename: str, content_type: str) -> str:
-    """A GET link that expires in DOWNLOAD_SECONDS and saves the file under its name."""
+def presigned_download(
+    key: str, filename: str, content_type: str, version_id: str | None = None
+) -> str:
+    """A GET link that expires in DOWNLOAD_SECONDS and saves the file under its name.
+
+    With the version confirmed, the link serves those bytes even if the key was written
+    again later (the bucket is versioned; the upload link stays valid for a while)."""
     # RFC 6266/5987: a UTF-8 name (e.g. Chinese) survives only as filename*.
     disposition = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
     return _s3().generate_presigned_url(
@@ -73,6 +80,7 @@ def presigned_download(key: str, filename: str, content_type: str) -> str:
             "Key": key,
             "ResponseContentDisposition": disposition,
             "ResponseContentType": content_type,
+            **({"VersionId": version_id} if version_id else {}),
         },
         ExpiresIn=DOWNLOAD_SECONDS,
     )
@@ -88,7 +96,9 @@ def stored(key: str) -> StoredObject | None:
         if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
             return None
         raise
-    return StoredObject(int(head["ContentLength"]), head.get("ContentType", ""))
+    return StoredObject(
+        int(head["ContentLength"]), head.get("ContentType", ""), head.get("VersionId")
+    )
 
 
 def delete(key: str) -> None:

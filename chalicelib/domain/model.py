@@ -188,6 +188,7 @@ class StoredAttachment(BaseModel):
     size_bytes: int
     added_at: datetime
     uploaded_at: datetime | None = None
+    version_id: str | None = None  # the stored version that was checked and confirmed
 
 
 class Location(Strict):

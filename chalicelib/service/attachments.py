@@ -109,7 +109,7 @@ def confirm_upload(
             "attachment_uploaded",
             _complainant(complaint, now, services),
             {"id": attachment.id},
-            lambda c: setattr(_find(c, attachment_id), "uploaded_at", now),
+            lambda c: _confirmed(_find(c, attachment_id), now, found.version_id),
         )
         return attachment
 
@@ -133,10 +133,18 @@ def staff_list(number: str, actor: Actor, services: Services, storage=None) -> d
         item = attachment_view(attachment)
         if attachment.uploaded_at is not None:
             item["download_url"] = storage.presigned_download(
-                attachment.key, attachment.filename, attachment.content_type
+                attachment.key,
+                attachment.filename,
+                attachment.content_type,
+                attachment.version_id,
             )
         items.append(item)
     return {"number": complaint.number, "items": items, "expires_in": _expiry(storage)}
+
+
+def _confirmed(attachment: StoredAttachment, at, version_id: str | None) -> None:
+    attachment.uploaded_at = at
+    attachment.version_id = version_id
 
 
 def _expiry(storage) -> int:

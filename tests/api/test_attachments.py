@@ -258,3 +258,19 @@ def test_upload_routes_are_documented(client):
     assert "201" in grant["responses"] and "requestBody" in grant
     assert "/complaints/{number}/attachments/{attachment_id}/confirm" in paths
     assert paths["/staff/complaints/{number}/attachments"]["get"]["security"] == [{"bearer": []}]
+
+
+def test_writing_the_key_again_cannot_replace_confirmed_evidence(client, case, token):
+    number, headers = case
+    grant = ask(client, number, headers).json_body
+    put(grant, b"a" * 2048)
+    assert confirm(client, grant, headers).status_code == 200
+    put(grant, b"b" * 2048)  # the upload link is still valid for a while
+
+    listed = staff_get(client, token, f"/staff/complaints/{number}/attachments").json_body
+    url = listed["items"][0]["download_url"]
+    version = parse_qs(urlsplit(url).query)["versionId"][0]
+    served = boto3.client("s3").get_object(
+        Bucket=BUCKET, Key=grant["upload"]["fields"]["key"], VersionId=version
+    )
+    assert served["Body"].read() == b"a" * 2048

@@ -61,6 +61,7 @@ EXPECTED_GRANTS = {
         ("logs:PutLogEvents", "ApiHandlerLogGroup.Arn"),
         ("s3:PutObject", ATTACHMENT_OBJECTS),
         ("s3:GetObject", ATTACHMENT_OBJECTS),
+        ("s3:GetObjectVersion", ATTACHMENT_OBJECTS),
         ("s3:DeleteObject", ATTACHMENT_OBJECTS),
         ("s3:ListBucket", ATTACHMENTS_BUCKET, ATTACHMENTS_PREFIX_ONLY),
     },
