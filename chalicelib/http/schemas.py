@@ -91,6 +91,7 @@ class StatusChange(BaseModel):
     number: str
     status: str
     recomplaint: str | None = None
+    recomplaint_token: str | None = None
 
 
 class FailedNotification(BaseModel):

@@ -267,7 +267,12 @@ def _reopen_as_recomplaint(complaint: Complaint, answer: SurveyAnswer, services)
         return [linked]
 
     receipt = submit_complaint(data, services, channel=complaint.channel, linked=link)
-    return {"number": complaint.number, "status": "closed", "recomplaint": receipt.number}
+    return {
+        "number": complaint.number,
+        "status": "closed",
+        "recomplaint": receipt.number,
+        "recomplaint_token": receipt.tracking_token,  # the new case's only key, given once
+    }
 
 
 def _complainant_context(complaint: Complaint, now: datetime, services: Services):

@@ -226,6 +226,9 @@ def test_survey_answers(client, services):
     again = post_json(client, path, answer, {"X-Tracking-Token": unhappy["tracking_token"]})
     assert again.status_code == 200
     new = services.complaints.load(again.json_body["recomplaint"])
+    from chalicelib.domain.tokens import token_matches
+
+    assert token_matches(again.json_body["recomplaint_token"], new.tracking_token_hash)
     assert new.related_to == unhappy["number"] and new.grade == "B"
     assert services.complaints.load(unhappy["number"]).survey.score == 1
     assert json.dumps(again.json_body)

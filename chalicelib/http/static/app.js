@@ -92,7 +92,7 @@
       "survey.solved": "您的问题解决了吗？ *", "survey.comment": "意见或建议",
       "survey.send": "提交评价", "survey.thanks.title": "感谢您的评价",
       "survey.thanks": "投诉 {number} 已办结。", "survey.recomplaint":
-        "我们已根据您的反馈重新立案，新投诉编号：{new}。原查询码可继续查询原投诉。",
+        "我们已根据您的反馈重新立案，新投诉编号：{new}，查询码：{token}（请保存）。原查询码可继续查询原投诉。",
       "survey.not_waiting": "该投诉目前不需要回访，或已回访过。",
       "survey.bad_link": "回访链接无效或已过期，请输入投诉编号和查询码。",
       "errors.title": "请更正以下问题：", "err.required": "此项必填。",
@@ -189,7 +189,7 @@
       "survey.solved": "Was your problem solved? *", "survey.comment": "Comments",
       "survey.send": "Send", "survey.thanks.title": "Thank you",
       "survey.thanks": "Complaint {number} is now closed.",
-      "survey.recomplaint": "We have opened a new case from your answer: {new}. Your tracking token still shows the original complaint.",
+      "survey.recomplaint": "We have opened a new case from your answer: {new}, tracking token {token} (keep it). Your old token still shows the original complaint.",
       "survey.not_waiting": "This complaint is not waiting for a survey answer, or it was answered already.",
       "survey.bad_link": "The survey link is invalid or has expired: enter the complaint number and tracking token.",
       "errors.title": "Please correct the following:", "err.required": "This field is required.",
@@ -870,7 +870,10 @@
       form.hidden = true;
       const done = document.getElementById("survey-done");
       const text = result.data.recomplaint
-        ? t("survey.recomplaint", { new: result.data.recomplaint })
+        ? t("survey.recomplaint", {
+            new: result.data.recomplaint,
+            token: result.data.recomplaint_token,
+          })
         : t("survey.thanks", { number: result.number });
       document.getElementById("survey-result").textContent = text;
       document.getElementById("survey-track").href = `/track?number=${encodeURIComponent(result.number)}`;
