@@ -19,7 +19,7 @@ from .lifecycle import WITHDRAWABLE, Action, next_status
 from .model import Complaint, Deadline, ExtensionRequest, HandlingRecord, Status
 from .sla import Deadlines, Limits, SlaPolicy, extend, follow_up_due, shift_for_pause
 
-AUDIT_EXCLUDED = {"version", "next_due_at"}
+AUDIT_EXCLUDED = {"version", "next_due_at", "updated_at"}
 
 
 @dataclass(frozen=True)

@@ -295,6 +295,7 @@ class Complaint(BaseModel):
     next_due_at: datetime | None = None
     escalation_level: int = 0
     registered_at: datetime | None = None
+    updated_at: datetime | None = None  # when the last event was recorded
     handling: HandlingRecord = Field(default_factory=HandlingRecord)
     extension: ExtensionRequest | None = None
     paused_at: datetime | None = None
@@ -357,6 +358,7 @@ class Complaint(BaseModel):
     def record(self, event_type: str, at: datetime, **kwargs) -> DomainEvent:
         event = DomainEvent(type=event_type, at=at, **kwargs)
         self._events.append(event)
+        self.updated_at = max(self.updated_at or at, at)
         return event
 
     def pending_events(self) -> list[DomainEvent]:

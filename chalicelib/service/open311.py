@@ -752,9 +752,16 @@ def _status_notes(complaint: Complaint, public: bool, lang: Language) -> str:
 
 
 def updated_at(complaint: Complaint) -> datetime:
-    """The latest moment the record itself carries (it has no last-modified field)."""
+    """When the last event was recorded, or a later moment the record carries."""
     c = complaint
-    moments = [c.received_at, c.registered_at, c.paused_at, c.resolved_at, c.closed_at]
+    moments = [
+        c.updated_at,
+        c.received_at,
+        c.registered_at,
+        c.paused_at,
+        c.resolved_at,
+        c.closed_at,
+    ]
     for deadline in c.deadlines.values():
         moments += [deadline.start, deadline.met_at]
     if c.extension is not None:

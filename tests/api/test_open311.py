@@ -611,3 +611,16 @@ def test_open311_acknowledgement_does_not_mention_a_token(client):
     [mail] = sent_emails()
     assert mail.subject.startswith("Report received") or mail.subject.startswith("投诉已登记")
     assert "token" not in mail.body and "查询码" not in mail.body
+
+
+def test_updated_datetime_follows_staff_changes(client, clock, token):
+    number = created_id(post(client))
+    clock.at = NOW + timedelta(hours=2)
+    headers = {"Authorization": token("supervisor"), "Content-Type": "application/json"}
+    etag = client.http.get(f"/staff/complaints/{number}", headers=headers).headers["ETag"]
+    accepted = client.http.post(
+        f"/staff/complaints/{number}/accept", headers={**headers, "If-Match": etag}, body="{}"
+    )
+    assert accepted.status_code == 200
+    [request] = client.http.get(f"{BASE}/requests/{number}.json").json_body
+    assert request["updated_datetime"] == "2026-03-16T12:00:00+08:00"
