@@ -6,12 +6,12 @@ import json
 import random
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import Conflict, StaleVersion
@@ -22,6 +22,8 @@ from ..service.ports import RepeatState
 from .dynamo import REGION, ComplaintItem, CounterItem, EventItem, OutboxItem, RepeatItem
 
 NUMBER_ATTEMPTS = 30
+DELIVERY_GRACE = timedelta(minutes=2)
+CLAIM_LEASE = timedelta(minutes=10)  # a run that dies mid-send leaves it for a later one
 
 Build = Callable[[str], tuple]
 
@@ -89,9 +91,28 @@ class DynamoComplaints:
         return [self._to_complaint(item) for item in ComplaintItem.batch_get(keys)]
 
     def outbox_owed(self, now: datetime) -> list[OutboxEntry]:
+        """Entries owed a retry, each claimed for this run by a conditional write, so
+        two overlapping runs never both send one."""
         rows = OutboxItem.pending.query("PENDING", OutboxItem.outbox_sk <= f"{_iso(now)}~")
         keys = [(row.pk, row.sk) for row in rows]
-        return [outbox_entry_from_item(item) for item in OutboxItem.batch_get(keys)]
+        entries = [outbox_entry_from_item(item) for item in OutboxItem.batch_get(keys)]
+        return [entry for entry in entries if self._claim(entry, now)]
+
+    def _claim(self, entry: OutboxEntry, now: datetime) -> bool:
+        item = _outbox_item(entry)
+        lease = now + CLAIM_LEASE
+        claimed_sk = f"{_iso(lease)}#{entry.number}#{entry.id}"
+        try:
+            item.update(
+                actions=[OutboxItem.outbox_sk.set(claimed_sk)],
+                condition=OutboxItem.outbox_sk == item.outbox_sk,
+            )
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False  # another run has it
+            raise
+        entry.next_attempt_at = lease
+        return True
 
     def outbox_failed(self, limit: int = 100) -> list[OutboxEntry]:
         rows = OutboxItem.pending.query("FAILED", scan_index_forward=False, limit=limit)
@@ -301,7 +322,9 @@ def _outbox_item(entry: OutboxEntry) -> OutboxItem:
         sent_at=_iso(entry.sent_at),
     )
     if entry.status == "pending":
-        retry_at = entry.next_attempt_at or entry.created_at
+        # A new entry is being delivered by the command that made it: the retry job
+        # leaves it alone for a grace period, so the two never send it together.
+        retry_at = entry.next_attempt_at or entry.created_at + DELIVERY_GRACE
         item.outbox_pk = "PENDING"
         item.outbox_sk = f"{_iso(retry_at)}#{entry.number}#{entry.id}"
     elif entry.status == "failed":

@@ -44,6 +44,8 @@ class JobReport:
 def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
     now = now or services.clock.now()
     report = JobReport()
+    # What earlier deliveries still owe, read before this run adds entries of its own.
+    retries = services.complaints.outbox_owed(now)
     owed: list[OutboxEntry] = []
     numbers = services.complaints.due_numbers(now)
     report.due = len(numbers)
@@ -63,9 +65,6 @@ def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
             report.changed += 1
             report.numbers.append(complaint.number)
             owed += entries
-    retries = services.complaints.outbox_owed(now)
-    known = {(entry.number, entry.id) for entry in owed}
-    retries = [entry for entry in retries if (entry.number, entry.id) not in known]
     report.outbox_retried = len(retries)
     report.notices = sum(1 for entry in owed if entry.message.channel == "topic")
     deliver(owed + retries, services.notifier, services.complaints, now)

@@ -278,3 +278,31 @@ def test_unresolved_after_a_month_goes_up_a_grade(services):
     complaint = services.complaints.load(number)
     assert complaint.grade == "B"
     assert "grade_changed" in [event.type for event in history(services, number)]
+
+
+def test_an_owed_retry_is_claimed_by_one_run_only(services):
+    from chalicelib.adapters.notifier import AwsNotifier
+
+    good = services.notifier
+    services.notifier = AwsNotifier("unverified@example.net", good.topic_arn)
+    receive(services, when=at(2026, 3, 2, 10, 0))
+    services.notifier = good
+    later = at(2026, 3, 2, 10, 6)
+    first = services.complaints.outbox_owed(later)
+    second = services.complaints.outbox_owed(later)  # an overlapping run
+    assert len(first) == 1 and second == []
+    # Unsent after the lease (the first run died), the entry is owed again.
+    assert len(services.complaints.outbox_owed(later + timedelta(minutes=11))) == 1
+
+
+def test_undelivered_entries_of_a_crashed_request_are_picked_up_after_a_grace(
+    services, monkeypatch
+):
+    import chalicelib.service.intake as intake
+
+    monkeypatch.setattr(intake, "deliver", lambda *args: None)  # died right after commit
+    number = receive(services, when=at(2026, 3, 2, 10, 0))
+    # The command itself may still be delivering: the job leaves new entries alone.
+    assert services.complaints.outbox_owed(at(2026, 3, 2, 10, 1)) == []
+    owed = services.complaints.outbox_owed(at(2026, 3, 2, 10, 3))
+    assert {entry.number for entry in owed} == {number} and len(owed) == 2
