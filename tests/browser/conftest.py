@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 import requests
 
 from scripts.mint_token import mint
-from tests.e2e.test_local_stack import Stack, free_port, stack_env, stop, wait_for_health
+from tests.e2e.test_local_stack import Stack, local_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -95,24 +94,8 @@ class LocalStack(Stack):
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, shots_dir):
-    port, moto_port = free_port(), free_port()
-    local_dir = tmp_path_factory.mktemp("browser-stack")
-    running = LocalStack(port, moto_port, local_dir)
-    with open(running.log_path, "wb") as log:
-        running.process = subprocess.Popen(
-            ["bash", "scripts/run_local.sh"],
-            cwd=ROOT,  # run_local.sh serves without autoreload: edits cannot restart it
-            env=stack_env(port, moto_port, local_dir),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    try:
-        wait_for_health(running)
+    with local_stack(tmp_path_factory.mktemp("browser-stack"), LocalStack) as running:
         yield running
-    finally:
-        stop(running.process)
 
 
 @pytest.fixture(scope="session")

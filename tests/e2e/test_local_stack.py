@@ -105,15 +105,15 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+@contextlib.contextmanager
+def local_stack(local_dir, kind=None):
+    """`bash scripts/run_local.sh` (what `make run` runs) on free ports, stopped after."""
     port, moto_port = free_port(), free_port()
-    local_dir = tmp_path_factory.mktemp("local-stack")
-    running = Stack(port, moto_port, local_dir)
+    running = (kind or Stack)(port, moto_port, local_dir)
     with open(running.log_path, "wb") as log:
         running.process = subprocess.Popen(
             ["bash", "scripts/run_local.sh"],
-            cwd=ROOT,
+            cwd=ROOT,  # served without autoreload: edits under the tree cannot restart it
             env=stack_env(port, moto_port, local_dir),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -125,6 +125,12 @@ def stack(tmp_path_factory):
         yield running
     finally:
         stop(running.process)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    with local_stack(tmp_path_factory.mktemp("local-stack")) as running:
+        yield running
 
 
 def wait_for_health(stack: Stack) -> None:
