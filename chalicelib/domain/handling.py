@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import commands as c
-from .actor import CHAIN, Actor, Role
+from .actor import Actor, Role
 from .calendar import BusinessCalendar
 from .deadlines import SERVICE_DEADLINES, next_check_at
 from .errors import Forbidden, InvalidCommand
@@ -311,12 +311,6 @@ BODIES: dict[Action, type] = {
     Action.decide_extension: c.ExtensionDecision,
     Action.change_grade: c.GradeChange,
 }
-
-
-def escalation_role(level: int) -> str:
-    """Level 0 is the handler; each escalation goes one step up the chain."""
-    chain = CHAIN[1:]  # handler, supervisor, manager, director
-    return chain[min(level, len(chain) - 1)].value
 
 
 # -- helpers ---------------------------------------------------------------------------------

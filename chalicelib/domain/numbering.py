@@ -15,15 +15,3 @@ def complaint_number(day: date, sequence: int) -> str:
         raise ValueError("sequence starts at 1")
     # Four digits is the usual width; a busier day simply grows a fifth.
     return f"{PREFIX}-{day:%Y%m%d}-{sequence:04d}"
-
-
-def is_complaint_number(text: str) -> bool:
-    parts = text.split("-")
-    return (
-        len(parts) == 3
-        and parts[0] == PREFIX
-        and len(parts[1]) == 8
-        and parts[1].isdigit()
-        and len(parts[2]) >= 4
-        and parts[2].isdigit()
-    )

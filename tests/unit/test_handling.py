@@ -26,7 +26,6 @@ from chalicelib.domain.grading import GRADES
 from chalicelib.domain.handling import (
     BODIES,
     Context,
-    escalation_role,
     link_recomplaint,
     perform,
     withdraw,
@@ -782,14 +781,6 @@ def test_a_recomplaint_about_a_closed_case_only_adds_the_link():
 def test_the_role_on_record(roles, role_name, expected):
     actor = Actor("u-1", roles=roles)
     assert ctx(AFTER_ROAD, actor, role_name=role_name).role == expected
-
-
-@pytest.mark.parametrize(
-    ("level", "role"),
-    [(0, "handler"), (1, "supervisor"), (2, "manager"), (3, "director"), (9, "director")],
-)
-def test_escalation_goes_up_the_chain(level, role):
-    assert escalation_role(level) == role
 
 
 # -- property: any sequence of actions ---------------------------------------------------------
