@@ -9,10 +9,14 @@ authorizer ran (chalice.test.Client runs none), so the rule lives in one place.
 
 from __future__ import annotations
 
+import time
+
 from chalice import AuthResponse
 
 from ..domain.actor import Actor
 from .errors import HttpError
+
+LEEWAY_SECONDS = 30  # as the verifier allows
 
 
 def verify_header(header: str | None) -> Actor:
@@ -41,13 +45,27 @@ def staff_authorizer(auth_request) -> AuthResponse:
         "name": actor.name,
         "roles": ",".join(sorted(actor.roles)),
         "departments": ",".join(sorted(actor.departments)),
+        # API Gateway caches this answer per token for a while: the view checks expiry.
+        "expires": str(_expiry(auth_request.token)),
     }
     return AuthResponse(routes=["*"], principal_id=actor.user_id, context=context)
+
+
+def _expiry(header: str) -> int:
+    import jwt
+
+    from ..adapters.auth import parse_bearer
+
+    # Already verified above; only the expiry is read again.
+    claims = jwt.decode(parse_bearer(header), options={"verify_signature": False})
+    return int(claims["exp"])
 
 
 def current_actor(request) -> Actor:
     context = (request.context or {}).get("authorizer") or {}
     if context.get("user_id"):
+        if int(context.get("expires", "0")) + LEEWAY_SECONDS < time.time():
+            raise HttpError(401, "unauthorized", "sign in again: token expired")
         return Actor(
             user_id=context["user_id"],
             name=context.get("name", ""),

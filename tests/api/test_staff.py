@@ -414,3 +414,30 @@ def test_an_extension_is_not_approved_by_who_asked(client, staff):
     new_due = (datetime.fromisoformat(due) + timedelta(days=1)).isoformat()
     supervisor.act(number, "extension-request", {"reason": "Parts", "new_due": new_due})
     assert supervisor.act(number, "extension-decision", {"approve": True}).status_code == 403
+
+
+def test_a_cached_authorizer_answer_does_not_outlive_the_token(token):
+    """API Gateway may reuse an authorizer's answer for minutes; expiry still holds."""
+    import time as clock
+
+    from chalicelib.http.auth import current_actor, staff_authorizer
+    from chalicelib.http.errors import HttpError
+
+    bearer = token("supervisor")
+
+    class AuthRequest:
+        token = bearer
+        method_arn = "arn:aws:execute-api:us-east-1:123456789012:api/stage/GET/staff"
+
+    answer = staff_authorizer(AuthRequest).to_dict(AuthRequest)
+    context = {**answer["context"], "principalId": answer["principalId"]}
+
+    class Request:
+        headers = {}
+
+    Request.context = {"authorizer": context}
+    assert current_actor(Request).user_id == "supervisor-1"
+    context["expires"] = str(int(clock.time()) - 60)
+    with pytest.raises(HttpError) as refused:
+        current_actor(Request)
+    assert refused.value.status == 401
