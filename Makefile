@@ -59,6 +59,7 @@ jobs: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.intake_calls
 	$(BIN)/python -m bench.import_time
+	$(BIN)/python -m bench.job_scan
 
 clean:
 	rm -rf $(VENV) .local chalice.out build .pytest_cache .ruff_cache
