@@ -76,6 +76,13 @@ class ComplaintItem(Model):
     by_month = _index("by_month", "month_key", "list_sk")
     by_due = _index("by_due", "due_pk", "due_sk", KeysOnlyProjection())
 
+    def to_complaint(self):
+        from ..domain.model import Complaint
+
+        complaint = Complaint.model_validate_json(self.doc)
+        complaint.version = int(self.version)
+        return complaint
+
 
 class EventItem(Model):
     """pk=C#<number>, sk=EV#<at>#<seq>: one immutable audit event."""

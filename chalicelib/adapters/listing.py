@@ -13,13 +13,15 @@ from zoneinfo import ZoneInfo
 from ..domain.model import Complaint
 from .dynamo import ComplaintItem
 
-BATCH_GET_LIMIT = 100
-
 
 def month_keys(start: datetime, end: datetime, timezone: str) -> list[str]:
     """The by_month partitions ("YYYY-MM") a window touches, newest first."""
     tz = ZoneInfo(timezone)
-    first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    return months_between(start.astimezone(tz).date(), end.astimezone(tz).date())
+
+
+def months_between(first: date, last: date) -> list[str]:
+    """ "YYYY-MM" of every month from `last` back to `first`, newest first."""
     months, cursor = [], date(last.year, last.month, 1)
     while cursor >= date(first.year, first.month, 1):
         months.append(cursor.strftime("%Y-%m"))
@@ -45,24 +47,9 @@ def received_between(
             page_size=page_size,
         )
         for item in rows:
-            yield _to_complaint(item)
-
-
-def load_many(numbers: list[str]) -> list[Complaint]:
-    """The complaints with these numbers, in the order asked; unknown numbers are left out."""
-    if len(numbers) > BATCH_GET_LIMIT:
-        raise ValueError(f"at most {BATCH_GET_LIMIT} numbers at once")
-    keys = [(f"C#{number}", "META") for number in dict.fromkeys(numbers)]
-    found = {item.number: _to_complaint(item) for item in ComplaintItem.batch_get(keys)}
-    return [found[number] for number in dict.fromkeys(numbers) if number in found]
+            yield item.to_complaint()
 
 
 def _utc_iso(value: datetime) -> str:
     # The same rendering the repository writes into list_sk, so string order is time order.
     return value.astimezone(UTC).isoformat()
-
-
-def _to_complaint(item: ComplaintItem) -> Complaint:
-    complaint = Complaint.model_validate_json(item.doc)
-    complaint.version = int(item.version)
-    return complaint

@@ -16,6 +16,7 @@ from ..domain.errors import InvalidCommand
 from ..domain.listing import ListCriteria
 from ..domain.model import Complaint
 from .dynamo import ComplaintItem
+from .listing import months_between
 
 DEFAULT_MONTHS = 3
 
@@ -39,7 +40,7 @@ def search(
             page_size=remaining,
             last_evaluated_key=last_key,
         )
-        found.extend(_to_complaint(item) for item in rows)
+        found.extend(item.to_complaint() for item in rows)
         last_key = None
         if rows.last_evaluated_key and len(found) >= criteria.limit:
             return found, _write_cursor(position, rows.last_evaluated_key)
@@ -72,11 +73,7 @@ def _partitions(criteria, departments, tz, today) -> list[tuple]:
 def _months(criteria: ListCriteria, today: date) -> list[str]:
     last = criteria.received_to or today
     first = criteria.received_from or (last - timedelta(days=31 * DEFAULT_MONTHS))
-    months, cursor = [], date(last.year, last.month, 1)
-    while cursor >= date(first.year, first.month, 1):
-        months.append(cursor.strftime("%Y-%m"))
-        cursor = (cursor - timedelta(days=1)).replace(day=1)
-    return months
+    return months_between(first, last)
 
 
 def _received_range(criteria: ListCriteria, tz: ZoneInfo):
@@ -139,9 +136,3 @@ def _is_key(key) -> bool:
 def _write_cursor(position: int, key: dict | None) -> str:
     raw = json.dumps({"p": position, "k": key}, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _to_complaint(item: ComplaintItem) -> Complaint:
-    complaint = Complaint.model_validate_json(item.doc)
-    complaint.version = int(item.version)
-    return complaint

@@ -57,7 +57,7 @@ class DynamoComplaints:
             item = ComplaintItem.get(complaint_pk(number), "META", consistent_read=True)
         except DoesNotExist:
             return None
-        return self._to_complaint(item)
+        return item.to_complaint()
 
     def load_with_events(self, number: str) -> tuple[Complaint | None, list[DomainEvent]]:
         """One query returns the record and its audit events ("EV#..." < "META" < "OUT#")."""
@@ -70,7 +70,7 @@ class DynamoComplaints:
         )
         for raw in rows.get("Items", []):
             if raw["sk"]["S"] == "META":
-                complaint = self._to_complaint(ComplaintItem.from_raw_data(raw))
+                complaint = ComplaintItem.from_raw_data(raw).to_complaint()
             else:
                 events.append(_to_event(EventItem.from_raw_data(raw)))
         return complaint, events
@@ -87,8 +87,11 @@ class DynamoComplaints:
         return [row.due_sk.rsplit("#", 1)[1] for row in rows]
 
     def load_many(self, numbers: list[str]) -> list[Complaint]:
-        keys = [(complaint_pk(number), "META") for number in numbers]
-        return [self._to_complaint(item) for item in ComplaintItem.batch_get(keys)]
+        """The complaints with these numbers, in the order asked; unknown ones left out."""
+        wanted = list(dict.fromkeys(numbers))
+        keys = [(complaint_pk(number), "META") for number in wanted]
+        found = {item.number: item.to_complaint() for item in ComplaintItem.batch_get(keys)}
+        return [found[number] for number in wanted if number in found]
 
     def outbox_owed(self, now: datetime) -> list[OutboxEntry]:
         """Entries owed a retry, each claimed for this run by a conditional write, so
@@ -217,12 +220,6 @@ class DynamoComplaints:
             item.due_pk = "DUE"
             item.due_sk = f"{_iso(complaint.next_due_at)}#{complaint.number}"
         return item
-
-    @staticmethod
-    def _to_complaint(item: ComplaintItem) -> Complaint:
-        complaint = Complaint.model_validate_json(item.doc)
-        complaint.version = int(item.version)
-        return complaint
 
 
 def _number(day: date, sequence: int) -> str:

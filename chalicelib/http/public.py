@@ -76,10 +76,8 @@ def get_complaint(number):
 )
 @handles_errors
 def withdraw_complaint(number):
-    request = public.current_request
-    services = get_services()
-    body = read_json(request, services.settings.max_body_bytes)
-    return withdraw(number, request.headers.get("x-tracking-token"), body, services)
+    token, body, services = _complainant_request()
+    return withdraw(number, token, body, services)
 
 
 @public.route("/complaints/{number}/recomplaint", methods=["POST"], content_types=ANY_BODY)
@@ -92,10 +90,8 @@ def withdraw_complaint(number):
 )
 @handles_errors
 def recomplain_complaint(number):
-    request = public.current_request
-    services = get_services()
-    body = read_json(request, services.settings.max_body_bytes)
-    receipt = recomplain(number, request.headers.get("x-tracking-token"), body, services)
+    token, body, services = _complainant_request()
+    receipt = recomplain(number, token, body, services)
     return Response(
         body=receipt_body(receipt),
         status_code=201,
@@ -117,10 +113,16 @@ def recomplain_complaint(number):
 )
 @handles_errors
 def answer_survey_route(number):
+    token, body, services = _complainant_request()
+    return answer_survey(number, token, body, services)
+
+
+def _complainant_request():
+    """The tracking token, the JSON body and the services, for a complainant's action."""
     request = public.current_request
     services = get_services()
     body = read_json(request, services.settings.max_body_bytes)
-    return answer_survey(number, request.headers.get("x-tracking-token"), body, services)
+    return request.headers.get("x-tracking-token"), body, services
 
 
 def _submit(data: ComplaintInput) -> dict:

@@ -624,7 +624,7 @@ def find_requests(query: dict[str, str], services: Services, lang: Language) -> 
     if ids:
         if len(ids) > MAX_IDS:
             raise Open311Error(400, f"at most {MAX_IDS} service_request_id values at once")
-        found = listing.load_many(ids)
+        found = services.complaints.load_many(ids)
     else:
         start, end = request_window(query, services.clock.now(), settings.timezone)
         statuses = _statuses(query.get("status"))
