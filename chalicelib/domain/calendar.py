@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 ONE_DAY = timedelta(days=1)
 ZERO = timedelta(0)
@@ -26,6 +28,8 @@ def _holidays_for(country: str, subdivision: str | None, year: int) -> holidays.
     # A make-up day can fall in the year before its holiday (a late-December Saturday
     # worked for New Year), and the package records it only when that holiday's year is
     # loaded: so load the next year too. expand=False keeps the cached object immutable.
+    import holidays  # on first use, not at import: it is not needed to start a Lambda
+
     return holidays.country_holidays(
         country, subdiv=subdivision, years=(year, year + 1), expand=False
     )
@@ -60,6 +64,8 @@ class BusinessCalendar:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown timezone {self.timezone!r}") from exc
+        import holidays
+
         subdivisions = holidays.list_supported_countries().get(self.country)
         if subdivisions is None:
             raise ValueError(f"no public-holiday data for country {self.country!r}")
