@@ -265,7 +265,7 @@ MAJOR_GRADES = ("A", "B")
 
 def _decides_major(ctx: Context) -> bool:
     return ctx.role_name == "system" or bool(
-        ctx.actor.roles & {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}
+        ctx.actor.roles & {Role.MANAGER, Role.DIRECTOR}
     )
 
 

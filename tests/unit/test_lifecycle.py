@@ -183,7 +183,9 @@ EXPECTED_PERMISSIONS: dict[Role, set[Action]] = {
     R.SUPERVISOR: _HANDLING | _DECIDING,
     R.MANAGER: _HANDLING | _DECIDING | {A.reopen},
     R.DIRECTOR: _HANDLING | _DECIDING | {A.reopen},
-    R.ADMIN: _STAFF,
+    # An admin configures and supports: it sees every department's cases, decides nothing
+    # (actor.py, DOMAIN.md "People and roles"; issue 13 item 8).
+    R.ADMIN: {A.view},
     R.QUALITY: {A.view, A.change_grade},
 }
 ROLE_ACTION = list(itertools.product(Role, Action))
@@ -214,7 +216,7 @@ def test_may_for_every_role_and_action_in_own_department_on_own_case(role, actio
 @pytest.mark.parametrize(("role", "action"), ROLE_ACTION, ids=lambda v: v.value)
 def test_no_role_but_admin_acts_in_another_department(role, action):
     actor = Actor("u-1", roles={role}, departments={"sales"})
-    expected = role is R.ADMIN
+    expected = role is R.ADMIN and action in EXPECTED_PERMISSIONS[R.ADMIN]
     assert may(actor, action, department="service", assignee="u-1") is expected
 
 
@@ -293,8 +295,9 @@ def test_assignee_only_actions_are_the_handling_ones():
         ({R.DIRECTOR}, {"service"}, "u-2", True),
         ({R.HANDLER, R.SUPERVISOR}, {"service"}, "u-2", True),
         ({R.SUPERVISOR}, {"sales"}, "u-2", False),  # decider of another department
-        ({R.ADMIN}, set(), "u-2", True),
-        ({R.ADMIN}, set(), None, True),
+        ({R.ADMIN}, set(), "u-2", False),
+        ({R.ADMIN}, set(), None, False),
+        ({R.ADMIN}, {"*"}, "u-1", False),
         ({R.INTAKE_AGENT}, {"service"}, "u-1", False),  # no handling role at all
         ({R.QUALITY}, {"service"}, "u-1", False),
     ],
@@ -318,3 +321,12 @@ def test_the_assignee_does_not_matter_outside_handling(action):
     actor = Actor("u-1", roles={R.SUPERVISOR}, departments={"service"})
     for assignee in (None, "u-1", "u-2"):
         assert may(actor, action, department="service", assignee=assignee)
+
+
+@pytest.mark.parametrize("action", sorted(set(Action) - {A.view}), ids=str)
+def test_an_admin_decides_and_handles_nothing(action):
+    """Admin is off the chain (actor.CHAIN): it looks at cases, it does not decide them."""
+    admin = Actor("adm-1", roles={R.ADMIN}, departments={"*"})
+    assert R.ADMIN not in PERMISSIONS[action]
+    assert not may(admin, action, department="service", assignee="adm-1")
+    assert may(admin, A.view, department="any-department")
