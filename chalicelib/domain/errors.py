@@ -40,3 +40,9 @@ class InvalidCommand(DomainError):
     def __init__(self, message: str, fields: dict[str, str] | None = None):
         super().__init__(message, fields=fields or {})
         self.fields = fields or {}
+
+
+class CaseClosed(IllegalTransition):
+    """Nothing changes a closed case (closed, not accepted, withdrawn) but a reopen."""
+
+    code = "case_closed"

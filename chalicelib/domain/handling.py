@@ -51,6 +51,7 @@ def perform(complaint: Complaint, action: Action, body, ctx: Context) -> None:
 
 def stamp(complaint: Complaint, event_type: str, ctx: Context, details: dict, change=None):
     """Record a change that is not a status transition (a reminder, a follow-up sent)."""
+    complaint.check_changeable(event_type)
     before = _snapshot(complaint)
     if change:
         change(complaint)
@@ -94,6 +95,7 @@ def withdraw(complaint: Complaint, reason: str | None, at: datetime) -> None:
 
 
 def link_recomplaint(original: Complaint, new_number: str, at: datetime) -> None:
+    original.check_changeable("recomplained")
     before = _snapshot(original)
     original.recomplaints.append(new_number)
     if original.status == Status.resolved:
@@ -264,9 +266,7 @@ MAJOR_GRADES = ("A", "B")
 
 
 def _decides_major(ctx: Context) -> bool:
-    return ctx.role_name == "system" or bool(
-        ctx.actor.roles & {Role.MANAGER, Role.DIRECTOR}
-    )
+    return ctx.role_name == "system" or bool(ctx.actor.roles & {Role.MANAGER, Role.DIRECTOR})
 
 
 def _period_end(name: str, start: datetime, limits: Limits, ctx: Context) -> datetime:

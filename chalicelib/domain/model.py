@@ -82,6 +82,7 @@ class Status(StrEnum):
 
 # Statuses in which nobody has to act any more: such complaints leave the deadline index.
 FINAL_STATUSES = frozenset({Status.not_accepted, Status.closed, Status.withdrawn})
+REOPENING_EVENTS = frozenset({"reopened"})  # the one change a closed case takes
 
 DEFAULT_CATEGORIES = (
     "product_quality",
@@ -311,6 +312,12 @@ class Complaint(BaseModel):
     attachments: list[StoredAttachment] = Field(default_factory=list)
     version: int = 0
     _events: list[DomainEvent] = PrivateAttr(default_factory=list)
+    # Whether the case was closed when read: every change records an event through
+    # `record`, so refusing there holds for every path (staff, complainant, jobs, uploads).
+    _closed_when_read: bool = PrivateAttr(default=False)
+
+    def model_post_init(self, context) -> None:
+        self._closed_when_read = self.status in FINAL_STATUSES
 
     @classmethod
     def receive(
@@ -355,7 +362,21 @@ class Complaint(BaseModel):
     def is_open(self) -> bool:
         return self.status not in FINAL_STATUSES
 
+    def check_changeable(self, event_type: str) -> None:
+        if self._closed_when_read and event_type not in REOPENING_EVENTS:
+            from .errors import CaseClosed
+
+            raise CaseClosed(
+                f"a complaint that is {self.status.value} cannot be changed; "
+                "a manager or director may reopen it",
+                status=self.status.value,
+                allowed=["reopen"] if self.status == Status.closed else [],
+            )
+
     def record(self, event_type: str, at: datetime, **kwargs) -> DomainEvent:
+        self.check_changeable(event_type)
+        if event_type in REOPENING_EVENTS:
+            self._closed_when_read = False  # reopened: open to changes from here on
         event = DomainEvent(type=event_type, at=at, **kwargs)
         self._events.append(event)
         self.updated_at = max(self.updated_at or at, at)
@@ -365,4 +386,6 @@ class Complaint(BaseModel):
         return list(self._events)
 
     def clear_events(self) -> None:
+        """After a commit: what was saved is what the next change starts from."""
         self._events.clear()
+        self._closed_when_read = self.status in FINAL_STATUSES

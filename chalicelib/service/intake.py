@@ -208,6 +208,8 @@ def recomplain(number: str, token: str | None, body: dict, services: Services) -
     def link(new: Complaint) -> list[Complaint]:
         new.related_to = original.number
         new.grade = one_grade_up(original.grade)
+        if not original.is_open:
+            return []  # nothing changes a closed case: the link lives on the new one
         linked = original.model_copy(deep=True)  # fresh on every numbering attempt
         handling.link_recomplaint(linked, new.number, new.received_at)
         return [linked]

@@ -274,3 +274,40 @@ def test_writing_the_key_again_cannot_replace_confirmed_evidence(client, case, t
         Bucket=BUCKET, Key=grant["upload"]["fields"]["key"], VersionId=version
     )
     assert served["Body"].read() == b"a" * 2048
+
+
+def _close_through_staff(client, token, number):
+    auth = token("supervisor", "service")
+
+    def act(segment, body):
+        etag = client.http.get(
+            f"/staff/complaints/{number}", headers={"Authorization": auth}
+        ).headers["ETag"]
+        headers = {"Authorization": auth, "Content-Type": "application/json", "If-Match": etag}
+        response = client.http.post(
+            f"/staff/complaints/{number}/{segment}", headers=headers, body=json.dumps(body)
+        )
+        assert response.status_code == 200, response.json_body
+
+    act("transfer", {"to": "the court", "reason": "already before a court"})
+    act("close", {})
+
+
+def test_confirming_an_upload_does_not_change_a_closed_case(client, case, token):
+    """Issue 13 item 3: asked for while open, uploaded, case closed, then confirmed."""
+    number, headers = case
+    grant = ask(client, number, headers).json_body
+    put(grant, b"p" * 2048)
+    _close_through_staff(client, token, number)
+    before = staff_get(client, token, f"/staff/complaints/{number}")
+    history = staff_get(client, token, f"/staff/complaints/{number}/history").json_body
+
+    response = confirm(client, grant, headers)
+
+    assert response.status_code == 409, response.json_body
+    assert response.json_body["error"]["code"] == "case_closed"
+    after = staff_get(client, token, f"/staff/complaints/{number}")
+    assert after.headers["ETag"] == before.headers["ETag"]
+    assert after.json_body["attachments"] == before.json_body["attachments"]
+    again = staff_get(client, token, f"/staff/complaints/{number}/history").json_body
+    assert again == history

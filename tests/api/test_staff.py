@@ -390,6 +390,29 @@ def test_recomplaint_opens_a_linked_case_one_grade_up(client, staff):
     assert original["recomplaints"] == [new_number] and original["status"] == "closed"
 
 
+def test_a_recomplaint_leaves_a_closed_original_untouched(client, staff):
+    """Nothing changes a closed case but reopen: the link lives on the new case."""
+    receipt = post_json(client, "/complaints", complaint_body()).json_body
+    number = receipt["number"]
+    supervisor, handler = staff("supervisor"), staff("handler")
+    supervisor.act(number, "accept")
+    supervisor.act(number, "assign", {"handler": "handler-1"})
+    handler.act(number, "start")
+    handler.act(number, "resolve", RESOLUTION)
+    supervisor.act(number, "close")
+    before = supervisor.get(f"/staff/complaints/{number}")
+
+    headers = {"X-Tracking-Token": receipt["tracking_token"]}
+    again = post_json(client, f"/complaints/{number}/recomplaint", {"description": "x"}, headers)
+
+    assert again.status_code == 201, again.json_body
+    new = supervisor.get(f"/staff/complaints/{again.json_body['number']}").json_body
+    assert new["related_to"] == number
+    after = supervisor.get(f"/staff/complaints/{number}")
+    assert after.headers["ETag"] == before.headers["ETag"]
+    assert after.json_body == before.json_body
+
+
 def test_grades_a_and_b_are_for_managers_and_shorten_deadlines(client, staff):
     number = new_complaint(client)
     supervisor, manager = staff("supervisor"), staff("manager")

@@ -21,13 +21,14 @@ from chalicelib.domain import commands as c
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.calendar import BusinessCalendar
 from chalicelib.domain.deadlines import initial_deadlines
-from chalicelib.domain.errors import DomainError, IllegalTransition, InvalidCommand
+from chalicelib.domain.errors import CaseClosed, DomainError, IllegalTransition, InvalidCommand
 from chalicelib.domain.grading import GRADES
 from chalicelib.domain.handling import (
     BODIES,
     Context,
     link_recomplaint,
     perform,
+    stamp,
     withdraw,
 )
 from chalicelib.domain.lifecycle import TRANSITIONS, Action
@@ -752,14 +753,35 @@ def test_a_recomplaint_closes_a_resolved_original_and_links_it():
     assert event.public
 
 
-def test_a_recomplaint_about_a_closed_case_only_adds_the_link():
-    original = at_status(S.closed)
-    closed_at = original.closed_at
-    link_recomplaint(original, "TS-20260112-0003", sh(2026, 1, 12, 9))
-    link_recomplaint(original, "TS-20260113-0001", sh(2026, 1, 13, 9))
-    assert original.status == S.closed and original.closed_at == closed_at
-    assert original.recomplaints == ["TS-20260112-0003", "TS-20260113-0001"]
-    assert [set(e.changes) for e in original.pending_events()] == [{"recomplaints"}] * 2
+def stored(complaint: Complaint) -> Complaint:
+    """The complaint as the repository hands it back after a commit."""
+    return Complaint.model_validate_json(complaint.model_dump_json())
+
+
+def test_a_recomplaint_does_not_change_a_closed_original():
+    original = stored(at_status(S.closed))
+    with pytest.raises(CaseClosed):
+        link_recomplaint(original, "TS-20260112-0003", sh(2026, 1, 12, 9))
+    assert original.recomplaints == [] and original.pending_events() == []
+
+
+@pytest.mark.parametrize("status", sorted(FINAL_STATUSES), ids=str)
+def test_nothing_changes_a_closed_case_but_reopen(status):
+    """Issue 13 item 3: every change records an event, and the record refuses it on a
+    case that was closed when read, whatever the path (staff, complainant, job, upload)."""
+    complaint = stored(at_status(status))
+    at = sh(2026, 3, 2, 10)
+    with pytest.raises(CaseClosed):
+        stamp(complaint, "attachment_uploaded", ctx(at), {"id": "x"})
+    with pytest.raises(CaseClosed):
+        stamp(complaint, "follow_up_sent", ctx(at), {}, lambda c: setattr(c, "notices", ["k"]))
+    with pytest.raises(IllegalTransition):
+        perform(complaint, A.add_note, c.Note(text="late note"), ctx(at))
+    assert complaint.pending_events() == []
+    if status == S.closed:
+        perform(complaint, A.reopen, c.Reopen(reason="new facts"), ctx(at, MANAGER))
+        assert complaint.status == S.in_progress
+        perform(complaint, A.add_note, c.Note(text="after reopening"), ctx(at))
 
 
 # -- who is on record ------------------------------------------------------------------------
