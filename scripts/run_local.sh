@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local stack: moto's server on 127.0.0.1:$MOTO_PORT, the tables, topic and verified
+# The local stack: moto's server (serialised, scripts/local_aws.py) on 127.0.0.1:$MOTO_PORT, the tables, topic and verified
 # sender it needs, then `chalice local` on 127.0.0.1:$PORT. Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,9 @@ mkdir -p "$LOCAL_DIR"
 moto_up() { curl -fsS "http://127.0.0.1:${MOTO_PORT}/moto-api/" >/dev/null 2>&1; }
 
 if ! moto_up; then
-  "$BIN/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" >"$LOCAL_DIR/moto.log" 2>&1 &
+  # moto's server, answering one request at a time: it is not safe under concurrent
+  # requests (scripts/local_aws.py says why).
+  "$BIN/python" -m scripts.local_aws -H 127.0.0.1 -p "$MOTO_PORT" >"$LOCAL_DIR/moto.log" 2>&1 &
   MOTO_PID=$!
   trap 'kill "$MOTO_PID" 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do moto_up && break; sleep 0.1; done

@@ -1,0 +1,111 @@
+"""The local stack keeps DynamoDB's guarantees under concurrent requests (issue 13, items 10
+and 11), over real HTTP against what `make run` starts."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from scripts.mint_token import mint
+from tests.e2e.test_local_stack import call, complaint, local_stack
+
+pytestmark = pytest.mark.e2e
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    local_dir = tmp_path_factory.mktemp("concurrency-stack")
+    with local_stack(local_dir) as running:
+        running.local_dir = local_dir
+        yield running
+
+
+def staff_auth(stack, role: str = "supervisor") -> str:
+    token = mint(
+        f"{role}-e2e",
+        [role],
+        ["service"],
+        key_dir=stack.local_dir / "auth",
+        issuer="http://127.0.0.1/local-issuer",
+        audience="complaints-local",
+    )
+    return f"Bearer {token}"
+
+
+def intake(stack, subject: str) -> tuple[int, dict]:
+    body = json.dumps(complaint(subject=subject))
+    response = call("POST", f"{stack.base}/complaints", data=body, headers=JSON)
+    payload = response.json() if response.content else {}
+    return response.status_code, {**payload, "subject": subject}
+
+
+def intakes(stack, count: int, parallel: int, barrier: bool = False) -> list[tuple[int, dict]]:
+    start = threading.Barrier(parallel) if barrier else None
+    run = uuid.uuid4().hex[:8]
+
+    def one(index: int):
+        if start:
+            start.wait()
+        return intake(stack, f"Concurrent intake {run} #{index}")
+
+    with ThreadPoolExecutor(parallel) as pool:
+        return list(pool.map(one, range(count)))
+
+
+def assert_distinct_and_readable(stack, results) -> None:
+    statuses = [status for status, _ in results]
+    assert statuses == [201] * len(results), [r for r in results if r[0] != 201][:3]
+    numbers = [receipt["number"] for _, receipt in results]
+    assert len(set(numbers)) == len(results), sorted(numbers)
+    for _, receipt in results:
+        view = call(
+            "GET",
+            f"{stack.base}/complaints/{receipt['number']}",
+            headers={"X-Tracking-Token": receipt["tracking_token"]},
+        )
+        assert view.status_code == 200, (receipt["number"], view.text)
+        assert view.json()["subject"] == receipt["subject"]
+
+
+def test_fifty_distinct_intakes_at_once_all_get_their_own_number(stack):
+    assert_distinct_and_readable(stack, intakes(stack, 50, 50, barrier=True))
+
+
+def test_two_hundred_intakes_four_at_a_time(stack):
+    assert_distinct_and_readable(stack, intakes(stack, 200, 4))
+
+
+def test_twenty_accepts_with_one_etag_one_wins(stack):
+    status, receipt = intake(stack, "Accepted by twenty supervisors at once")
+    assert status == 201
+    auth = staff_auth(stack)
+    url = f"{stack.base}/staff/complaints/{receipt['number']}"
+    current = call("GET", url, headers={"Authorization": auth})
+    assert current.status_code == 200, current.text
+    etag = current.headers["ETag"]
+    start = threading.Barrier(20)
+
+    def accept(_):
+        start.wait()
+        return call(
+            "POST",
+            f"{url}/accept",
+            data="{}",
+            headers={**JSON, "Authorization": auth, "If-Match": etag},
+        )
+
+    with ThreadPoolExecutor(20) as pool:
+        statuses = sorted(r.status_code for r in pool.map(accept, range(20)))
+    assert statuses == [200] + [409] * 19
+    history = call("GET", f"{url}/history", headers={"Authorization": auth}).json()
+    entries = history["items"]
+    assert [e["action"] for e in entries].count("accepted") == 1
+    after = call("GET", url, headers={"Authorization": auth})
+    assert after.json()["status"] == "accepted"
+    assert after.headers["ETag"] == f'"{int(etag.strip(chr(34))) + 1}"'
