@@ -2,9 +2,10 @@
 
 Service deadlines (acceptance, first contact, resolution) are chased: a reminder to the
 person responsible at 75% of the period, then on a breach one escalation per level up the
-chain, one working day apart. Each notice has a key (deadline, due, level) that is kept on
-the complaint once sent, so no notice is ever sent twice, and an extension (a new due)
-starts a fresh series. Follow-up and review deadlines are acted on when they fall due.
+chain, one working day apart. Each notice has a key (deadline, obligation, level) that is
+kept on the complaint once sent, so no level is told twice about one obligation: a grade
+change or a pause moves the due but not the obligation, while an extension or a reopen
+starts a fresh one. Follow-up and review deadlines are acted on when they fall due.
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ class Notice:
     due: datetime
     level: int  # 0: reminder before the due; 1..3: escalations after it
     role: str  # who is told
+    obligation: datetime | None = None  # the due the obligation began with (Deadline)
 
     @property
     def key(self) -> str:
-        return f"{self.deadline}@{self.due.isoformat()}#{self.level}"
+        # Keyed by the obligation, not the current due: one level is told once about it.
+        return f"{self.deadline}@{(self.obligation or self.due).isoformat()}#{self.level}"
 
 
 def initial_deadlines(
@@ -62,14 +65,14 @@ def notice_points(
     """(when, notice) for the reminder and each escalation of one deadline."""
     deadline = complaint.deadlines[name]
     owner = owner_level(complaint, name)
-    reminder = Notice(name, deadline.due, 0, CHAIN[owner])
+    obligation = deadline.obligation
+    reminder = Notice(name, deadline.due, 0, CHAIN[owner], obligation)
     points = [(reminder_time(deadline.start, deadline.due), reminder)]
     due_day = calendar.local(deadline.due).date()
     for step, level in enumerate(range(owner + 1, TOP_LEVEL + 1)):
         later = calendar.closing_time(calendar.add_working_days(due_day, step))
-        points.append(
-            (deadline.due if step == 0 else later, Notice(name, deadline.due, level, CHAIN[level]))
-        )
+        notice = Notice(name, deadline.due, level, CHAIN[level], obligation)
+        points.append((deadline.due if step == 0 else later, notice))
     return points
 
 

@@ -239,6 +239,7 @@ def _decide_extension(complaint: Complaint, body: c.ExtensionDecision, ctx: Cont
         return "extension_refused", _note(body)
     deadline = complaint.deadlines["resolution"]
     deadline.due = extend(deadline.due, request.new_due, ctx.limits, ctx.calendar)
+    deadline.first_due = None  # an extension is a new obligation, chased afresh
     request.status = "approved"
     return "extension_approved", {"reason": request.reason, "new_due": deadline.due.isoformat()}
 
@@ -251,14 +252,16 @@ def _change_grade(complaint: Complaint, body: c.GradeChange, ctx: Context):
     if ctx.policy:
         data = complaint.data
         limits = ctx.policy.limits_for(body.grade, kind=data.kind.value, category=data.category)
-    # A grade with a shorter limit shortens what is still pending, each period from its own
-    # start; otherwise nothing moves (an extension or a pause already granted stays).
+    # A grade with a shorter limit shortens what is still running, each period from its own
+    # start, but never to before now; otherwise nothing moves (an extension or a pause
+    # already granted stays). A deadline already met or breached keeps its due: its
+    # outcome, its notices and the figures built on them do not change after the fact.
     for name, deadline in complaint.deadlines.items():
-        if not (deadline.pending and name in SERVICE_DEADLINES):
+        if not (deadline.pending and name in SERVICE_DEADLINES and deadline.due > ctx.at):
             continue
         shorter = _period_end(name, deadline.start, limits, ctx)
         if shorter < _period_end(name, deadline.start, ctx.limits, ctx):
-            deadline.due = min(deadline.due, shorter)
+            deadline.move(max(min(deadline.due, shorter), ctx.at))
     return "grade_changed", {"grade": body.grade, "reason": body.reason}
 
 
@@ -349,7 +352,7 @@ def _shift_for_pause(complaint: Complaint, paused_from: datetime, ctx: Context) 
         strict=True,
     ):
         if complaint.deadlines[name].pending:
-            complaint.deadlines[name].due = due
+            complaint.deadlines[name].move(due)
 
 
 def _snapshot(complaint: Complaint) -> dict:

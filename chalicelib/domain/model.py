@@ -269,11 +269,28 @@ class SurveyAnswer(Strict):
 
 
 class Deadline(BaseModel):
-    """One period the organisation must act within; `start` is when its clock began."""
+    """One period the organisation must act within; `start` is when its clock began.
+
+    `first_due` is the due this obligation began with, kept once a grade change or a pause
+    has moved `due`: reminders and escalations are keyed by it, so moving a deadline never
+    tells anyone twice. An extension or a reopen starts a new obligation (a new due, no
+    `first_due`).
+    """
 
     start: datetime
     due: datetime
     met_at: datetime | None = None
+    first_due: datetime | None = None
+
+    @property
+    def obligation(self) -> datetime:
+        return self.first_due or self.due
+
+    def move(self, due: datetime) -> None:
+        """The same obligation, due at another time (a grade change, a pause)."""
+        if due != self.due:
+            self.first_due = self.obligation
+            self.due = due
 
     @property
     def pending(self) -> bool:

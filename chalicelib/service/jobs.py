@@ -35,6 +35,7 @@ class JobReport:
     skipped_stale: int = 0
     errors: int = 0
     notices: int = 0
+    held: int = 0  # staff notices made in quiet hours, saved for the next business hour
     outbox_retried: int = 0
     delivered: int = 0
     failed: int = 0
@@ -67,6 +68,11 @@ def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
             owed += entries
     report.outbox_retried = len(retries)
     report.notices = sum(1 for entry in owed if entry.message.channel == "topic")
+    # Staff notices made in quiet hours were saved to go out at the next business hour;
+    # that run's outbox retry picks them up and they join its digest.
+    now_owed = [entry for entry in owed if not entry.next_attempt_at]
+    report.held = len(owed) - len(now_owed)
+    owed = now_owed
     deliver(owed + retries, services.notifier, services.complaints, now)
     report.delivered = sum(1 for entry in owed + retries if entry.status == "sent")
     report.failed = sum(1 for entry in owed + retries if entry.status != "sent")
@@ -97,8 +103,18 @@ def handle_due(complaint: Complaint, now: datetime, services: Services) -> list 
         return None
     outbox = entries_for(complaint, complaint.pending_events(), now, services.track_url)
     outbox += [OutboxEntry(complaint.number, _id(), message, now) for message in extra]
+    if quiet:
+        _hold_for_business_hours(outbox, services.calendar.next_business_time(now))
     services.complaints.save(complaint, outbox)
     return outbox
+
+
+def _hold_for_business_hours(outbox: list[OutboxEntry], opening) -> None:
+    """Every staff notice the job makes (a grade change, a closing, anything) waits for
+    business hours; what goes to complainants (the follow-up survey) does not."""
+    for entry in outbox:
+        if entry.message.audience != "complainant":
+            entry.next_attempt_at = opening
 
 
 def _escalate(complaint: Complaint, notice) -> None:

@@ -304,3 +304,74 @@ def test_undelivered_entries_of_a_crashed_request_are_picked_up_after_a_grace(
     assert services.complaints.outbox_owed(at(2026, 3, 2, 10, 1)) == []
     owed = services.complaints.outbox_owed(at(2026, 3, 2, 10, 3))
     assert {entry.number for entry in owed} == {number} and len(owed) == 2
+
+
+def escalations(services, number):
+    return [
+        (event.details["deadline"], event.details["level"])
+        for event in history(services, number)
+        if event.type in ("reminded", "escalated")
+    ]
+
+
+def test_the_grade_review_neither_moves_a_breached_deadline_nor_tells_anyone_twice(services):
+    """Issue 13 item 1: received Fri 13 Feb 10:00, never accepted; jobs run every working
+    day; a month later the grade goes up."""
+    number = receive(services)
+    before = services.complaints.load(number).deadlines
+    day = at(2026, 2, 24, 9, 0)
+    while day < at(2026, 3, 20):
+        run(services, day)
+        run(services, day.replace(hour=18, minute=5))
+        day += timedelta(days=1)
+    complaint = services.complaints.load(number)
+    assert complaint.grade == "B"  # reviewed on 15 Mar
+    told = escalations(services, number)
+    assert len(told) == len(set(told)), told  # one level, one obligation: told once
+    assert ("acceptance", 3) in told
+    for name in ("acceptance", "first_contact", "resolution"):
+        # each was breached before the review: its due stays where it was
+        assert complaint.deadlines[name].due == before[name].due, name
+
+
+def test_a_grade_change_never_moves_a_deadline_into_the_past(services):
+    from chalicelib.domain.actor import Actor
+    from chalicelib.domain.lifecycle import Action
+    from chalicelib.service import staff
+
+    number = receive(services)
+    boss = Actor("man-1", roles=["manager"], departments=["service"])
+    for action, body in ((Action.accept, {}), (Action.assign, {"handler": "han-1"})):
+        services.clock = FixedClock(at(2026, 2, 24, 9, 0))
+        version = services.complaints.load(number).version
+        staff.act(number, action, body, boss, version, services)
+    now = at(2026, 3, 4, 10, 0)  # grade A would have been due on 24 Feb
+    services.clock = FixedClock(now)
+    version = services.complaints.load(number).version
+    staff.act(
+        number, Action.change_grade, {"grade": "A", "reason": "media"}, boss, version, services
+    )
+    resolution = services.complaints.load(number).deadlines["resolution"]
+    assert resolution.due == now
+
+
+def test_grade_change_notices_in_quiet_hours_wait_for_the_morning_digest(services):
+    """Issue 13 item 2: the review runs at 22:00 on a Sunday; supervisors hear of it in the
+    morning, in one digest with that run's other notices."""
+    numbers = [receive(services, when=at(2026, 3, 2, 10, 0)) for _ in range(2)]
+    run(services, at(2026, 3, 2, 17, 0))
+    before = len(topic_messages())
+    report = run(services, at(2026, 4, 5, 22, 0))  # Sunday night, a month on
+    assert topic_messages()[before:] == []  # nothing to staff at night
+    assert all(services.complaints.load(n).grade == "B" for n in numbers)
+    assert report.changed == 2 and report.held == 2
+
+    run(services, at(2026, 4, 7, 9, 0))  # Tue 7 Apr 2026: first working morning (清明 on Mon)
+    new = topic_messages()[before:]
+    grade_notes = [
+        n for n in new if "Grade B" in n[1] and n[3]["audience"]["Value"] == "supervisors"
+    ]
+    assert len(grade_notes) == 1 and len(new) <= 2, [n[2] for n in new]
+    assert all(number in grade_notes[0][1] for number in numbers)
+    run(services, at(2026, 4, 7, 9, 5))
+    assert len(topic_messages()) == before + len(new)  # each sent once
