@@ -8,6 +8,7 @@ from chalicelib.http.meta import meta
 from chalicelib.http.middleware import request_context
 from chalicelib.http.open311 import open311
 from chalicelib.http.public import public
+from chalicelib.http.reports import XLSX, reports
 from chalicelib.http.staff import staff
 
 # Powertools owns logging (JSON with correlation ids); Chalice must not add its own handler.
@@ -16,6 +17,8 @@ app.register_middleware(request_context, "http")
 app.register_blueprint(public)
 app.register_blueprint(meta)
 app.register_blueprint(staff)
+app.register_blueprint(reports)
+app.api.binary_types.append(XLSX)  # the report workbook
 app.register_blueprint(attachments)
 app.register_blueprint(open311, url_prefix="/open311/v2")
 install_cors(app)  # last: gives every route above an OPTIONS route

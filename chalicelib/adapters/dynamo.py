@@ -67,6 +67,8 @@ class ComplaintItem(Model):
     # Sparse: set only while the complaint is open, so the scheduled scan reads only those.
     due_pk = UnicodeAttribute(null=True)
     due_sk = UnicodeAttribute(null=True)
+    # JSON: what the case has added to the monthly statistics (domain/stats.py).
+    stats = UnicodeAttribute(null=True)
 
     by_department = _index("by_department", "department", "list_sk")
     by_dept_status = _index("by_dept_status", "dept_status", "list_sk")
@@ -81,6 +83,10 @@ class ComplaintItem(Model):
 
         complaint = Complaint.model_validate_json(self.doc)
         complaint.version = int(self.version)
+        if self.stats:
+            import json
+
+            complaint._stats = json.loads(self.stats)
         return complaint
 
 

@@ -20,6 +20,7 @@ from ..domain.model import Complaint
 from ..domain.notifications import Message, OutboxEntry
 from ..service.ports import RepeatState
 from .dynamo import REGION, ComplaintItem, CounterItem, EventItem, OutboxItem, RepeatItem
+from .stats_store import add_to_transaction
 
 NUMBER_ATTEMPTS = 30
 DELIVERY_GRACE = timedelta(minutes=2)
@@ -47,8 +48,9 @@ def complaint_pk(number: str) -> str:
 
 
 class DynamoComplaints:
-    def __init__(self, timezone: str):
+    def __init__(self, timezone: str, calendar=None):
         self.timezone = ZoneInfo(timezone)
+        self.calendar = calendar  # the business calendar, for the statistics
 
     # -- reads -------------------------------------------------------------------------
 
@@ -79,6 +81,18 @@ class DynamoComplaints:
         from .queries import search
 
         return search(criteria, departments, self.timezone.key, today)
+
+    def report_cells(self, month: str):
+        """The month's statistics cells: one Query of its partition (domain/stats.py)."""
+        from .stats_store import read_month
+
+        return read_month(month)
+
+    def open_cells(self):
+        """Open cases' cells, by the month of their last change: one Query."""
+        from .stats_store import read_live
+
+        return read_live()
 
     def due_numbers(self, now: datetime) -> list[str]:
         """Open complaints whose next check is due: a query of the sparse due index, so
@@ -173,6 +187,7 @@ class DynamoComplaints:
 
     def _commit(self, complaints: list[Complaint], outbox, counter, repeat=None) -> None:
         items = [self._to_item(complaint) for complaint in complaints]
+        increments, bookings = self._statistics(complaints, items)
         roles = []  # what each put in the transaction is, to read cancellation reasons
         try:
             with TransactWrite(connection=get_connection()) as tx:
@@ -186,11 +201,27 @@ class DynamoComplaints:
                     roles += _save_complaint(tx, complaint, item)
                 for entry in outbox:
                     tx.save(_outbox_item(entry))
+                add_to_transaction(tx, increments)
         except TransactWriteError as error:
             _raise_conflict(error, roles)
-        for complaint, item in zip(complaints, items, strict=True):
+        for complaint, item, booking in zip(complaints, items, bookings, strict=True):
             complaint.version = int(item.version)
+            complaint._stats = booking
             complaint.clear_events()
+
+    def _statistics(self, complaints: list[Complaint], items: list[ComplaintItem]):
+        """The monthly counters this commit moves, and each complaint's new booking
+        (stored on its item, so the version condition covers both)."""
+        from ..domain.stats import account_commit
+
+        if self.calendar is None:
+            from ..config import get_calendar
+
+            self.calendar = get_calendar()
+        increments, bookings = account_commit(complaints, self.calendar)
+        for item, booking in zip(items, bookings, strict=True):
+            item.stats = json.dumps(booking, separators=(",", ":")) if booking else None
+        return increments, bookings
 
     # -- mapping -----------------------------------------------------------------------
 

@@ -329,6 +329,9 @@ class Complaint(BaseModel):
     attachments: list[StoredAttachment] = Field(default_factory=list)
     version: int = 0
     _events: list[DomainEvent] = PrivateAttr(default_factory=list)
+    # What the case contributes to the monthly statistics (domain/stats.py), kept with
+    # the record so the next change can move it exactly; None for a new case.
+    _stats: dict | None = PrivateAttr(default=None)
     # Whether the case was closed when read: every change records an event through
     # `record`, so refusing there holds for every path (staff, complainant, jobs, uploads).
     _closed_when_read: bool = PrivateAttr(default=False)

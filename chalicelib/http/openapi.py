@@ -120,6 +120,9 @@ def _operation(path: str, spec: dict) -> dict:
         }
     for status, model in spec["responses"].items():
         op["responses"][str(status)] = _response(model)
+    for media in spec.get("produces", ()):  # other formats of the 200 (exports)
+        content = op["responses"]["200"].setdefault("content", {})
+        content[media] = {"schema": {"type": "string", "format": "binary"}}
     for status in spec["errors"]:
         op["responses"][str(status)] = {
             "description": ERRORS.get(status, "Error"),

@@ -1,0 +1,111 @@
+"""Oversight reports for staff: GET /staff/reports/... (quality, manager, director, admin:
+everything; a supervisor: his departments; handlers and intake agents: 403)."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from ..service import reports as use_case
+from ..wiring import get_services
+from .auth import current_actor
+from .errors import handles_errors
+from .openapi import documented
+from .schemas_reports import MonthReport, TrendReport
+from .staff import authorizer
+
+reports = Blueprint(__name__)
+
+ERRORS = (400, 401, 403)
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SVG = "image/svg+xml"
+
+
+def _request():
+    request = reports.current_request
+    return request, current_actor(request), dict(request.query_params or {})
+
+
+def _lang(request, query) -> str:
+    return use_case.language(query.lang, request.headers.get("accept-language"))
+
+
+@reports.route("/staff/reports/trend", methods=["GET"], authorizer=authorizer)
+@documented(
+    "12-month trend of every figure, ending at `to` (default: this month)",
+    responses={200: TrendReport},
+    query=use_case.TrendQuery,
+    errors=ERRORS,
+    secured=True,
+)
+@handles_errors
+def trend():
+    request, actor, params = _request()
+    query = use_case.TrendQuery.model_validate(params)
+    return use_case.trend(query, actor, get_services(), _lang(request, query))
+
+
+@reports.route("/staff/reports/trend/chart.svg", methods=["GET"], authorizer=authorizer)
+@documented(
+    "Chart: received vs closed per month and the on-time resolution rate (SVG)",
+    responses={200: SVG},
+    query=use_case.TrendQuery,
+    errors=ERRORS,
+    secured=True,
+)
+@handles_errors
+def trend_chart():
+    from ..presentation.charts import trend_chart as draw
+
+    request, actor, params = _request()
+    query = use_case.TrendQuery.model_validate(params)
+    data = use_case.trend(query, actor, get_services(), _lang(request, query))
+    return Response(body=draw(data), headers={"Content-Type": SVG})
+
+
+@reports.route("/staff/reports/{month}", methods=["GET"], authorizer=authorizer)
+@documented(
+    "A month's figures per group (JSON, or format=csv / format=xlsx)",
+    responses={200: MonthReport},
+    query=use_case.ReportQuery,
+    errors=ERRORS,
+    secured=True,
+    produces=(CSV, XLSX),
+)
+@handles_errors
+def month_report(month):
+    request, actor, params = _request()
+    query = use_case.ReportQuery.model_validate(params)
+    report = use_case.month_report(month, query, actor, get_services(), _lang(request, query))
+    if query.format == "json":
+        return report
+    from ..presentation import tables
+
+    name = f"report-{month}-{query.by}"
+    if query.format == "csv":
+        body, content_type = tables.to_csv(report), CSV
+    else:
+        body, content_type = tables.to_xlsx(report), XLSX
+    disposition = f'attachment; filename="{name}.{query.format}"'
+    return Response(
+        body=body, headers={"Content-Type": content_type, "Content-Disposition": disposition}
+    )
+
+
+@reports.route("/staff/reports/{month}/chart.svg", methods=["GET"], authorizer=authorizer)
+@documented(
+    "Chart: on-time acceptance and resolution rates by department for a month (SVG)",
+    responses={200: SVG},
+    query=use_case.ChartQuery,
+    errors=ERRORS,
+    secured=True,
+)
+@handles_errors
+def month_chart(month):
+    from ..presentation.charts import department_chart
+
+    request, actor, params = _request()
+    query = use_case.ChartQuery.model_validate(params)
+    base = use_case.ReportQuery(by="department", department=query.department, kind=query.kind)
+    report = use_case.month_report(month, base, actor, get_services(), _lang(request, query))
+    return Response(body=department_chart(report), headers={"Content-Type": SVG})
