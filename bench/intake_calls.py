@@ -1,6 +1,7 @@
-"""AWS calls and DynamoDB items of one intake, against the floor the design allows.
+"""AWS calls and DynamoDB items of one intake, against the floor the design allows, and
+the calls per intake when many arrive at once.
 
-Usage: .venv/bin/python -m bench.intake_calls
+Usage: .venv/bin/python -m bench.intake_calls [--parallel 50]
 
 Runs POST /complaints through the Chalice test client over moto's in-process mock and
 counts every AWS API call with a botocore hook registered for all sessions (boto3's,
@@ -148,19 +149,25 @@ def is_sns(c: Call) -> bool:
     return c.service == "sns" and c.operation == "Publish"
 
 
+def is_number(c: Call) -> bool:
+    return c.operation == "UpdateItem" and c.table == "complaints"
+
+
 def in_floor(c: Call) -> bool:
-    return is_transaction(c) or is_idempotency_write(c) or is_ses(c) or is_sns(c)
+    return is_transaction(c) or is_number(c) or is_idempotency_write(c) or is_ses(c) or is_sns(c)
 
 
 def comparison(calls: list[Call], with_key: bool) -> list[tuple[str, int, int]]:
-    """(what, floor, actual) rows: one transaction of 3 items, one idempotency write, SES, SNS."""
+    """(what, floor, actual) rows: the number (one counter update), one transaction of 2
+    items, one idempotency write, SES, SNS."""
     tx_calls, tx_items = _count(calls, is_transaction)
     idem_calls, _ = _count(calls, is_idempotency_write)
-    floor_calls = 3 + with_key
+    floor_calls = 4 + with_key
     floor_items = 3 + with_key
     return [
+        ("counter updates (the number)", 1, _count(calls, is_number)[0]),
         ("DynamoDB transactions", 1, tx_calls),
-        ("  items in them (complaint+audit+counter)", 3, tx_items),
+        ("  items in them (complaint+audit)", 2, tx_items),
         ("idempotency writes", int(with_key), idem_calls),
         ("SES SendEmail", 1, _count(calls, is_ses)[0]),
         ("SNS Publish", 1, _count(calls, is_sns)[0]),
@@ -276,7 +283,101 @@ def run() -> list[tuple[str, bool, list[Call]]]:
     return results
 
 
+# -- under contention ------------------------------------------------------------------------
+
+SAME_ISSUE = {"respondent": {"department": "billing office"}}
+
+
+def contention(parallel: int) -> None:
+    """`parallel` intakes released at once by a barrier, against the local stack's AWS
+    (scripts/local_aws.py in a subprocess: moto in-process is not safe under threads),
+    first with distinct bodies, then all about one issue (they share its repeat item)."""
+    import socket
+    import subprocess
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "scripts.local_aws", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                requests.get(f"{url}/moto-api/", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        for key, value in ENV.items():
+            os.environ[key] = value
+        os.environ["AWS_ENDPOINT_URL"] = url
+        recorder = Recorder({ENV["TABLE_NAME"]: "complaints"})
+        install(recorder)
+        with contextlib.redirect_stdout(io.StringIO()):
+            from scripts.bootstrap import bootstrap
+
+            bootstrap()
+            from chalicelib.domain.model import ComplaintInput
+            from chalicelib.service.intake import submit_complaint
+            from chalicelib.wiring import get_services
+
+            services = get_services()
+            submit_complaint(ComplaintInput.model_validate(BODY), services)  # warm
+        rows = []
+        for title, extra in (("distinct complaints", {}), ("all about one issue", SAME_ISSUE)):
+            start = threading.Barrier(parallel)
+
+            def one(index: int, extra=extra, start=start):
+                body = {**BODY, **extra, "subject": f"Contention {index}"}
+                data = ComplaintInput.model_validate(body)
+                start.wait()
+                try:
+                    return submit_complaint(data, services).number
+                except Exception as error:  # noqa: BLE001 - counted, not raised
+                    return f"failed: {error}"
+
+            recorder.calls.clear()
+            with ThreadPoolExecutor(parallel) as pool, contextlib.redirect_stdout(io.StringIO()):
+                numbers = list(pool.map(one, range(parallel)))
+            rows.append(contention_row(title, parallel, numbers, recorder.calls))
+        headers = ["concurrent intakes", "ok", "distinct", "calls/intake", "tx/intake"]
+        headers += ["counter/intake", "gaps"]
+        print(f"== {parallel} intakes at once (barrier), local AWS serialised ==")
+        print(table(headers, rows))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def contention_row(title: str, parallel: int, numbers: list[str], calls: list[Call]) -> list:
+    ok = [n for n in numbers if not n.startswith("failed")]
+    transactions = len([c for c in calls if is_transaction(c)])
+    counter = len([c for c in calls if c.operation == "UpdateItem" and c.table == "complaints"])
+    gaps = len([c for c in calls if c.operation == "PutItem" and c.table == "complaints"])
+    return [
+        title,
+        f"{len(ok)}/{parallel}",
+        len(set(ok)),
+        f"{len(calls) / parallel:.2f}",
+        f"{transactions / parallel:.2f}",
+        f"{counter / parallel:.2f}",
+        gaps,
+    ]
+
+
 def main() -> None:
+    if "--contention" in sys.argv:
+        contention(int(sys.argv[sys.argv.index("--contention") + 1]))
+        return
+    parallel = int(sys.argv[sys.argv.index("--parallel") + 1]) if "--parallel" in sys.argv else 50
     results = run()
     for title, with_key, calls in results:
         print(f"== {title} ==")
@@ -289,6 +390,11 @@ def main() -> None:
             print("\n".join(notes(calls)))
         print()
     sys.stdout.flush()
+    # A fresh process: this one's clients point at the in-process mock.
+    import subprocess
+
+    command = [sys.executable, "-m", "bench.intake_calls", "--contention", str(parallel)]
+    subprocess.run(command, check=True)
 
 
 if __name__ == "__main__":

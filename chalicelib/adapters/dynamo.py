@@ -130,12 +130,25 @@ class OutboxItem(Model):
 
 
 class CounterItem(Model):
-    """pk=COUNTER#<yyyymmdd>, sk=COUNTER: the last number given out that day."""
+    """pk=COUNTER#<yyyymmdd>, sk=COUNTER: the last number given out that day (an atomic
+    counter: UpdateItem ADD 1, returning the new value)."""
 
     Meta = _Meta
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     value = NumberAttribute()
+
+
+class GapItem(Model):
+    """pk=COUNTER#<yyyymmdd>, sk=GAP#<sequence>: a number given out whose intake did not
+    commit, and why; an audit of the day's numbers tells gaps from lost complaints."""
+
+    Meta = _Meta
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    number = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    at = UnicodeAttribute()
 
 
 class RepeatItem(Model):

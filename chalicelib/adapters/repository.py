@@ -19,10 +19,19 @@ from ..domain.events import DomainEvent
 from ..domain.model import Complaint
 from ..domain.notifications import Message, OutboxEntry
 from ..service.ports import RepeatState
-from .dynamo import REGION, ComplaintItem, CounterItem, EventItem, OutboxItem, RepeatItem
+from .dynamo import (
+    REGION,
+    ComplaintItem,
+    CounterItem,
+    EventItem,
+    GapItem,
+    OutboxItem,
+    RepeatItem,
+)
 from .stats_store import add_to_transaction
 
-NUMBER_ATTEMPTS = 30
+NUMBER_ATTEMPTS = 30  # builds of one intake; each after a definite cancellation
+TRANSIENT_ATTEMPTS = 6  # sends of one transaction DynamoDB cancelled for a passing reason
 DELIVERY_GRACE = timedelta(minutes=2)
 CLAIM_LEASE = timedelta(minutes=10)  # a run that dies mid-send leaves it for a later one
 
@@ -139,29 +148,39 @@ class DynamoComplaints:
     # -- writes ------------------------------------------------------------------------
 
     def create(self, day: date, build: Build) -> tuple[Complaint, list[OutboxEntry]]:
-        """Give out the day's next number and commit record, events, outbox and counter.
+        """Give out the day's next number and commit record, events and outbox.
 
         `build(number)` returns (complaint, outbox) or (complaint, outbox, others): other
         complaints changed by the same command commit in the same transaction.
-        The counter update is conditional on the value read, so two concurrent intakes
-        can never take the same number; the loser re-reads and tries the next one.
+        The number comes from an atomic counter update that returns the next value, so
+        concurrent intakes never wait on one another for it, and it is this intake's
+        alone: when DynamoDB cancels the transaction (a concurrent intake moved the repeat
+        item, or a passing reason), the intake is built again under the same number. A
+        number whose intake does not commit is recorded as a gap and never given again.
         """
+        sequence = None
         for attempt in range(NUMBER_ATTEMPTS):
-            sequence = self._counter(day) + 1
+            sequence = sequence or self._next_sequence(day)
             complaint, outbox, *rest = build(_number(day, sequence))
             others = rest[0] if rest else ()
             repeat = rest[1] if len(rest) > 1 else None
             try:
-                self._commit([complaint, *others], outbox, counter=(day, sequence), repeat=repeat)
+                self._commit([complaint, *others], outbox, repeat=repeat)
                 return complaint, outbox
             except StaleVersion:
+                self._record_gap(day, sequence, "a linked complaint was changed meanwhile")
                 raise
+            except NumberTaken as error:
+                self._record_gap(day, sequence, error.message)
+                sequence = None
             except Conflict:
-                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
-        raise Conflict("could not allocate a complaint number; please retry")
+                # Full jitter: a burst about one issue spreads out instead of colliding again.
+                time.sleep(random.uniform(0, min(0.5, 0.005 * 2**attempt)))
+        self._record_gap(day, sequence, "the intake could not commit; the caller may retry")
+        raise Conflict("could not register the complaint; please retry")
 
     def save(self, complaint: Complaint, outbox: list[OutboxEntry], *others: Complaint) -> None:
-        self._commit([complaint, *others], outbox, counter=None)
+        self._commit([complaint, *others], outbox)
 
     def record_deliveries(self, entries: list[OutboxEntry]) -> None:
         """Outcomes are plain overwrites of entries this process owns: one batch call."""
@@ -171,12 +190,27 @@ class DynamoComplaints:
             for entry in entries:
                 batch.save(_outbox_item(entry))
 
-    def _counter(self, day: date) -> int:
+    def _next_sequence(self, day: date) -> int:
+        """ADD 1 to the day's counter (created at 1) and return the new value: one call."""
+        counter = CounterItem(f"COUNTER#{day:%Y%m%d}", "COUNTER")
+        counter.update(actions=[CounterItem.value.add(1)])
+        return int(counter.value)
+
+    def _record_gap(self, day: date, sequence: int, reason: str) -> None:
+        """A number given out but never committed: kept so an auditor can tell a gap in
+        the day's numbers from a lost complaint. Best effort: the intake goes on without."""
         try:
-            item = CounterItem.get(f"COUNTER#{day:%Y%m%d}", "COUNTER", consistent_read=True)
-        except DoesNotExist:
-            return 0
-        return int(item.value)
+            GapItem(
+                f"COUNTER#{day:%Y%m%d}",
+                f"GAP#{sequence:06d}",
+                number=_number(day, sequence),
+                reason=reason[:200],
+                at=_iso(datetime.now(UTC)),
+            ).save()
+        except Exception:  # noqa: BLE001 - the gap stays unexplained, nothing is lost
+            from ..observability import logger
+
+            logger().warning("could not record a numbering gap", sequence=sequence)
 
     def repeats(self, issue: str) -> RepeatState:
         try:
@@ -185,15 +219,26 @@ class DynamoComplaints:
             return RepeatState(issue)
         return RepeatState(issue, json.loads(item.seen), int(item.version))
 
-    def _commit(self, complaints: list[Complaint], outbox, counter, repeat=None) -> None:
+    def _commit(self, complaints: list[Complaint], outbox, repeat=None) -> None:
         items = [self._to_item(complaint) for complaint in complaints]
         increments, bookings = self._statistics(complaints, items)
+        for attempt in range(TRANSIENT_ATTEMPTS):
+            try:
+                self._transact(complaints, items, outbox, repeat, increments)
+                break
+            except Transient:
+                if attempt == TRANSIENT_ATTEMPTS - 1:
+                    raise Conflict("the service is busy; please retry") from None
+                time.sleep(random.uniform(0, 0.02 * 2**attempt))
+        for complaint, item, booking in zip(complaints, items, bookings, strict=True):
+            complaint.version = int(item.version)
+            complaint._stats = booking
+            complaint.clear_events()
+
+    def _transact(self, complaints, items, outbox, repeat, increments) -> None:
         roles = []  # what each put in the transaction is, to read cancellation reasons
         try:
             with TransactWrite(connection=get_connection()) as tx:
-                if counter:
-                    _save_counter(tx, *counter)
-                    roles.append("counter")
                 if repeat:
                     tx.save(_repeat_item(repeat))
                     roles.append("repeat")
@@ -204,10 +249,6 @@ class DynamoComplaints:
                 add_to_transaction(tx, increments)
         except TransactWriteError as error:
             _raise_conflict(error, roles)
-        for complaint, item, booking in zip(complaints, items, bookings, strict=True):
-            complaint.version = int(item.version)
-            complaint._stats = booking
-            complaint.clear_events()
 
     def _statistics(self, complaints: list[Complaint], items: list[ComplaintItem]):
         """The monthly counters this commit moves, and each complaint's new booking
@@ -267,15 +308,6 @@ def _repeat_item(state: RepeatState) -> RepeatItem:
     return item
 
 
-def _save_counter(tx: TransactWrite, day: date, sequence: int) -> None:
-    counter = CounterItem(f"COUNTER#{day:%Y%m%d}", "COUNTER", value=sequence)
-    if sequence == 1:
-        condition = CounterItem.pk.does_not_exist()
-    else:
-        condition = CounterItem.value == sequence - 1
-    tx.save(counter, condition=condition)
-
-
 def _save_complaint(tx: TransactWrite, complaint: Complaint, item: ComplaintItem) -> list:
     # A new record must not exist; a known one must still have the version it was read at
     # (pynamodb adds that condition from the VersionAttribute).
@@ -290,19 +322,53 @@ def _save_complaint(tx: TransactWrite, complaint: Complaint, item: ComplaintItem
     return ["new" if is_new else "known"] + ["event"] * len(events)
 
 
-def _raise_conflict(error: TransactWriteError, roles: list[str]):
-    """A known record's version check failing means a stale read; anything else (the
-    counter moved, the number was taken) means the new number must be drawn again."""
-    reasons = list(getattr(error, "cancellation_reasons", None) or [])
-    failed = {
-        role
-        for role, reason in zip(roles, reasons, strict=False)
-        if reason and reason.code == "ConditionalCheckFailed"
+class NumberTaken(Conflict):
+    """A complaint with the new number exists already (the counter was reset or restored)."""
+
+
+class Transient(Exception):
+    """DynamoDB cancelled the transaction for a reason that passes: the same one may succeed."""
+
+
+# Cancellation reasons (and error codes) that say nothing about the items, only about the
+# moment: another transaction on one of them, throttling, a server error.
+TRANSIENT_REASONS = frozenset(
+    {
+        "TransactionConflict",
+        "ThrottlingError",
+        "ProvisionedThroughputExceeded",
+        "RequestLimitExceeded",
+        "InternalServerError",
     }
+)
+TRANSIENT_ERRORS = frozenset(
+    {
+        "TransactionConflictException",
+        "TransactionInProgressException",
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+    }
+)
+
+
+def _raise_conflict(error: TransactWriteError, roles: list[str]):
+    """A known record's version check failing means a stale read; another failed condition
+    (the repeat item moved, the number exists) means the intake must be built again; a
+    transient reason means the same transaction may be sent again."""
+    reasons = list(getattr(error, "cancellation_reasons", None) or [])
+    codes = {role: reason.code for role, reason in zip(roles, reasons, strict=False) if reason}
+    failed = {role for role, code in codes.items() if code == "ConditionalCheckFailed"}
     if "known" in failed:
         raise StaleVersion("the complaint was changed by someone else; reload and retry") from error
+    if "new" in failed:
+        raise NumberTaken("a complaint with this number exists already") from error
     if failed:
-        raise Conflict("the complaint number was taken; retry") from error
+        raise Conflict("a concurrent intake changed what this one read; retry") from error
+    transient = set(codes.values()) & TRANSIENT_REASONS
+    if transient or error.cause_response_code in TRANSIENT_ERRORS:
+        raise Transient(", ".join(sorted(transient)) or error.cause_response_code) from error
     raise error
 
 

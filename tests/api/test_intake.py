@@ -159,22 +159,134 @@ def test_concurrent_intakes_get_distinct_numbers(aws, atomic_moto):
     assert sequences == list(range(1, 9))  # no gaps either
 
 
-def test_a_stale_counter_read_retries_with_the_next_number(aws, monkeypatch):
-    """Two intakes read the same counter; the second one's transaction must lose and retry."""
-    from chalicelib.adapters.repository import DynamoComplaints
+def cancelled(*codes: str | None):
+    """pynamodb's error for a TransactWriteItems that DynamoDB cancelled with these reasons."""
+    from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
+
+    reasons = [CancellationReason(code=code) if code else None for code in codes]
+    response = {"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"}}
+    cause = VerboseClientError(response, "TransactWriteItems", cancellation_reasons=reasons)
+    return TransactWriteError("Failed to write transaction items", cause)
+
+
+@pytest.fixture
+def cancel_transactions(monkeypatch):
+    """Makes the next transactions fail with the given reasons, then lets them through."""
+    from pynamodb.connection import Connection
+
+    failures: list = []
+    real = Connection.transact_write_items
+
+    def transact(self, *args, **kwargs):
+        if failures:
+            raise cancelled(*failures.pop(0))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "transact_write_items", transact)
+    return failures
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"],
+)
+def test_a_transiently_cancelled_intake_is_sent_again(client, cancel_transactions, reason):
+    """DynamoDB cancels a transaction on an item another one is writing (TransactionConflict)
+    or when throttled: the same transaction goes again, keeping its number."""
+    cancel_transactions += [[None, reason, None], [reason, None, None]]
+
+    response = post_json(client, "/complaints", complaint_body())
+
+    assert response.status_code == 201, response.json_body
+    assert response.json_body["number"].endswith("-0001")
+    assert cancel_transactions == []
+
+
+def test_a_failed_intake_leaves_a_recorded_gap_never_a_reused_number(aws, cancel_transactions):
+    from chalicelib.adapters.dynamo import GapItem
     from chalicelib.domain.model import ComplaintInput
     from chalicelib.service.intake import submit_complaint
     from chalicelib.wiring import get_services
 
     services = get_services()
     data = ComplaintInput.model_validate(complaint_body())
-    first = submit_complaint(data, services).number
-    reads = iter([0, 1])  # the first read is stale: it has not seen `first`
-    monkeypatch.setattr(DynamoComplaints, "_counter", lambda self, day: next(reads))
+    # The new complaint's own condition: the number is in use (say, the counter was reset).
+    cancel_transactions.append(["ConditionalCheckFailed", None, None])
 
-    second = submit_complaint(data, services).number
+    number = submit_complaint(data, services).number
+    after = submit_complaint(data, services).number
 
-    assert first.endswith("-0001") and second.endswith("-0002")
+    day = number.split("-")[1]
+    assert number.endswith("-0002") and after.endswith("-0003")
+    [gap] = GapItem.query(f"COUNTER#{day}", GapItem.sk.startswith("GAP#"))
+    assert gap.number == f"TS-{day}-0001" and "exists" in gap.reason
+    assert services.complaints.load(f"TS-{day}-0001") is None
+
+
+def test_a_concurrent_repeat_item_change_rebuilds_the_intake_under_its_number(
+    aws, cancel_transactions
+):
+    """The number is this intake's alone: a definite cancellation does not cost a gap."""
+    from chalicelib.adapters.dynamo import GapItem
+    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.service.intake import submit_complaint
+    from chalicelib.wiring import get_services
+
+    body = complaint_body(respondent={"department": "billing office"})
+    cancel_transactions.append(["ConditionalCheckFailed", None, None])  # the repeat item
+    number = submit_complaint(ComplaintInput.model_validate(body), get_services()).number
+
+    assert number.endswith("-0001") and cancel_transactions == []
+    day = number.split("-")[1]
+    assert list(GapItem.query(f"COUNTER#{day}", GapItem.sk.startswith("GAP#"))) == []
+
+
+def test_an_intake_that_cannot_commit_records_its_number_as_a_gap(
+    aws, cancel_transactions, monkeypatch
+):
+    from chalicelib.adapters import repository
+    from chalicelib.adapters.dynamo import GapItem
+    from chalicelib.domain.errors import Conflict
+    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.service.intake import submit_complaint
+    from chalicelib.wiring import get_services
+
+    monkeypatch.setattr(repository, "NUMBER_ATTEMPTS", 2)
+    monkeypatch.setattr(repository, "TRANSIENT_ATTEMPTS", 2)
+    cancel_transactions += [[None, "TransactionConflict", None]] * 4
+    data = ComplaintInput.model_validate(complaint_body())
+
+    with pytest.raises(Conflict):
+        submit_complaint(data, get_services())
+    number = submit_complaint(data, get_services()).number
+
+    assert number.endswith("-0002")
+    [gap] = GapItem.query(f"COUNTER#{number.split('-')[1]}", GapItem.sk.startswith("GAP#"))
+    assert gap.number.endswith("-0001")
+
+
+def test_a_number_is_one_atomic_counter_update(aws, monkeypatch):
+    """No read of the counter, and no counter in the transaction: intakes do not serialise."""
+    from pynamodb.connection import Connection
+
+    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.service.intake import submit_complaint
+    from chalicelib.wiring import get_services
+
+    seen = []
+    real_dispatch = Connection.dispatch
+
+    def dispatch(self, operation, kwargs):
+        seen.append((operation, json.dumps(kwargs)))
+        return real_dispatch(self, operation, kwargs)
+
+    monkeypatch.setattr(Connection, "dispatch", dispatch)
+    submit_complaint(ComplaintInput.model_validate(complaint_body()), get_services())
+
+    counter_calls = [op for op, body in seen if "COUNTER#" in body]
+    assert counter_calls == ["UpdateItem"]
+    [update] = [body for op, body in seen if op == "UpdateItem"]
+    assert "ADD" in update
 
 
 def test_idempotent_retry_returns_the_same_complaint(client):
