@@ -502,6 +502,15 @@ def function_overrides() -> dict:
     return resources
 
 
+def gateway_responses() -> dict:
+    """API Gateway's own answers (no token, unknown path, throttling, 5xx) in the service's
+    error shape: part of the API definition, so they deploy with it (infra/gateway.py)."""
+    from infra.gateway import swagger_extension
+
+    extension = {"x-amazon-apigateway-gateway-responses": swagger_extension()}
+    return {"RestAPI": {"Properties": {"DefinitionBody": extension}}}
+
+
 def alarms(metrics_namespace: str) -> dict:
     resources = {}
     for function in FUNCTIONS:
@@ -606,6 +615,7 @@ def merge_template(stage: str) -> dict:
         **attachments(protected),
         **function_overrides(),
         **alarms(metrics_namespace(stage)),
+        **gateway_responses(),
     }
     return {
         "Description": f"Complaint service ({stage})",

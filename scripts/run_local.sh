@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The local stack: moto's server (serialised, scripts/local_aws.py) on 127.0.0.1:$MOTO_PORT, the tables, topic and verified
-# sender it needs, then `chalice local` on 127.0.0.1:$PORT. Ctrl-C stops both.
+# The local stack: moto's server (serialised: scripts/local_aws.py) on 127.0.0.1:$MOTO_PORT,
+# the tables, topic and verified sender it needs, then chalice local answering as API
+# Gateway does (scripts/serve_local.py) on 127.0.0.1:$PORT. Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/local_env.sh
@@ -22,4 +23,5 @@ fi
 "$BIN/python" -m scripts.bootstrap
 "$BIN/python" -c "import os; from scripts.mint_token import ensure_keys; ensure_keys(os.environ['LOCAL_DIR'] + '/auth')"
 echo "serving on http://127.0.0.1:${PORT} (local AWS on ${AWS_ENDPOINT_URL})"
-"$BIN/chalice" local --host 127.0.0.1 --port "$PORT" --stage local --no-autoreload
+# chalice local, answering what never reaches the app as the deployed API Gateway does.
+"$BIN/python" -m scripts.serve_local --host 127.0.0.1 --port "$PORT" --stage local

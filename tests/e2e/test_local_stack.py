@@ -304,3 +304,23 @@ def test_complaint_over_real_http(stack):
 
     assert count_complaints(stack, months_of([number, burst_number])) == 2
     assert '"status":500' not in stack.log_path.read_text(errors="replace")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "status", "code"),
+    [
+        ("GET", "/staff/complaints", {}, 401, "unauthorized"),
+        ("GET", "/no/such/path", {}, 404, "not_found"),
+        ("GET", "/no/such/path", {"Authorization": "Bearer x.y.z"}, 404, "not_found"),
+        ("DELETE", "/complaints", {}, 404, "not_found"),
+    ],
+)
+def test_what_never_reaches_the_app_gets_the_services_error_shape(
+    stack, method, path, headers, status, code
+):
+    """The answers of API Gateway's gateway responses (infra/gateway.py), locally too."""
+    response = call(method, stack.base + path, headers=headers)
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"] == "application/json"
+    assert_error_shape(response)
+    assert response.json()["error"]["code"] == code
