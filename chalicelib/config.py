@@ -84,3 +84,34 @@ def get_sla_policy():
 
     raw = get_settings().sla_policy_json
     return SlaPolicy.from_dict(json.loads(raw)) if raw else SlaPolicy()
+
+
+@dataclass(frozen=True)
+class PhoneSettings:
+    """SMS and callbacks (回访 by phone)."""
+
+    sms_daily_cap: int  # SMS per organisation per day; beyond it they wait in the outbox
+    sms_sender_id: str  # SNS SenderID where the country supports one ("" for none)
+    callback_roles: tuple[str, ...]  # roles that make callbacks and see the list
+    callback_slots: tuple[str, ...]  # slots the organisation calls in, in order
+    callback_attempts: int  # unanswered calls before a message is left
+
+
+@lru_cache(maxsize=1)
+def get_phone_settings() -> PhoneSettings:
+    from .domain.actor import Role
+    from .domain.callbacks import Slot
+
+    roles = _list("CALLBACK_ROLES", ("intake_agent", "quality"))
+    slots = _list("CALLBACK_SLOTS", ("morning", "afternoon"))
+    for role in roles:
+        Role(role)  # an unknown name fails at start, not on the first callback
+    for slot in slots:
+        Slot(slot)
+    return PhoneSettings(
+        sms_daily_cap=int(os.environ.get("SMS_DAILY_CAP", "500")),
+        sms_sender_id=os.environ.get("SMS_SENDER_ID", ""),
+        callback_roles=roles,
+        callback_slots=slots,
+        callback_attempts=max(1, int(os.environ.get("CALLBACK_ATTEMPTS", "3"))),
+    )

@@ -5,3 +5,5 @@ infra/build.py alarms on them, so a rename cannot leave an alarm watching nothin
 NOTIFICATIONS_FAILED = "NotificationsFailed"
 # A scheduled run could not process a complaint (the run goes on with the others).
 JOB_ERRORS = "JobErrors"
+# An SMS waits in the outbox because the organisation's daily SMS cap was reached.
+SMS_DEFERRED = "SmsDeferred"

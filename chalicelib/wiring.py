@@ -23,12 +23,19 @@ def build_services() -> Services:
     from .adapters.clock import SystemClock
     from .adapters.notifier import AwsNotifier
     from .adapters.repository import DynamoComplaints
-    from .config import get_settings
+    from .adapters.sms import DynamoSmsGate, GatedNotifier
+    from .config import get_calendar, get_phone_settings, get_settings
 
     settings = get_settings()
-    return Services(
+    phone = get_phone_settings()
+    notifier = AwsNotifier(settings.ses_sender, settings.notify_topic_arn, phone.sms_sender_id)
+    services = Services(
         settings=settings,
         complaints=DynamoComplaints(settings.timezone),
-        notifier=AwsNotifier(settings.ses_sender, settings.notify_topic_arn),
+        notifier=notifier,
         clock=SystemClock(),
     )
+    # SMS pass the opt-out and the daily cap, judged on the services' clock.
+    gate = DynamoSmsGate(phone.sms_daily_cap, get_calendar)
+    services.notifier = GatedNotifier(notifier, gate, lambda: services.clock.now())
+    return services

@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from .callbacks import CallbackState, FollowUpFeedback
+from .contact import ContactPreference, normalise_mobile
 from .events import DomainEvent
 from .grading import default_grade
 
@@ -119,13 +121,20 @@ class Complainant(Strict):
     organisation: Text(200) | None = None
     anonymous: bool = False
     confidential: bool = False
+    # How they want to hear from us; unset: e-mail if given, else SMS to the mobile.
+    contact_preference: ContactPreference | None = None
 
-    @field_validator("mobile", "office_phone")
+    @field_validator("office_phone")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:
         if value and not _PHONE.match(value):
             raise ValueError("not a valid phone number")
         return value or None
+
+    @field_validator("mobile")
+    @classmethod
+    def _mobile(cls, value: str | None) -> str | None:
+        return normalise_mobile(value) if value else None
 
     @model_validator(mode="after")
     def _contact_unless_anonymous(self) -> Complainant:
@@ -138,6 +147,13 @@ class Complainant(Strict):
                 "give at least one of mobile, office_phone, email or address,"
                 " or mark the complaint anonymous"
             )
+        needs = {
+            ContactPreference.email: ("email", self.email),
+            ContactPreference.sms: ("mobile", self.mobile),
+            ContactPreference.phone: ("mobile or office_phone", self.mobile or self.office_phone),
+        }.get(self.contact_preference)
+        if needs and not needs[1]:
+            raise ValueError(f"contact_preference {self.contact_preference} needs {needs[0]}")
         return self
 
 
@@ -326,6 +342,9 @@ class Complaint(BaseModel):
     notices: list[str] = Field(default_factory=list)  # keys of reminders/escalations sent
     survey_token_hash: str | None = None
     survey: SurveyAnswer | None = None
+    callback: CallbackState | None = None  # 回访 by phone, when the case needs one
+    follow_up_settled_by: str | None = None  # "survey" or "callback": the first answer
+    feedback: list[FollowUpFeedback] = Field(default_factory=list)  # answers after that
     attachments: list[StoredAttachment] = Field(default_factory=list)
     version: int = 0
     _events: list[DomainEvent] = PrivateAttr(default_factory=list)

@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from . import sms
+from .contact import written_channel
 from .events import DomainEvent
 from .model import Complaint, Language
 
 
 @dataclass(frozen=True)
 class Message:
-    channel: str  # "email" (SES) or "topic" (SNS)
+    channel: str  # "email" (SES), "topic" (SNS topic) or "sms" (SNS to a phone number)
     audience: str  # complainant, supervisors, handler, ...
     recipient: str  # an e-mail address, or the department the topic message is for
     subject: str
@@ -137,6 +139,11 @@ _TO_STAFF = {
         "{number} [{grade}] {subject}\n超时升级 Overdue, escalated to you (level {level}): "
         "{deadline} was due {due}\n",
     ),
+    "reopened": (
+        "handler",
+        "Complaint reopened {number}",
+        "{number} [{grade}] {subject}\n重新处理 Reopened to you: {reason}\n",
+    ),
     "grade_changed": (
         "supervisors",
         "Grade {grade} {number}",
@@ -151,7 +158,10 @@ def messages_for(event: DomainEvent, complaint: Complaint, *, track_url: str) ->
         return _on_received(complaint, values)
     messages = []
     email = complaint.data.complainant.email
-    if event.type in _TO_COMPLAINANT and email:
+    channel = written_channel(complaint.data.complainant)
+    if event.type in sms.EVENT_TEMPLATES and channel == "sms":
+        messages.append(_sms(complaint, sms.EVENT_TEMPLATES[event.type], values))
+    elif event.type in _TO_COMPLAINANT and email and channel == "email":
         zh, en = _TO_COMPLAINANT[event.type]
         subject, body = zh if complaint.data.language == Language.zh_cn else en
         messages.append(
@@ -201,10 +211,20 @@ def _staff_message(event: DomainEvent, complaint: Complaint, values: dict) -> li
     ]
 
 
+def _sms(complaint: Complaint, template: str, values: dict, link: str | None = None) -> Message:
+    link = link or sms.track_link(values["track_url"].removesuffix("/track"), complaint.number)
+    text = sms.render(template, complaint.data.language, **{**values, "link": link})
+    return Message("sms", "complainant", str(complaint.data.complainant.mobile), template, text)
+
+
 def _on_received(complaint: Complaint, values: dict) -> list[Message]:
     messages = [_to_supervisors(complaint, values)]
     email = complaint.data.complainant.email
-    if email:
+    channel = written_channel(complaint.data.complainant)
+    if channel == "sms":
+        template = "received_open311" if complaint.channel.value == "open311" else "received"
+        messages.insert(0, _sms(complaint, template, values))
+    elif channel == "email":
         texts = _ACK_OPEN311 if complaint.channel.value == "open311" else _ACK
         subject, body = texts[complaint.data.language]
         messages.insert(
@@ -247,10 +267,17 @@ _SURVEY = {
 }
 
 
-def survey_message(complaint: Complaint, url: str, reply_by: datetime) -> Message | None:
+def survey_message(
+    complaint: Complaint, url: str, reply_by: datetime, template: str = "survey"
+) -> Message | None:
+    """The survey link by the complainant's written channel; None if they have none."""
+    channel = written_channel(complaint.data.complainant)
+    if channel == "sms":
+        values = {"number": complaint.number, "reply_by": reply_by.date().isoformat()}
+        return _sms(complaint, template, values, link=url)
     email = complaint.data.complainant.email
-    if not email:
-        return None  # anonymous or no e-mail: the survey waits on the tracking page
+    if channel != "email":
+        return None  # anonymous or no channel: the survey waits on the tracking page
     subject, body = _SURVEY[complaint.data.language]
     values = {"number": complaint.number, "url": url, "reply_by": reply_by.isoformat()}
     return Message(
@@ -266,15 +293,25 @@ class OutboxEntry:
     id: str
     message: Message
     created_at: datetime
-    status: str = "pending"  # pending | sent | failed
+    status: str = "pending"  # pending | sent | failed | suppressed
     attempts: int = 0
     last_error: str | None = None
     sent_at: datetime | None = None
     next_attempt_at: datetime | None = None
+    held: bool = False  # deferred or suppressed by this delivery: not a failure
 
     def mark_sent(self, at: datetime) -> None:
         self.status, self.sent_at, self.attempts = "sent", at, self.attempts + 1
         self.last_error = self.next_attempt_at = None
+
+    def defer(self, until: datetime, reason: str) -> None:
+        """Held back without counting an attempt (the daily SMS cap)."""
+        self.last_error, self.next_attempt_at, self.status = reason[:500], until, "pending"
+        self.held = True
+
+    def suppress(self, reason: str) -> None:
+        self.status, self.last_error, self.next_attempt_at = "suppressed", reason[:500], None
+        self.held = True
 
     def mark_failed(self, at: datetime, error: str, retry_at: datetime | None) -> None:
         self.attempts += 1

@@ -75,7 +75,7 @@ def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
     owed = now_owed
     deliver(owed + retries, services.notifier, services.complaints, now)
     report.delivered = sum(1 for entry in owed + retries if entry.status == "sent")
-    report.failed = sum(1 for entry in owed + retries if entry.status != "sent")
+    report.failed = sum(1 for entry in owed + retries if entry.status != "sent" and not entry.held)
     return report
 
 

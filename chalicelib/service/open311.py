@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from ..config import Settings
+from ..domain.contact import is_mobile
 from ..domain.errors import InvalidCommand
 from ..domain.model import (
     Channel,
@@ -503,7 +504,9 @@ def _complainant(arguments: dict[str, str], errors: list[str]) -> dict:
         errors.append("email or phone is required with first_name or last_name")
     # Chinese names are written family name first, without a space.
     name = f"{last}{first}" if _cjk(first + last) else " ".join(filter(None, (first, last)))
-    person = {"name": name or None, "email": email, "mobile": phone}
+    # A number that is not a mobile (a landline) can still be called back, not texted.
+    kind = "mobile" if is_mobile(phone) else "office_phone"
+    person = {"name": name or None, "email": email, kind: phone}
     return {key: value for key, value in person.items() if value}
 
 
@@ -578,6 +581,7 @@ def _validation_messages(error: ValidationError) -> list[str]:
 
 
 _PARAMETER_OF = {
+    ("complainant", "office_phone"): "phone",
     ("complainant", "email"): "email",
     ("complainant", "mobile"): "phone",
     ("complainant", "name"): "first_name/last_name",

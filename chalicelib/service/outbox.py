@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from ..domain.events import DomainEvent
 from ..domain.model import Complaint
 from ..domain.notifications import Message, OutboxEntry, messages_for
-from .ports import Complaints, DeliveryError, Notifier
+from .ports import Complaints, Deferred, DeliveryError, Notifier, Suppressed
 
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(minutes=5)
@@ -47,6 +47,12 @@ def deliver(
             notifier.send(message)
             for entry in group:
                 entry.mark_sent(now)
+        except Deferred as held:
+            for entry in group:
+                entry.defer(held.until, str(held))
+        except Suppressed as why:
+            for entry in group:
+                entry.suppress(str(why))
         except DeliveryError as error:
             for entry in group:
                 entry.mark_failed(now, str(error), _retry_at(entry, now))

@@ -55,6 +55,18 @@ class DeliveryError(Exception):
     """A notification could not be delivered; its text says why, without personal data."""
 
 
+class Deferred(DeliveryError):
+    """Not sent now and not a failure (the day's SMS cap is reached): retry at `until`."""
+
+    def __init__(self, reason: str, until: datetime):
+        super().__init__(reason)
+        self.until = until
+
+
+class Suppressed(DeliveryError):
+    """Never to be sent (the recipient opted out of SMS)."""
+
+
 class Notifier(Protocol):
     def send(self, message: Message) -> None:
         """Deliver or raise; the caller records the outcome either way."""

@@ -218,7 +218,7 @@ def test_post_creates_a_complaint_and_answers_its_number(client):
     assert data["respondent"] == {"department": "Accounts", "person": None}
     assert data["complainant"]["name"] == "Ann Lee"
     assert data["complainant"]["email"] == "ann@example.com"
-    assert data["complainant"]["mobile"] == "13800138000"
+    assert data["complainant"]["mobile"] == "+8613800138000"  # stored normalised
     assert data["subject"].startswith("Billing: I was charged twice")
     assert data["description"] == "I was charged twice for the same delivery in March"
     assert data["location"] == {

@@ -34,7 +34,7 @@ TOKEN_HASH = "5e1f" * 16
 IDENTITY_FIELDS = ("name", "mobile", "office_phone", "email", "address", "organisation")
 IDENTITY = {
     "name": "Ouyang Xiuying",
-    "mobile": "13912345678",
+    "mobile": "+8613912345678",  # stored normalised (E.164)
     "office_phone": "+86 21 6543 2100",
     "email": "ouyang.xiuying@example.net",
     "address": "88 Nanjing Road, Huangpu",
@@ -154,6 +154,7 @@ def test_the_owning_department_decides_after_an_internal_transfer():
         **IDENTITY,
         "anonymous": False,
         "confidential": True,
+        "contact_preference": None,
     }
     old = staff_view(complaint, staff(Role.SUPERVISOR, "service"))["data"]["complainant"]
     assert old["name"] == MASK

@@ -1,0 +1,100 @@
+"""Text messages to complainants (SMS through SNS): templates in zh-CN and en, and the
+segment arithmetic that keeps each of them within two segments.
+
+A GSM-7 message fits 160 characters in one segment and 153 per segment when split
+(extension characters such as `{` or `€` take two); anything outside GSM-7 goes as UCS-2:
+70 UTF-16 units in one segment, 67 per segment when split. Chinese text is UCS-2.
+Texts carry only the case number and a link: no name, no subject, no free text that
+staff typed (a refusal reason or an outcome is read on the tracking page).
+"""
+
+from __future__ import annotations
+
+import math
+
+from .model import Language
+
+MAX_SEGMENTS = 2
+
+_GSM_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM_EXTENSION = set("^{}\\[~]|€\f")
+
+
+def is_gsm7(text: str) -> bool:
+    return all(char in _GSM_BASIC or char in _GSM_EXTENSION for char in text)
+
+
+def segments(text: str) -> int:
+    """How many SMS segments the text takes."""
+    if is_gsm7(text):
+        units = sum(2 if char in _GSM_EXTENSION else 1 for char in text)
+        single, multi = 160, 153
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        single, multi = 70, 67
+    if units <= single:
+        return 1
+    return math.ceil(units / multi)
+
+
+# template name -> {language: text}. {link} is a tracking or survey link.
+TEMPLATES: dict[str, dict[Language, str]] = {
+    "received": {
+        Language.zh_cn: "您的投诉已登记，编号{number}。查询进度：{link}",
+        Language.en: "Your complaint is registered as {number}. Track it: {link}",
+    },
+    "received_open311": {
+        Language.zh_cn: "您的报告已登记，编号{number}，请在提交所用的应用中查询进度。",
+        Language.en: "Your report is registered as {number}. Follow it in the app you used.",
+    },
+    "accepted": {
+        Language.zh_cn: "您的投诉{number}已受理，我们将安排专人处理。查询：{link}",
+        Language.en: "Your complaint {number} has been accepted and will be handled. Track: {link}",
+    },
+    "not_accepted": {
+        Language.zh_cn: "您的投诉{number}不予受理，理由请查询：{link}",
+        Language.en: "Your complaint {number} was not accepted. The reason: {link}",
+    },
+    "transferred": {
+        Language.zh_cn: "您的投诉{number}已转交其他部门或单位处理，详情：{link}",
+        Language.en: "Your complaint {number} was transferred. Details: {link}",
+    },
+    "resolved": {
+        Language.zh_cn: "您的投诉{number}已处理，处理结果请查询：{link}",
+        Language.en: "Your complaint {number} has been resolved. The outcome: {link}",
+    },
+    "survey": {
+        Language.zh_cn: "您的投诉{number}已处理，请评价是否解决及满意度（1-5分）：{link} "
+        "{reply_by}前未回复将自动关闭。",
+        Language.en: "Complaint {number} was resolved. Is it solved, how satisfied are you "
+        "(1-5)? {link} No reply by {reply_by}: it closes.",
+    },
+    "message_left": {
+        Language.zh_cn: "我们致电回访投诉{number}未能联系上您，请在{reply_by}前评价：{link}",
+        Language.en: "We called about complaint {number} but missed you. Please answer by "
+        "{reply_by}: {link}",
+    },
+}
+
+# Events whose complainant notice goes by SMS when SMS is their channel.
+EVENT_TEMPLATES = {
+    "accepted": "accepted",
+    "not_accepted": "not_accepted",
+    "transferred": "transferred",
+    "resolved": "resolved",
+}
+
+
+def render(template: str, language: Language, **values: str) -> str:
+    return TEMPLATES[template][Language(language)].format(**values)
+
+
+def track_link(base_url: str, number: str) -> str:
+    return f"{base_url.rstrip('/')}/track?number={number}"
+
+
+def survey_link(base_url: str, number: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/survey?number={number}&token={token}"
