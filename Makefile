@@ -44,12 +44,20 @@ lint: $(BIN)/.installed
 unit: $(BIN)/.installed
 	$(BIN)/python -m pytest tests/unit
 
-# A bearer token for the local stack: make token ROLE=supervisor DEPT=service [USER=alice]
+# A bearer token for the local stack:
+#   make token ROLE=supervisor DEPT=service [USER_ID=sup-1]
+#   make token ROLE=handler,quality DEPT=service,sales     (several: comma-separated)
+#   make token ROLE=director DEPT='*'                      (every department)
+# Each value is passed quoted, so a shell never expands `*`.
 ROLE ?= supervisor
 DEPT ?= service
-USER_ID ?= $(ROLE)-1
+comma := ,
+USER_ID ?= $(firstword $(subst $(comma), ,$(ROLE)))-1
+LOCAL_DIR ?= .local
 token: $(BIN)/.installed
-	@$(BIN)/python scripts/mint_token.py --user $(USER_ID) --role $(ROLE) --dept $(DEPT)
+	@$(BIN)/python scripts/mint_token.py --key-dir '$(LOCAL_DIR)/auth' --user '$(USER_ID)' \
+	  $(foreach r,$(subst $(comma), ,$(ROLE)),--role '$(r)') \
+	  $(foreach d,$(subst $(comma), ,$(DEPT)),--dept '$(d)')
 
 # Run the scheduled jobs once against the running local stack: make jobs [NOW=2026-02-20T10:00:00+08:00]
 NOW ?=

@@ -1,10 +1,11 @@
 """Mint RS256 staff tokens for local development.
 
-    python scripts/mint_token.py --user alice --role supervisor --dept service
+    make -s token ROLE=supervisor DEPT=service USER_ID=alice      (what the README uses)
+    .venv/bin/python scripts/mint_token.py --user alice --role supervisor --dept service
 
 On first use an RSA key pair is written to the key dir (``private.pem``, mode
 0600, and the public ``jwks.json``). The token goes to stdout, so
-``TOKEN=$(python scripts/mint_token.py ...)`` works; the environment the local
+``TOKEN=$(make -s token ...)`` works; the environment the local
 app needs to accept it goes to stderr.
 
 Tokens look like Cognito ID tokens: roles in ``cognito:groups`` and
