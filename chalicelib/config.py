@@ -32,6 +32,21 @@ class Settings:
     extra_working_days: tuple[str, ...]
     business_hours: str
     sla_policy_json: str
+    received_since: str = "2020-01-01"
+    received_lookback_days: int = 366
+
+    @property
+    def received_bounds(self):
+        """What received dates intake, lists and Open311 take (domain/received.py)."""
+        from datetime import date
+
+        from .domain.received import ReceivedBounds
+
+        return ReceivedBounds(
+            since=date.fromisoformat(self.received_since),
+            lookback_days=self.received_lookback_days,
+            timezone=self.timezone,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +68,10 @@ def get_settings() -> Settings:
         extra_working_days=_list("EXTRA_WORKING_DAYS", ()),
         business_hours=os.environ.get("BUSINESS_HOURS", "09:00-18:00"),
         sla_policy_json=os.environ.get("SLA_POLICY", ""),
+        # The first day of the organisation's records (older letters included), and how
+        # far back staff may date a complaint they take down later.
+        received_since=os.environ.get("RECEIVED_SINCE", "2020-01-01"),
+        received_lookback_days=int(os.environ.get("RECEIVED_LOOKBACK_DAYS", "366")),
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import AwareDatetime, Field, model_validator
 
 from .grading import GRADES
@@ -88,7 +86,11 @@ class StaffIntake(ComplaintInput):
     """A complaint taken by phone, visit, letter, fax or e-mail, and when it came in."""
 
     channel: Channel
-    received_at: AwareDatetime
+    received_at: AwareDatetime = Field(
+        description="when it came in, with its offset: not in the future, at most "
+        "RECEIVED_LOOKBACK_DAYS (default 366) back and not before RECEIVED_SINCE "
+        "(default 2020-01-01); 400 otherwise"
+    )
 
     @model_validator(mode="after")
     def _staff_channel(self) -> StaffIntake:
@@ -108,10 +110,3 @@ class Withdraw(Strict):
 class Recomplaint(Strict):
     description: Text(10_000, min_length=1)
     desired_outcome: Text(2_000) | None = None
-
-
-def not_in_future(value: datetime, now: datetime) -> None:
-    from .errors import InvalidCommand
-
-    if value > now:
-        raise InvalidCommand("received_at is in the future", {"received_at": "is in the future"})

@@ -150,8 +150,13 @@ JURISDICTION = _query_parameter("jurisdiction_id", "optional: this server has on
 FILTERS = [
     _query_parameter("service_request_id", "comma-separated ids; overrides the other filters"),
     _query_parameter("service_code", "comma-separated service codes"),
-    _query_parameter("start_date", "w3 date-time; at most 90 days before end_date"),
-    _query_parameter("end_date", "w3 date-time; default now"),
+    _query_parameter(
+        "start_date",
+        "w3 date-time; at most 90 days before end_date; not before RECEIVED_SINCE (400 otherwise)",
+    ),
+    _query_parameter(
+        "end_date", "w3 date-time; default now; at most a year from now (400 otherwise)"
+    ),
     _query_parameter("status", "open, closed, or both comma-separated"),
     _query_parameter("page", "extension: page number from 1"),
     _query_parameter("page_size", "extension: at most 1000 (the default)"),

@@ -13,7 +13,7 @@ import hmac
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -630,7 +630,7 @@ def find_requests(query: dict[str, str], services: Services, lang: Language) -> 
             raise Open311Error(400, f"at most {MAX_IDS} service_request_id values at once")
         found = services.complaints.load_many(ids)
     else:
-        start, end = request_window(query, services.clock.now(), settings.timezone)
+        start, end = request_window(query, services.clock.now(), settings.received_bounds)
         statuses = _statuses(query.get("status"))
         codes = set(_csv(query.get("service_code")))
         page, size = _paging(query)
@@ -641,11 +641,14 @@ def find_requests(query: dict[str, str], services: Services, lang: Language) -> 
     return [to_request(complaint, settings, lang) for complaint in found]
 
 
-def request_window(query: dict[str, str], now: datetime, timezone: str):
-    """[start, end] of requested_datetime: at most 90 days, by default the last 90."""
-    tz = ZoneInfo(timezone)
+def request_window(query: dict[str, str], now: datetime, bounds):
+    """[start, end] of requested_datetime: at most 90 days, by default the last 90; each
+    date within the received dates the service keeps (domain/received.py)."""
+    tz = ZoneInfo(bounds.timezone)
     start = _moment(query.get("start_date"), "start_date", tz, time.min)
     end = _moment(query.get("end_date"), "end_date", tz, time.max)
+    _within(bounds, "start_date", start, now, tz)
+    _within(bounds, "end_date", end, now, tz)
     if start and end:
         if end < start:
             raise Open311Error(400, "end_date is before start_date")
@@ -658,6 +661,19 @@ def request_window(query: dict[str, str], now: datetime, timezone: str):
     else:
         start, end = now - MAX_WINDOW, now
     return start, end
+
+
+def _within(bounds, name: str, moment: datetime | None, now: datetime, tz: ZoneInfo) -> None:
+    if moment is None:
+        return
+    first = datetime.combine(bounds.since, time.min, tzinfo=tz)
+    last = datetime.combine(bounds.latest_filter(now.astimezone(tz).date()), time.max, tzinfo=tz)
+    if not first <= moment <= last:
+        raise Open311Error(
+            400,
+            f"{name} must be between {_w3(first, tz)} and {_w3(last, tz)}: "
+            "no request was received outside these dates",
+        )
 
 
 def _moment(raw: str | None, name: str, tz: ZoneInfo, day_edge: time) -> datetime | None:
@@ -774,7 +790,13 @@ def updated_at(complaint: Complaint) -> datetime:
 
 
 def _w3(moment: datetime, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).isoformat(timespec="seconds")
+    """W3C date-time: the offset is +hh:mm; a zone's historical offset with seconds (local
+    mean time before 1901, say) cannot be written so, and the moment is given in UTC."""
+    local = moment.astimezone(tz)
+    offset = local.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return local.isoformat(timespec="seconds")
 
 
 def find_token(token: str) -> list[dict]:

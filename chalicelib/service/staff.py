@@ -7,7 +7,7 @@ commit together, conditional on the version the caller last read.
 from __future__ import annotations
 
 from ..domain.actor import Actor, Role
-from ..domain.commands import StaffIntake, not_in_future
+from ..domain.commands import StaffIntake
 from ..domain.errors import Forbidden, NotFound, StaleVersion
 from ..domain.handling import BODIES, Context, perform
 from ..domain.lifecycle import ALL_DEPARTMENTS, Action, authorize, covers, may
@@ -120,7 +120,7 @@ def record_intake(body: dict, actor: Actor, services: Services) -> Receipt:
     首问负责: the staff member who took it is on record as the actor of its first event.
     """
     intake = StaffIntake.model_validate(body)
-    not_in_future(intake.received_at, services.clock.now())
+    services.settings.received_bounds.check_received_at(intake.received_at, services.clock.now())
     department = intake.department or services.settings.default_department
     authorize(actor, Action.record_intake, department=department)
     return submit_complaint(

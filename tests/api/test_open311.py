@@ -511,6 +511,36 @@ def test_bad_filters_are_400(client, query, expected, fmt):
     assert expected in errors_in(response)[0]["description"]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start_date": "0001-01-01"},
+        {"start_date": "0001-01-01T00:00:00Z"},
+        {"end_date": "1900-01-01T00:00:00+08:00"},
+        {"start_date": "9999-12-31"},
+        {"end_date": "9999-12-31T23:59:59Z"},
+    ],
+)
+def test_dates_nobody_could_mean_get_a_clear_400(client, query, caplog):
+    """Issue 13 item 6: start_date=0001-01-01 used to fail inside (ERROR logged)."""
+    response = client.http.get(f"{BASE}/requests.json?{urlencode(query)}")
+    assert response.status_code == 400
+    [name] = query
+    description = errors_in(response)[0]["description"]
+    assert description.startswith(f"{name} must be between 2020-01-01T00:00:00+08:00 and ")
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_offsets_are_w3c_even_for_a_zone_s_local_mean_time():
+    from zoneinfo import ZoneInfo
+
+    from chalicelib.service.open311 import _w3
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    assert _w3(datetime(1900, 1, 1, tzinfo=UTC), shanghai) == "1900-01-01T00:00:00Z"
+    assert _w3(datetime(2026, 2, 1, tzinfo=UTC), shanghai) == "2026-02-01T08:00:00+08:00"
+
+
 def test_exactly_90_days_is_allowed(client):
     query = {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-04-01T00:00:00Z"}
     assert client.http.get(f"{BASE}/requests.json?{urlencode(query)}").status_code == 200

@@ -311,6 +311,39 @@ def test_staff_intake_refusals(client, staff, changes, field):
     )
 
 
+@pytest.mark.parametrize(
+    "received_at", ["0001-01-01T00:00:00+08:00", "1900-01-01T00:00:00Z", "2019-12-31T23:59:00Z"]
+)
+def test_staff_intake_refuses_dates_nobody_could_mean(client, staff, received_at):
+    """Issue 13 item 6: bounded by RECEIVED_SINCE and RECEIVED_LOOKBACK_DAYS, clearly."""
+    body = complaint_body(channel="letter", received_at=received_at)
+    response = staff("intake_agent").post("/staff/complaints", body)
+    assert response.status_code == 400, response.json_body
+    message = response.json_body["error"]["fields"]["received_at"]
+    assert message.startswith("must not be before ") and "days back" in message
+
+
+def test_staff_intake_takes_a_letter_from_within_the_look_back(client, staff, monkeypatch):
+    from datetime import datetime, timedelta
+
+    old = (datetime.now().astimezone() - timedelta(days=300)).isoformat(timespec="seconds")
+    body = complaint_body(channel="letter", received_at=old)
+    assert staff("intake_agent").post("/staff/complaints", body).status_code == 201
+    monkeypatch.setenv("RECEIVED_LOOKBACK_DAYS", "30")
+    from chalicelib import config, wiring
+
+    config.get_settings.cache_clear()
+    wiring.set_services(None)
+    try:
+        response = staff("intake_agent").post("/staff/complaints", body)
+        assert response.status_code == 400
+        assert "30 days back" in response.json_body["error"]["fields"]["received_at"]
+    finally:
+        monkeypatch.delenv("RECEIVED_LOOKBACK_DAYS")
+        config.get_settings.cache_clear()
+        wiring.set_services(None)
+
+
 def test_list_filters_and_cursor(client, staff):
     numbers = [new_complaint(client) for _ in range(5)]
     supervisor = staff("supervisor")
