@@ -2,7 +2,12 @@
 
 The most selective key the criteria allow picks the index; the other criteria become a
 filter on that query. A list that spans several partitions (several departments in the
-caller's scope, or several months) walks them in turn, and the cursor says where it is.
+caller's scope, or the months of the organisation-wide list) walks them in turn.
+
+Every request does bounded work whatever its parameters: at most MAX_QUERIES Query calls,
+each reading at most `limit` items. When the budget runs out the page is returned as it
+is, possibly short or even empty, with a cursor that says where the walk stands (the
+partition and DynamoDB's last key); a list is complete only when next_cursor is null.
 """
 
 from __future__ import annotations
@@ -18,38 +23,45 @@ from ..domain.model import Complaint
 from .dynamo import ComplaintItem
 from .listing import months_between
 
-DEFAULT_MONTHS = 3
+MAX_QUERIES = 12  # per request: a year of empty months, or twelve departments
 
 
 def search(
-    criteria: ListCriteria, departments: list[str] | None, timezone: str, today: date
+    criteria: ListCriteria,
+    departments: list[str] | None,
+    timezone: str,
+    window: tuple[date, date],
 ) -> tuple[list[Complaint], str | None]:
-    """One page of complaints, newest first. `departments` limits the scope (None: all)."""
-    partitions = _partitions(criteria, departments, ZoneInfo(timezone), today)
-    start, last_key = _read_cursor(criteria.cursor, len(partitions))
+    """One page of complaints, newest first within each partition. `departments` limits
+    the scope (None: all); `window` is (first, last) day received that the list covers."""
+    tz = ZoneInfo(timezone)
+    partitions = _partitions(criteria, departments, window)
+    position, last_key = _read_cursor(criteria.cursor, partitions)
+    connection = ComplaintItem._get_connection()
     found: list[Complaint] = []
-    for position in range(start, len(partitions)):
+    for _ in range(MAX_QUERIES):
+        if position >= len(partitions) or len(found) >= criteria.limit:
+            break
         index, hash_key = partitions[position]
-        remaining = criteria.limit - len(found)
-        rows = index.query(
+        page = connection.query(
             hash_key,
-            range_key_condition=_received_range(criteria, ZoneInfo(timezone)),
+            range_key_condition=_received_range(criteria, tz),
             filter_condition=_filters(criteria, index),
+            index_name=index.Meta.index_name,
+            limit=criteria.limit - len(found),
+            exclusive_start_key=last_key,
             scan_index_forward=False,
-            limit=remaining,
-            page_size=remaining,
-            last_evaluated_key=last_key,
         )
-        found.extend(item.to_complaint() for item in rows)
-        last_key = None
-        if rows.last_evaluated_key and len(found) >= criteria.limit:
-            return found, _write_cursor(position, rows.last_evaluated_key)
-        if len(found) >= criteria.limit and position + 1 < len(partitions):
-            return found, _write_cursor(position + 1, None)
-    return found, None
+        found += [ComplaintItem.from_raw_data(raw).to_complaint() for raw in page.get("Items", [])]
+        last_key = page.get("LastEvaluatedKey")
+        if last_key is None:
+            position += 1
+    if position >= len(partitions):
+        return found, None
+    return found, _write_cursor(partitions[position][1], last_key)
 
 
-def _partitions(criteria, departments, tz, today) -> list[tuple]:
+def _partitions(criteria, departments, window) -> list[tuple]:
     c = criteria
     if c.assignee:
         return [(ComplaintItem.by_assignee, c.assignee)]
@@ -67,13 +79,10 @@ def _partitions(criteria, departments, tz, today) -> list[tuple]:
         return [(ComplaintItem.by_status, c.status.value)]
     if c.grade:
         return [(ComplaintItem.by_grade, c.grade)]
-    return [(ComplaintItem.by_month, month) for month in _months(c, today)]
-
-
-def _months(criteria: ListCriteria, today: date) -> list[str]:
-    last = criteria.received_to or today
-    first = criteria.received_from or (last - timedelta(days=31 * DEFAULT_MONTHS))
-    return months_between(first, last)
+    # Organisation-wide and unfiltered: every month of the window, newest first, so no
+    # case (open or closed) falls out; the cursor carries the walk across requests.
+    first, last = window
+    return [(ComplaintItem.by_month, month) for month in months_between(first, last)]
 
 
 def _received_range(criteria: ListCriteria, tz: ZoneInfo):
@@ -111,17 +120,21 @@ def _filters(criteria: ListCriteria, index):
     return combined
 
 
-def _read_cursor(cursor: str | None, partitions: int) -> tuple[int, dict | None]:
+def _read_cursor(cursor: str | None, partitions: list[tuple]) -> tuple[int, dict | None]:
+    """The cursor names its partition by key, not by place, so a list whose months moved
+    on (a new month began) still resumes where it stood."""
     if not cursor:
         return 0, None
+    invalid = InvalidCommand("invalid cursor", {"cursor": "not a cursor from this list"})
     try:
         state = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        position, key = int(state["p"]), state.get("k")
-    except (ValueError, KeyError, TypeError) as error:
-        raise InvalidCommand("invalid cursor", {"cursor": "not a cursor from this list"}) from error
-    if not 0 <= position < partitions or not _is_key(key):
-        raise InvalidCommand("invalid cursor", {"cursor": "not a cursor from this list"})
-    return position, key
+        partition, key = state["h"], state.get("k")
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise invalid from error
+    keys = [hash_key for _, hash_key in partitions]
+    if partition not in keys or not _is_key(key):
+        raise invalid
+    return keys.index(partition), key
 
 
 def _is_key(key) -> bool:
@@ -133,6 +146,6 @@ def _is_key(key) -> bool:
     )
 
 
-def _write_cursor(position: int, key: dict | None) -> str:
-    raw = json.dumps({"p": position, "k": key}, separators=(",", ":"))
+def _write_cursor(partition: str, key: dict | None) -> str:
+    raw = json.dumps({"h": partition, "k": key}, separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(raw.encode()).decode()

@@ -86,10 +86,10 @@ class DynamoComplaints:
                 events.append(_to_event(EventItem.from_raw_data(raw)))
         return complaint, events
 
-    def search(self, criteria, departments: list[str] | None, today: date):
+    def search(self, criteria, departments: list[str] | None, window: tuple[date, date]):
         from .queries import search
 
-        return search(criteria, departments, self.timezone.key, today)
+        return search(criteria, departments, self.timezone.key, window)
 
     def report_cells(self, month: str):
         """The month's statistics cells: one Query of its partition (domain/stats.py)."""

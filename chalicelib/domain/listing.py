@@ -16,10 +16,22 @@ class ListCriteria(Strict):
     assignee: Text(100) | None = None
     grade: str | None = None
     escalation_level: int | None = Field(default=None, ge=0, le=10)
-    received_from: date | None = None
-    received_to: date | None = None
-    limit: int = Field(default=50, ge=1, le=200)
-    cursor: Text(2000) | None = None
+    received_from: date | None = Field(
+        default=None,
+        description="first day received (organisation's time zone); default RECEIVED_SINCE "
+        "(default 2020-01-01); between RECEIVED_SINCE and a year from today, else 400",
+    )
+    received_to: date | None = Field(
+        default=None,
+        description="last day received; default today; between RECEIVED_SINCE and a year "
+        "from today, else 400",
+    )
+    limit: int = Field(default=50, ge=1, le=200, description="at most this many items a page")
+    cursor: Text(2000) | None = Field(
+        default=None,
+        description="next_cursor of the previous page, with the same filters; a page may "
+        "hold fewer than `limit` items, even none, while next_cursor is not null",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> ListCriteria:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorDetail(BaseModel):
@@ -68,9 +70,22 @@ class StaffComplaint(BaseModel):
     data: dict
 
 
+class ListWindow(BaseModel):
+    received_from: date = Field(description="first day received the list covers")
+    received_to: date = Field(description="last day received the list covers")
+
+
 class StaffList(BaseModel):
+    """One page. Each request does bounded work (a fixed number of index queries), so a
+    page may be short or empty while more follow: the list is complete only when
+    next_cursor is null. Nothing is left out by age: the unfiltered list covers every
+    day from RECEIVED_SINCE, open and closed cases alike, as `window` says."""
+
     items: list[StaffComplaint]
-    next_cursor: str | None = None
+    next_cursor: str | None = Field(
+        default=None, description="pass as `cursor` for the next page; null: no more"
+    )
+    window: ListWindow
 
 
 class HistoryItem(BaseModel):

@@ -26,8 +26,9 @@ class Complaints(Protocol):
         """Commit all, each conditional on the version it was read at."""
 
     def search(
-        self, criteria: ListCriteria, departments: list[str] | None, today: date
-    ) -> tuple[list[Complaint], str | None]: ...
+        self, criteria: ListCriteria, departments: list[str] | None, window: tuple[date, date]
+    ) -> tuple[list[Complaint], str | None]:
+        """One page, bounded work; `window` is the (first, last) day received covered."""
 
     def record_deliveries(self, entries: list[OutboxEntry]) -> None: ...
 

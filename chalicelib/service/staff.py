@@ -37,14 +37,30 @@ def list_complaints(query: dict, actor: Actor, services: Services) -> dict:
     criteria = ListCriteria.model_validate(query)
     criteria = _within_scope(criteria, actor)
     today = local_day(services.clock.now(), services.settings.timezone)
+    window = _window(criteria, services.settings.received_bounds, today)
     scope = None if org_wide(actor) else sorted(actor.departments)
-    complaints, cursor = services.complaints.search(criteria, scope, today)
+    complaints, cursor = services.complaints.search(criteria, scope, window)
     visible = [
         staff_view(complaint, actor)
         for complaint in complaints
         if may(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
     ]
-    return {"items": visible, "next_cursor": cursor}
+    first, last = window
+    return {
+        "items": visible,
+        "next_cursor": cursor,
+        "window": {"received_from": first.isoformat(), "received_to": last.isoformat()},
+    }
+
+
+def _window(criteria: ListCriteria, bounds, today) -> tuple:
+    """The days received the list covers: the filters given, else from the first day of
+    the organisation's records (RECEIVED_SINCE) to today, so no open case falls out."""
+    for name in ("received_from", "received_to"):
+        bounds.check_filter_date(name, getattr(criteria, name), today)
+    first = criteria.received_from or bounds.since
+    last = min(criteria.received_to or today, today)
+    return first, max(first, last)
 
 
 def _within_scope(criteria: ListCriteria, actor: Actor) -> ListCriteria:

@@ -1,6 +1,8 @@
 """Staff API: authentication, every action and its refusals, versions, audit, masking."""
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -363,6 +365,89 @@ def test_list_filters_and_cursor(client, staff):
     assert supervisor.get("/staff/complaints?status=nonsense").status_code == 400
     assert supervisor.get("/staff/complaints?department=sales").status_code == 403
     assert supervisor.get("/staff/complaints?cursor=garbage").status_code == 400
+
+
+def walk(who, query: str, limit: int = 50) -> tuple[list[str], list[dict]]:
+    """Every page of a list, following next_cursor until it is null."""
+    numbers, pages, cursor = [], [], None
+    for _ in range(limit):
+        path = f"/staff/complaints?{query}" + (f"&cursor={cursor}" if cursor else "")
+        response = who.get(path)
+        assert response.status_code == 200, response.json_body
+        pages.append(response.json_body)
+        numbers += [item["number"] for item in response.json_body["items"]]
+        cursor = response.json_body["next_cursor"]
+        if not cursor:
+            return numbers, pages
+    raise AssertionError("the list never ended")
+
+
+def _letter_received(days_ago: int) -> dict:
+    from datetime import datetime, timedelta
+
+    when = datetime.now().astimezone() - timedelta(days=days_ago)
+    return complaint_body(channel="letter", received_at=when.isoformat(timespec="seconds"))
+
+
+def test_the_organisation_wide_list_keeps_old_open_cases(client, staff):
+    """Issue 13 item 4: an open letter received 150 days ago is in the unfiltered list."""
+    old = staff("intake_agent").post("/staff/complaints", _letter_received(150)).json_body
+    recent = new_complaint(client)
+    admin = staff("admin", ())
+    numbers, pages = walk(admin, "limit=50")
+    assert old["number"] in numbers and recent in numbers
+    assert pages[0]["window"]["received_from"] == "2020-01-01"
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the organisation's day
+    assert pages[0]["window"]["received_to"] == today.isoformat()
+
+
+def test_every_list_request_does_bounded_work(client, staff, monkeypatch):
+    """Issue 13 item 5: an old received_from pages across months through the cursor,
+    at most MAX_QUERIES Query calls per request."""
+    from pynamodb.connection.base import Connection
+
+    old = staff("intake_agent").post("/staff/complaints", _letter_received(300)).json_body
+    recent = new_complaint(client)
+    calls: list[int] = []
+    real = Connection.query
+
+    def counted(self, *args, **kwargs):
+        calls[-1] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "query", counted)
+    admin = staff("admin", ())
+    numbers, cursor, requests = [], None, 0
+    while True:
+        calls.append(0)
+        query = "received_from=2020-01-01" + (f"&cursor={cursor}" if cursor else "")
+        page = admin.get(f"/staff/complaints?{query}").json_body
+        requests += 1
+        numbers += [item["number"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert max(calls) <= 12, calls  # adapters/queries.py MAX_QUERIES
+    assert requests > 1  # the months since 2020 take several requests
+    assert sorted(numbers) == sorted([old["number"], recent])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "received_to=9999-12-31",
+        "received_from=0001-01-01",
+        "received_from=2000-01-01",
+        "received_from=1900-01-01&received_to=2026-01-01",
+        "received_to=2019-12-31&department=service",
+    ],
+)
+def test_list_dates_out_of_range_are_400(client, staff, query):
+    response = staff("admin", ()).get(f"/staff/complaints?{query}")
+    assert response.status_code == 400, response.json_body
+    [field] = response.json_body["error"]["fields"]
+    assert field in query
+    assert "must be between 2020-01-01 and " in response.json_body["error"]["fields"][field]
 
 
 def test_handlers_list_only_their_cases(client, staff):
