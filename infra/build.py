@@ -38,6 +38,8 @@ ALARM_PERIOD_SECONDS = 300
 ATTACHMENTS_PREFIX = "attachments/"
 # Long enough for any upload to finish; presigned POSTs expire after 15 minutes.
 INCOMPLETE_UPLOAD_DAYS = 1
+# Default retention of replaced attachment versions (parameter AttachmentsRetentionDays).
+NONCURRENT_RETENTION_DAYS = 1095
 # Variables of the local stack (scripts/local_env.sh): none may reach a deployable stage.
 LOCAL_ONLY_VARIABLES = (
     "AWS_ENDPOINT_URL",
@@ -160,6 +162,14 @@ def parameters() -> dict:
             "AllowedPattern": r"^[A-Za-z0-9/_+=.@-]*$",
             "ConstraintDescription": "empty or a secret name (not an ARN)",
         },
+        "AttachmentsRetentionDays": {
+            "Type": "Number",
+            "Description": "Days an attachment version is kept after a newer one or a delete"
+            " replaced it (the organisation's retention period for evidence)",
+            "Default": NONCURRENT_RETENTION_DAYS,
+            "MinValue": 1,
+            "ConstraintDescription": "a whole number of days, at least 1",
+        },
         "Open311ApiKeysSecretVersion": {
             "Type": "String",
             "Description": "Optional VersionId of that secret (default: its current version at"
@@ -194,6 +204,9 @@ def tables(protected: bool) -> dict:
         "AttributeName": IDEMPOTENCY_TTL_ATTRIBUTE,
         "Enabled": True,
     }
+    # Its records stop a retried submission from filing a second complaint: in prod it is
+    # protected and kept like the complaints table.
+    idempotency["DeletionProtectionEnabled"] = protected
     return {
         # Complaint records outlive the stack in prod: deleting or replacing it keeps the table.
         "ComplaintsTable": {
@@ -203,7 +216,7 @@ def tables(protected: bool) -> dict:
         },
         "IdempotencyTable": {
             "Type": "AWS::DynamoDB::Table",
-            **_deleted_with_stack(),
+            **_kept_in(protected),
             "Properties": idempotency,
         },
     }
@@ -394,7 +407,17 @@ def attachments(protected: bool) -> dict:
                         "AbortIncompleteMultipartUpload": {
                             "DaysAfterInitiation": INCOMPLETE_UPLOAD_DAYS
                         },
-                    }
+                    },
+                    # A version replaced by a later upload or a delete is kept for the
+                    # retention period, then expires; so do delete markers left alone.
+                    {
+                        "Id": "expire-replaced-versions",
+                        "Status": "Enabled",
+                        "NoncurrentVersionExpiration": {
+                            "NoncurrentDays": ref("AttachmentsRetentionDays")
+                        },
+                        "ExpiredObjectDeleteMarker": True,
+                    },
                 ]
             },
         },

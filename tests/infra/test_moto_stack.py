@@ -115,6 +115,7 @@ def test_tables_indexes_topics_queue_and_bucket_are_created(templates, stage):
 
     idempotency = dynamodb.describe_table(TableName=created["IdempotencyTable"])["Table"]
     assert idempotency["KeySchema"] == schema.idempotency_table("x")["KeySchema"]
+    assert idempotency["DeletionProtectionEnabled"] is (stage in build.PROTECTED_STAGES)
 
     sns = boto3.client("sns")
     topics = {t["TopicArn"] for t in sns.list_topics()["Topics"]}

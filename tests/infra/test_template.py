@@ -31,9 +31,11 @@ def resources_of(template: dict, type_: str) -> dict:
 
 def test_cfn_lint_reports_no_errors_or_warnings(template_paths):
     paths = [str(path) for path in template_paths.values()]
-    result = subprocess.run(
-        [sys.executable, "-m", "cfnlint", "--", *paths], capture_output=True, text=True
-    )
+    # The console script: `python -m cfnlint` does not run (no __main__), which exits 1
+    # and passed this check without linting anything.
+    cfn_lint = str(Path(sys.executable).parent / "cfn-lint")
+    result = subprocess.run([cfn_lint, "--", *paths], capture_output=True, text=True)
+    assert "Traceback" not in result.stderr and "No module" not in result.stderr
     # cfn-lint's exit code is a bit set: 2 errors, 4 warnings, 8 informational.
     assert result.returncode & 0b110 == 0, result.stdout + result.stderr
 
@@ -60,16 +62,17 @@ def test_idempotency_table_expires_records(templates, stage):
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
 
 
-def test_prod_keeps_complaints_and_staff_dev_does_not(templates):
+def test_prod_keeps_complaints_idempotency_and_staff_dev_does_not(templates):
     for stage, protected in (("prod", True), ("dev", False)):
         resources = templates[stage]["Resources"]
         table, pool = resources["ComplaintsTable"], resources["StaffUserPool"]
-        assert table["Properties"]["DeletionProtectionEnabled"] is protected
+        idempotency = resources["IdempotencyTable"]
+        for protected_table in (table, idempotency):
+            assert protected_table["Properties"]["DeletionProtectionEnabled"] is protected
         assert pool["Properties"]["DeletionProtection"] == ("ACTIVE" if protected else "INACTIVE")
         kept = "Retain" if protected else "Delete"
-        for resource in (table, pool):
+        for resource in (table, pool, idempotency):
             assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == (kept, kept)
-        assert resources["IdempotencyTable"]["DeletionPolicy"] == "Delete"
 
 
 WIRED = {
@@ -335,10 +338,24 @@ def test_the_attachments_bucket_is_private_and_encrypted(templates, stage):
             {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
         ]
     }
-    (rule,) = bucket["LifecycleConfiguration"]["Rules"]
-    assert rule["Status"] == "Enabled"
-    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
-    assert set(rule) == {"Id", "Status", "AbortIncompleteMultipartUpload"}  # expires nothing else
+    uploads, replaced = bucket["LifecycleConfiguration"]["Rules"]
+    assert uploads["Status"] == replaced["Status"] == "Enabled"
+    assert uploads["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    assert set(uploads) == {"Id", "Status", "AbortIncompleteMultipartUpload"}
+    # Only versions replaced by a later one (or a delete) expire, after the retention the
+    # organisation sets; current files never do.
+    assert replaced["NoncurrentVersionExpiration"] == {
+        "NoncurrentDays": {"Ref": "AttachmentsRetentionDays"}
+    }
+    assert replaced["ExpiredObjectDeleteMarker"] is True
+    assert set(replaced) == {
+        "Id",
+        "Status",
+        "NoncurrentVersionExpiration",
+        "ExpiredObjectDeleteMarker",
+    }
+    retention = templates[stage]["Parameters"]["AttachmentsRetentionDays"]
+    assert retention["Type"] == "Number" and retention["MinValue"] == 1
 
 
 @pytest.mark.parametrize(
