@@ -3,6 +3,7 @@
 from chalice import Chalice, Rate
 
 from chalicelib.http.attachments import attachments
+from chalicelib.http.callbacks import callbacks
 from chalicelib.http.cors import install_cors
 from chalicelib.http.meta import meta
 from chalicelib.http.middleware import request_context
@@ -20,6 +21,7 @@ app.register_blueprint(staff)
 app.register_blueprint(reports)
 app.api.binary_types.append(XLSX)  # the report workbook
 app.register_blueprint(attachments)
+app.register_blueprint(callbacks)
 app.register_blueprint(open311, url_prefix="/open311/v2")
 install_cors(app)  # last: gives every route above an OPTIONS route
 

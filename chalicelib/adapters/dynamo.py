@@ -69,6 +69,9 @@ class ComplaintItem(Model):
     due_sk = UnicodeAttribute(null=True)
     # JSON: what the case has added to the monthly statistics (domain/stats.py).
     stats = UnicodeAttribute(null=True)
+    # Sparse: set only while a resolved case's callback is due (the callback work list).
+    callback_pk = UnicodeAttribute(null=True)
+    callback_sk = UnicodeAttribute(null=True)
 
     by_department = _index("by_department", "department", "list_sk")
     by_dept_status = _index("by_dept_status", "dept_status", "list_sk")
@@ -77,6 +80,7 @@ class ComplaintItem(Model):
     by_grade = _index("by_grade", "grade_key", "list_sk")
     by_month = _index("by_month", "month_key", "list_sk")
     by_due = _index("by_due", "due_pk", "due_sk", KeysOnlyProjection())
+    by_callback = _index("by_callback", "callback_pk", "callback_sk")
 
     def to_complaint(self):
         from ..domain.model import Complaint

@@ -19,6 +19,7 @@ from ..domain.events import DomainEvent
 from ..domain.model import Complaint
 from ..domain.notifications import Message, OutboxEntry
 from ..service.ports import RepeatState
+from .callbacks import callback_keys, callbacks_due, claim_digest, digest_sent
 from .dynamo import (
     REGION,
     ComplaintItem,
@@ -102,6 +103,15 @@ class DynamoComplaints:
         from .stats_store import read_live
 
         return read_live()
+
+    def callbacks_due(self, departments, today: date, when: str, limit: int, cursor):
+        return callbacks_due(departments, today, when, limit, cursor)
+
+    def callback_digest_sent(self, day: date) -> bool:
+        return digest_sent(day)
+
+    def claim_callback_digest(self, day: date, entries: list[OutboxEntry]) -> bool:
+        return claim_digest(day, entries, _outbox_item)
 
     def due_numbers(self, now: datetime) -> list[str]:
         """Open complaints whose next check is due: a query of the sparse due index, so
@@ -291,6 +301,9 @@ class DynamoComplaints:
         if complaint.is_open and complaint.next_due_at:
             item.due_pk = "DUE"
             item.due_sk = f"{_iso(complaint.next_due_at)}#{complaint.number}"
+        callback = callback_keys(complaint)
+        if callback:
+            item.callback_pk, item.callback_sk = callback
         return item
 
 

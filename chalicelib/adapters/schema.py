@@ -12,6 +12,7 @@ LISTING_INDEXES = (
     ("by_assignee", "assignee", "list_sk"),
     ("by_grade", "grade_key", "list_sk"),
     ("by_month", "month_key", "list_sk"),
+    ("by_callback", "callback_pk", "callback_sk"),  # sparse: callbacks due
 )
 SPARSE_INDEXES = (
     ("by_due", "due_pk", "due_sk"),

@@ -18,6 +18,9 @@ from .model import Complaint, Deadline
 from .sla import Limits, compute_deadlines, reminder_time
 
 SERVICE_DEADLINES = ("acceptance", "first_contact", "resolution")
+# The callback owed after resolution is chased too: no reminder (the 09:00 digest is
+# one), an escalation to the supervisor when its day is missed, then up the chain.
+CALLBACK = "callback"
 ACTED_ON_AT_DUE = ("follow_up", "follow_up_reply", "grade_review")
 CHAIN = ("handler", "supervisor", "manager", "director")
 TOP_LEVEL = 3  # handler's reminder is level 0; director is level 3 at most
@@ -54,6 +57,8 @@ def initial_deadlines(
 
 def owner_level(complaint: Complaint, deadline: str) -> int:
     """Whose job the deadline is: the handler once assigned, else the supervisor."""
+    if deadline == CALLBACK:
+        return 0
     if deadline == "acceptance" or not complaint.assignee:
         return 1
     return 0
@@ -67,7 +72,7 @@ def notice_points(
     owner = owner_level(complaint, name)
     obligation = deadline.obligation
     reminder = Notice(name, deadline.due, 0, CHAIN[owner], obligation)
-    points = [(reminder_time(deadline.start, deadline.due), reminder)]
+    points = [] if name == CALLBACK else [(reminder_time(deadline.start, deadline.due), reminder)]
     due_day = calendar.local(deadline.due).date()
     for step, level in enumerate(range(owner + 1, TOP_LEVEL + 1)):
         later = calendar.closing_time(calendar.add_working_days(due_day, step))
@@ -133,6 +138,6 @@ def _chased(complaint: Complaint) -> list[str]:
         return []
     return [
         name
-        for name in SERVICE_DEADLINES
+        for name in (*SERVICE_DEADLINES, CALLBACK)
         if name in complaint.deadlines and complaint.deadlines[name].pending
     ]

@@ -15,6 +15,7 @@ from .actor import Actor, Role
 from .calendar import BusinessCalendar
 from .deadlines import SERVICE_DEADLINES, next_check_at
 from .errors import Forbidden, InvalidCommand
+from .follow_up import cancel_callback, open_callback
 from .lifecycle import WITHDRAWABLE, Action, next_status
 from .model import Complaint, Deadline, ExtensionRequest, HandlingRecord, Status
 from .sla import Deadlines, Limits, SlaPolicy, extend, follow_up_due, shift_for_pause
@@ -101,6 +102,7 @@ def link_recomplaint(original: Complaint, new_number: str, at: datetime) -> None
     if original.status == Status.resolved:
         original.status = Status.closed
         original.closed_at = at
+        cancel_callback(original, at)
         _meet_all(original, at)
         original.next_due_at = None
     original.record(
@@ -189,11 +191,13 @@ def _resolve(complaint: Complaint, body: c.Resolve, ctx: Context):
     # 回访: the complainant is asked N working days after resolution.
     due = follow_up_due(ctx.at, ctx.limits, ctx.calendar)
     complaint.deadlines["follow_up"] = Deadline(start=ctx.at, due=due)
+    open_callback(complaint, ctx)  # 电话回访 for those reached by phone, and grades A/B
     return "resolved", {"result": record.result}
 
 
 def _close(complaint: Complaint, body: c.Empty, ctx: Context):
     complaint.closed_at = ctx.at
+    cancel_callback(complaint, ctx.at)
     _meet_all(complaint, ctx.at)
     return "closed", _note(body)
 
@@ -203,6 +207,7 @@ def _reopen(complaint: Complaint, body: c.Reopen, ctx: Context):
     complaint.resolved_at = None
     for name in ("follow_up", "follow_up_reply"):
         _meet(complaint, name, ctx.at)
+    cancel_callback(complaint, ctx.at)
     due = ctx.calendar.working_days_deadline(ctx.at, ctx.limits.resolution_days)
     complaint.deadlines["resolution"] = Deadline(start=ctx.at, due=due)
     return "reopened", {"reason": body.reason}

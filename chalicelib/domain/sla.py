@@ -5,12 +5,14 @@ limits run on the clock.
 
 Default limits (higher grades are shorter):
 
-| grade | acceptance | first contact | resolution | follow-up after | reply window | extension |
-|-------|-----------:|--------------:|-----------:|----------------:|-------------:|----------:|
-| A     |       1 wd |           12 h |       5 wd |            3 wd |         2 wd |      3 wd |
-| B     |       1 wd |           24 h |      10 wd |            3 wd |         2 wd |      3 wd |
-| C     |       3 wd |           24 h |      15 wd |            5 wd |         2 wd |      3 wd |
-| D     |       3 wd |           48 h |      20 wd |            7 wd |         2 wd |      3 wd |
+| grade | accept | 1st contact | resolve | follow-up | reply window | extension | callback |
+|-------|-------:|------------:|--------:|----------:|-------------:|----------:|---------:|
+| A     |   1 wd |        12 h |    5 wd |      3 wd |         2 wd |      3 wd |     3 wd |
+| B     |   1 wd |        24 h |   10 wd |      3 wd |         2 wd |      3 wd |     3 wd |
+| C     |   3 wd |        24 h |   15 wd |      5 wd |         2 wd |      3 wd |     3 wd |
+| D     |   3 wd |        48 h |   20 wd |      7 wd |         2 wd |      3 wd |     3 wd |
+
+The callback (电话回访) delay may be set per grade between 3 and 7 working days.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ class Limits(BaseModel):
     follow_up_delay_days: int = Field(ge=0)
     follow_up_reply_days: int = Field(default=2, ge=0)
     extension_cap_days: int = Field(default=3, ge=0)
+    callback_delay_days: int = Field(default=3, ge=3, le=7)  # 电话回访 after resolution
 
     def patched(self, patch: LimitsPatch | None) -> Limits:
         if patch is None:
@@ -93,6 +96,7 @@ class LimitsPatch(BaseModel):
     follow_up_delay_days: int | None = Field(default=None, ge=0)
     follow_up_reply_days: int | None = Field(default=None, ge=0)
     extension_cap_days: int | None = Field(default=None, ge=0)
+    callback_delay_days: int | None = Field(default=None, ge=3, le=7)
 
 
 DEFAULT_LIMITS: dict[Grade, Limits] = {

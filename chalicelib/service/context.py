@@ -24,6 +24,13 @@ class Services:
     def sla(self):
         return get_sla_policy()
 
+    def sms_gate(self):
+        """The SMS opt-out list and daily cap (created on first use)."""
+        from ..adapters.sms import DynamoSmsGate
+        from ..config import get_phone_settings
+
+        return DynamoSmsGate(get_phone_settings().sms_daily_cap, get_calendar)
+
     @property
     def track_url(self) -> str:
         return f"{self.settings.public_base_url.rstrip('/')}/track"

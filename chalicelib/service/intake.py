@@ -10,7 +10,8 @@ from ..domain import handling
 from ..domain.actor import Actor
 from ..domain.commands import Empty, Recomplaint, Withdraw
 from ..domain.deadlines import SERVICE_DEADLINES
-from ..domain.errors import IllegalTransition, InvalidCommand, NotFound
+from ..domain.errors import IllegalTransition, InvalidCommand, NotFound, StaleVersion
+from ..domain.follow_up import settle
 from ..domain.grading import (
     complainant_key,
     grade_for_repeats,
@@ -221,33 +222,77 @@ def answer_survey(number: str, token: str | None, body: dict, services: Services
     """The follow-up answer, with the tracking token or the survey link's token.
 
     A satisfied answer closes the case; a dissatisfied one opens a re-complaint one grade
-    up, linked to this one (which it closes), in the same transaction.
+    up, linked to this one (which it closes), in the same transaction. If a callback
+    settled the follow-up first, the answer is kept as additional feedback; a race with
+    the callback is decided by the version condition, the loser re-read and re-decided.
     """
     answer = SurveyAnswer.model_validate(body)
+    for attempt in range(3):
+        try:
+            return _answer_survey(number, token, answer, services)
+        except StaleVersion:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _answer_survey(number: str, token: str | None, answer: SurveyAnswer, services) -> dict:
     complaint = services.complaints.load(number)
     survey_ok = complaint is not None and complaint.survey_token_hash is not None
     if not (survey_ok and token_matches(token, complaint.survey_token_hash)):
         complaint = _own(complaint, token)
+    now = services.clock.now()
+    ctx = _complainant_context(complaint, now, services)
+    answers = answer.model_dump(mode="json")
+    if complaint.follow_up_settled_by == "callback":
+        handling.stamp(
+            complaint,
+            "follow_up_feedback",
+            ctx,
+            {"by": "survey", **answers},
+            lambda c: settle(c, "survey", now, answers),
+        )
+        _save(complaint, services)
+        status = complaint.status.value
+        return {"number": complaint.number, "status": status, "recorded_as": "additional_feedback"}
     if complaint.status != Status.resolved or complaint.survey is not None:
         raise IllegalTransition(
             "this complaint is not waiting for a follow-up answer",
             status=complaint.status.value,
             allowed=[],
         )
-    now = services.clock.now()
-    ctx = _complainant_context(complaint, now, services)
     handling.stamp(
         complaint,
         "survey_answered",
         ctx,
-        answer.model_dump(mode="json"),
+        answers,
         lambda c: _take_answer(c, answer, now),
+    )
+    settled = {"by": "survey", **answers, "satisfied": not answer.dissatisfied}
+    handling.stamp(
+        complaint,
+        "follow_up_settled",
+        ctx,
+        settled,
+        lambda c: settle(c, "survey", now, answers),
     )
     if answer.dissatisfied:
         return _reopen_as_recomplaint(complaint, answer, services)
     handling.perform(complaint, Action.close, Empty(note="complainant satisfied"), ctx)
     _save(complaint, services)
     return {"number": complaint.number, "status": complaint.status.value}
+
+
+def sms_opt_out(number: str, token: str | None, services: Services) -> dict:
+    """The survey page's opt-out: the complainant's mobile gets no more SMS from us."""
+    complaint = services.complaints.load(number)
+    survey_ok = complaint is not None and complaint.survey_token_hash is not None
+    if not (survey_ok and token_matches(token, complaint.survey_token_hash)):
+        complaint = _own(complaint, token)
+    mobile = complaint.data.complainant.mobile
+    if mobile:
+        services.sms_gate().opt_out(mobile)
+    return {"number": complaint.number, "sms": "opted_out" if mobile else "no_mobile"}
 
 
 def _take_answer(complaint: Complaint, answer: SurveyAnswer, now: datetime) -> None:

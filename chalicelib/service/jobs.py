@@ -8,6 +8,7 @@ of the notices it sent, so a retried or overlapping run never sends a notice twi
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,16 +16,18 @@ from ..domain import commands
 from ..domain.actor import Actor
 from ..domain.deadlines import ACTED_ON_AT_DUE, acted_on, next_check_at, owed_notices
 from ..domain.errors import StaleVersion
+from ..domain.follow_up import awaits_callback
 from ..domain.grading import one_grade_up
 from ..domain.handling import Context, perform, stamp
 from ..domain.lifecycle import Action
 from ..domain.model import Complaint, Deadline, Status
 from ..domain.notifications import Message, OutboxEntry, survey_message
 from ..domain.sla import follow_up_reply_due
-from ..domain.tokens import hash_token, new_tracking_token
+from ..domain.tokens import hash_token
 from .context import Services
 from .outbox import deliver, entries_for
 
+SURVEY_TOKEN_BYTES = 16  # 128 bits: a link that fits a two-segment SMS
 SYSTEM = Actor(user_id="scheduler", name="scheduler")
 
 
@@ -66,6 +69,7 @@ def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
             report.changed += 1
             report.numbers.append(complaint.number)
             owed += entries
+    owed += _callback_digest(services, now)
     report.outbox_retried = len(retries)
     report.notices = sum(1 for entry in owed if entry.message.channel == "topic")
     # Staff notices made in quiet hours were saved to go out at the next business hour;
@@ -77,6 +81,18 @@ def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
     report.delivered = sum(1 for entry in owed + retries if entry.status == "sent")
     report.failed = sum(1 for entry in owed + retries if entry.status != "sent" and not entry.held)
     return report
+
+
+def _callback_digest(services: Services, now: datetime) -> list[OutboxEntry]:
+    from .callbacks import morning_digest
+
+    try:
+        return morning_digest(services, now)
+    except Exception:  # noqa: BLE001 - the digest must not stop the run
+        from ..observability import logger
+
+        logger().exception("callback digest failed")
+        return []
 
 
 def handle_due(complaint: Complaint, now: datetime, services: Services) -> list | None:
@@ -141,28 +157,52 @@ def _next(complaint: Complaint, now: datetime, quiet: bool, services: Services):
 
 
 def _send_survey(complaint: Complaint, ctx: Context, services: Services) -> list[Message]:
-    """回访: ask the complainant, with a link that carries a survey token (its hash kept)."""
-    token = new_tracking_token()
-    complaint.survey_token_hash = hash_token(token)
+    """回访: ask the complainant, with a link that carries a survey token (its hash kept).
+
+    Only what goes out is recorded as sent: with no channel to write to, nothing is
+    stamped as sent; a callback owed carries the follow-up, and otherwise the survey
+    waits on the tracking page for the reply window.
+    """
+    token = secrets.token_urlsafe(SURVEY_TOKEN_BYTES)
     due = follow_up_reply_due(ctx.at, ctx.limits, ctx.calendar)
-
-    def change(c: Complaint) -> None:
-        c.deadlines["follow_up"].met_at = ctx.at
-        c.deadlines["follow_up_reply"] = Deadline(start=ctx.at, due=due)
-
-    stamp(complaint, "follow_up_sent", ctx, {"reply_by": due.isoformat()}, change)
     base = services.settings.public_base_url.rstrip("/")
     url = f"{base}/survey?number={complaint.number}&token={token}"
     message = survey_message(complaint, url, due)
-    return [message] if message else []
+    calling = awaits_callback(complaint)
+
+    def change(c: Complaint) -> None:
+        c.deadlines["follow_up"].met_at = ctx.at
+        if message:
+            c.survey_token_hash = hash_token(token)
+        if message or not calling:
+            c.deadlines["follow_up_reply"] = Deadline(start=ctx.at, due=due)
+
+    if message:
+        details = {"reply_by": due.isoformat(), "channel": message.channel}
+        stamp(complaint, "follow_up_sent", ctx, details, change)
+        return [message]
+    details = {"reason": "no_channel", "callback": calling}
+    if not calling:
+        details["reply_by"] = due.isoformat()
+    stamp(complaint, "follow_up_not_sent", ctx, details, change)
+    return []
 
 
 def _close_unanswered(complaint: Complaint, ctx: Context, services: Services) -> list:
     complaint.deadlines["follow_up_reply"].met_at = ctx.at
-    if complaint.status == Status.resolved and complaint.survey is None:
-        note = "no reply to the follow-up within the reply window / 回访无回复，自动关闭"
+    if awaits_callback(complaint):
+        return []  # the callback work carries the follow-up; it closes the case itself
+    if complaint.status == Status.resolved and not _answered(complaint):
+        if complaint.survey_token_hash:
+            note = "no reply to the follow-up within the reply window / 回访无回复，自动关闭"
+        else:
+            note = "closed without a follow-up: no way to reach them / 无法回访，自动关闭"
         perform(complaint, Action.close, commands.Empty(note=note), ctx)
     return []
+
+
+def _answered(complaint: Complaint) -> bool:
+    return complaint.survey is not None or bool(complaint.follow_up_settled_by)
 
 
 def _review_grade(complaint: Complaint, ctx: Context, services: Services) -> list:

@@ -34,7 +34,8 @@ def test_the_job_reads_no_more_than_the_due_complaints_and_never_scans(services)
 def test_the_job_reads_at_most_two_items_per_due_complaint(services):
     report, calls = job_run(services)
     assert report.due == DUE
-    assert items_read(calls) <= 2 * DUE
+    # +1: in the hour from opening time a run reads the callback digest's day marker.
+    assert items_read(calls) <= 2 * DUE + 1
 
 
 def test_the_counter_sees_a_full_scan(services):

@@ -14,6 +14,7 @@
     problem_type: ["", "appearance_defect", "functional_defect", "other"],
     severity: ["serious", "normal", "minor"],
     priority: ["high", "medium", "low"],
+    contact_preference: ["", "email", "sms", "phone", "none"],
   };
 
   const TEXT = {
@@ -51,6 +52,11 @@
       "problem_type.functional_defect": "功能缺陷", "problem_type.other": "其他",
       "severity.serious": "严重", "severity.normal": "一般", "severity.minor": "轻微",
       "priority.high": "高", "priority.medium": "中", "priority.low": "低",
+      "f.contact_preference": "希望的联系方式", "contact_preference.": "（默认：有邮箱用邮件，否则短信）",
+      "contact_preference.email": "电子邮件", "contact_preference.sms": "短信",
+      "contact_preference.phone": "电话", "contact_preference.none": "不需要联系",
+      "survey.optout": "不再接收短信", "survey.optout.done": "已为您的手机号停止发送短信。",
+      "survey.optout.none": "该投诉没有登记手机号。",
       "category.product_quality": "产品质量", "category.service_attitude": "服务态度",
       "category.service_efficiency": "服务效率", "category.professional_competence": "专业能力",
       "category.billing": "收费", "category.delivery": "交付", "category.other": "其他",
@@ -141,6 +147,13 @@
       "problem_type.functional_defect": "Functional defect", "problem_type.other": "Other",
       "severity.serious": "Serious", "severity.normal": "Normal", "severity.minor": "Minor",
       "priority.high": "High", "priority.medium": "Medium", "priority.low": "Low",
+      "f.contact_preference": "How should we contact you",
+      "contact_preference.": "(default: e-mail if given, else text message)",
+      "contact_preference.email": "E-mail", "contact_preference.sms": "Text message (SMS)",
+      "contact_preference.phone": "Phone call", "contact_preference.none": "Do not contact me",
+      "survey.optout": "No more text messages",
+      "survey.optout.done": "We will send no more text messages to your mobile.",
+      "survey.optout.none": "No mobile number is on record for this complaint.",
       "category.product_quality": "Product quality", "category.service_attitude": "Service attitude",
       "category.service_efficiency": "Service efficiency",
       "category.professional_competence": "Professional competence", "category.billing": "Billing",
@@ -588,7 +601,8 @@
     };
     if (!anonymous) {
       Object.assign(complainant, group(form, "complainant",
-        ["name", "mobile", "office_phone", "email", "address", "organisation"]) || {});
+        ["name", "mobile", "office_phone", "email", "address", "organisation",
+          "contact_preference"]) || {});
     }
     const body = {
       kind: value(form, "kind"),
@@ -865,6 +879,32 @@
       }
     });
 
+    document.getElementById("sms-optout").addEventListener("click", async () => {
+      Errors.clear();
+      const n = document.getElementById("number").value.trim();
+      const tok = document.getElementById("token").value.trim();
+      if (!n || !tok) {
+        document.getElementById("link-fields").hidden = false;
+        const missing = {};
+        if (!n) missing.number = { key: "err.required" };
+        if (!tok) missing.token = { key: "err.required" };
+        Errors.set(missing);
+        return;
+      }
+      const response = await api("POST", `${path(n)}/sms-opt-out`, { token: tok, body: {} });
+      if (response.status === 200) {
+        const key = response.data.sms === "opted_out" ? "survey.optout.done" : "survey.optout.none";
+        const box = document.getElementById("optout-result");
+        box.dataset.key = key;
+        box.textContent = t(key);
+      } else if (response.status === 404) {
+        document.getElementById("link-fields").hidden = false;
+        Errors.set({ token: { key: "survey.bad_link" } });
+      } else {
+        Errors.set(problem(response));
+      }
+    });
+
     function showResult() {
       if (!result) return;
       form.hidden = true;
@@ -882,7 +922,12 @@
       if (wasHidden) done.focus();
     }
 
-    onLanguage.push(() => { intro(); showResult(); });
+    onLanguage.push(() => {
+      intro();
+      showResult();
+      const box = document.getElementById("optout-result");
+      if (box.dataset.key) box.textContent = t(box.dataset.key);
+    });
   }
 
   // -- start -----------------------------------------------------------------------------
