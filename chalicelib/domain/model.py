@@ -85,6 +85,9 @@ class Status(StrEnum):
 # Statuses in which nobody has to act any more: such complaints leave the deadline index.
 FINAL_STATUSES = frozenset({Status.not_accepted, Status.closed, Status.withdrawn})
 REOPENING_EVENTS = frozenset({"reopened"})  # the one change a closed case takes
+# A follow-up answer that comes after another settled (and maybe closed) the case is kept
+# as additional feedback (issue 11): it changes no status, deadline or figure.
+AFTER_CLOSE_EVENTS = frozenset({"follow_up_feedback"})
 
 DEFAULT_CATEGORIES = (
     "product_quality",
@@ -402,7 +405,7 @@ class Complaint(BaseModel):
         return self.status not in FINAL_STATUSES
 
     def check_changeable(self, event_type: str) -> None:
-        if self._closed_when_read and event_type not in REOPENING_EVENTS:
+        if self._closed_when_read and event_type not in REOPENING_EVENTS | AFTER_CLOSE_EVENTS:
             from .errors import CaseClosed
 
             raise CaseClosed(

@@ -32,7 +32,11 @@ UNASSIGNED = "-"
 TRACKED = {
     "acceptance": ("acc", {"accepted", "not_accepted", "transferred"}),
     "resolution": ("res", {"resolved"}),
-    "follow_up": ("fu", {"follow_up_sent"}),
+    # A survey sent, a callback owed instead, or the follow-up settled before either.
+    "follow_up": (
+        "fu",
+        {"follow_up_sent", "follow_up_by_callback", "follow_up_settled", "survey_answered"},
+    ),
 }
 # Events that settle a follow-up (回访): a survey answer or, from the phone follow-up work,
 # a callback with its outcome. Any event whose details carry "follow_up_answer": true

@@ -198,8 +198,12 @@ def _record(complaint: Complaint, command: CallbackAttemptInput, actor, services
 
 
 def _settle(complaint: Complaint, ctx, answers: dict) -> None:
-    details = {"by": "callback", **answers}
+    """`follow_up_settled` with `follow_up_answer: true` is what the monthly statistics
+    count as a follow-up done (domain/stats.py); a reached call's satisfaction is its
+    score, as a survey's is."""
+    details = {"by": "callback", "follow_up_answer": True, **answers}
     if "satisfaction" in answers:
+        details["score"] = answers["satisfaction"]
         details["satisfied"] = answers["satisfaction"] >= 4 and answers["solved"]
     stamp(
         complaint,

@@ -261,20 +261,13 @@ def _answer_survey(number: str, token: str | None, answer: SurveyAnswer, service
             status=complaint.status.value,
             allowed=[],
         )
+    # survey_answered is the event the statistics count as the follow-up's answer.
     handling.stamp(
         complaint,
         "survey_answered",
         ctx,
         answers,
-        lambda c: _take_answer(c, answer, now),
-    )
-    settled = {"by": "survey", **answers, "satisfied": not answer.dissatisfied}
-    handling.stamp(
-        complaint,
-        "follow_up_settled",
-        ctx,
-        settled,
-        lambda c: settle(c, "survey", now, answers),
+        lambda c: (_take_answer(c, answer, now), settle(c, "survey", now, answers)),
     )
     if answer.dissatisfied:
         return _reopen_as_recomplaint(complaint, answer, services)

@@ -181,10 +181,12 @@ def _send_survey(complaint: Complaint, ctx: Context, services: Services) -> list
         details = {"reply_by": due.isoformat(), "channel": message.channel}
         stamp(complaint, "follow_up_sent", ctx, details, change)
         return [message]
-    details = {"reason": "no_channel", "callback": calling}
-    if not calling:
-        details["reply_by"] = due.isoformat()
-    stamp(complaint, "follow_up_not_sent", ctx, details, change)
+    if calling:
+        # Nothing to write to: the follow-up is owed all the same, by telephone.
+        stamp(complaint, "follow_up_by_callback", ctx, {"reason": "no_channel"}, change)
+    else:
+        details = {"reason": "no_channel", "reply_by": due.isoformat()}
+        stamp(complaint, "follow_up_not_sent", ctx, details, change)
     return []
 
 
