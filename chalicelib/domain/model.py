@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -107,6 +108,22 @@ def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a typ
         str,
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
     ]
+
+
+_LINK = re.compile(r"^https?://[^\s/?#@]+[^\s]*$", re.IGNORECASE)
+
+
+def _http_link(value: str) -> str:
+    # Kept as given (no normalising): staff open exactly what the complainant sent.
+    if not _LINK.match(value):
+        raise ValueError("must be an http or https URL")
+    return value
+
+
+# A link to a photo or video of the problem (Open311's media_url), shown to staff.
+MediaUrl = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_http_link)
+]
 
 
 class Strict(BaseModel):
@@ -246,6 +263,7 @@ class ComplaintInput(Strict):
     people_affected: int = Field(default=1, ge=1, le=100_000)
     attachments: list[AttachmentRef] = Field(default_factory=list, max_length=10)
     location: Location | None = None
+    media_url: MediaUrl | None = None
     language: Language = Language.zh_cn
 
 

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, RootModel
+from pydantic import BaseModel, Field, RootModel
 
 from ..service import open311 as spec
 from ..service.open311 import Open311Config, Open311Error
@@ -51,7 +51,11 @@ class Open311Endpoint(BaseModel):
 
 
 class Open311Discovery(BaseModel):
-    changeset: str
+    changeset: str = Field(
+        description="when the service list or definitions last changed (UTC, W3C): fetch"
+        " them again when it moves",
+        json_schema_extra={"format": "date-time"},
+    )
     contact: str
     key_service: str
     endpoints: list[Open311Endpoint]
@@ -279,8 +283,11 @@ def _by_suffix(segment: str, root: str, answer) -> Response:
 
 @_by_format("/discovery", "discovery", "Open311 service discovery", Open311Discovery)
 def discovery(request):
+    from ..adapters.changesets import changed_at
+
     _, _, config, services = _context(request)
-    return spec.discovery(config, services.settings.public_base_url)
+    since = changed_at(spec.services_digest(services.settings), services.clock.now())
+    return spec.discovery(config, services.settings.public_base_url, since)
 
 
 @_by_format("/services", "services", "Open311 services: the complaint categories", Open311Services)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -36,8 +37,6 @@ from ..domain.model import (
 from .context import Services
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-# Sortable; change it whenever the service list or the service definitions change shape.
-CHANGESET = "2026-01-15T00:00:00Z"
 MAX_WINDOW = timedelta(days=90)
 MAX_PAGE_SIZE = 1000  # the spec's "first 1000 requests"
 MAX_DEPTH = 10_000  # page * page_size: how far paging may reach into one window
@@ -202,16 +201,30 @@ def check_jurisdiction(given: str | None, config: Open311Config) -> None:
 # -- discovery and services -------------------------------------------------------------
 
 
-def discovery(config: Open311Config, base_url: str) -> dict:
+def services_digest(settings: Settings) -> str:
+    """A digest of everything the service list and definitions say, in every language:
+    it changes exactly when what a client would fetch changes."""
+    document = [
+        [service_list(settings, lang)]
+        + [service_definition(code, settings, lang) for code in settings.categories]
+        for lang in Language
+    ]
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def discovery(config: Open311Config, base_url: str, changed_at: datetime) -> dict:
+    """`changed_at`: when the services (services_digest) last changed."""
+    changeset = changed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
-        "changeset": CHANGESET,
+        "changeset": changeset,
         "contact": config.contact,
         "key_service": config.key_service,
         "endpoints": [
             {
                 "specification": SPECIFICATION,
                 "url": f"{base_url.rstrip('/')}/open311/v2",
-                "changeset": CHANGESET,
+                "changeset": changeset,
                 "type": "production",
                 "formats": ["text/xml", "application/json"],
             }
@@ -477,6 +490,8 @@ def _complaint_input(
         "language": lang.value,
     }
     body["description"] = _description(arguments, service_name(code, lang), errors)
+    if arguments.get("media_url"):
+        body["media_url"] = arguments["media_url"]
     body["subject"] = _subject(service_name(code, lang), arguments.get("description", ""), lang)
     for attribute_code, value in attributes.items():
         attribute = ATTRIBUTE_BY_CODE[attribute_code]
@@ -531,12 +546,6 @@ def _description(arguments: dict[str, str], name: str, errors: list[str]) -> str
     text = arguments.get("description", "")
     if len(text) > MAX_DESCRIPTION:
         errors.append(f"description is over {MAX_DESCRIPTION} characters")
-    media = arguments.get("media_url")
-    if media:
-        if not re.match(r"^https?://\S+$", media) or len(media) > 2000:
-            errors.append("media_url must be an http or https URL of at most 2,000 characters")
-        # The record has no media field yet: keep the link where staff will see it.
-        text = f"{text}\n\nmedia_url: {media}".strip()
     return text or name
 
 
@@ -760,7 +769,7 @@ def to_request(complaint: Complaint, settings: Settings, lang: Language) -> dict
         "zipcode": location.zipcode if location else None,
         "lat": location.lat if location else None,
         "long": location.long if location else None,
-        "media_url": None,
+        "media_url": complaint.data.media_url if public else None,
     }
 
 

@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 under /open311/v2: discovery, services, requests, tokens, errors."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -275,11 +276,44 @@ def test_post_in_chinese_composes_family_name_first(client):
     assert data["subject"] == "收费：重复收费"
 
 
-def test_media_url_is_kept_in_the_description(client):
-    number = created_id(
-        post(client, description="Photo attached", media_url="https://img.example/1.jpg")
-    )
-    assert stored(number)["data"]["description"].endswith("media_url: https://img.example/1.jpg")
+def test_media_url_is_kept_as_media_url_and_shown_to_staff(client, token):
+    link = "https://img.example/photos/1.jpg?size=large"
+    number = created_id(post(client, description="Photo attached", media_url=link))
+
+    assert stored(number)["data"]["description"] == "Photo attached"
+    [request] = client.http.get(f"{BASE}/requests/{number}.json").json_body
+    assert request["media_url"] == link
+    root = xml(client.http.get(f"{BASE}/requests/{number}.xml"))
+    assert root.find("request").findtext("media_url") == link
+    auth = {"Authorization": token("supervisor")}
+    staff = client.http.get(f"/staff/complaints/{number}", headers=auth).json_body
+    assert staff["data"]["media_url"] == link
+
+
+@pytest.mark.parametrize(
+    "link", ["ftp://img.example/1.jpg", "https://", "https://a b.example/", "x" * 10]
+)
+def test_media_url_must_be_an_http_url(client, link):
+    response = post(client, description="Photo attached", media_url=link)
+    assert response.status_code == 400
+    assert any("media_url" in e["description"] for e in errors_in(response))
+
+
+def test_discovery_changeset_follows_the_configured_services(client, clock):
+    import dataclasses
+
+    from chalicelib.wiring import get_services
+
+    first = client.http.get(f"{BASE}/discovery.json").json_body["changeset"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", first)
+    clock.at = NOW + timedelta(days=1)
+    assert client.http.get(f"{BASE}/discovery.json").json_body["changeset"] == first
+
+    services = get_services()  # a deployment with other categories
+    services.settings = dataclasses.replace(services.settings, categories=("billing", "delivery"))
+    changed = client.http.get(f"{BASE}/discovery.json").json_body
+    assert changed["changeset"] > first
+    assert changed["endpoints"][0]["changeset"] == changed["changeset"]
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
