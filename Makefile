@@ -7,7 +7,7 @@ PORT ?= 8000
 MOTO_PORT ?= 4566
 export PORT MOTO_PORT
 
-.PHONY: run test lint unit api e2e token jobs bench clean package
+.PHONY: run test lint unit api e2e token jobs rebuild bench clean package
 
 # The browser tests (tests/browser) drive Debian's chromium through Playwright's Python
 # package; Playwright's own browser download does not work here, so it is never run.
@@ -63,6 +63,13 @@ token: $(BIN)/.installed
 NOW ?=
 jobs: $(BIN)/.installed
 	bash -c 'source scripts/local_env.sh && $(BIN)/python -m scripts.run_jobs $(if $(NOW),--now $(NOW))'
+
+# Recompute a month's statistics from the complaints of the running local stack and show
+# any difference from the stored counters: make rebuild MONTH=2026-11 [FIX=1]
+MONTH ?=
+FIX ?=
+rebuild: $(BIN)/.installed
+	bash -c 'source scripts/local_env.sh && $(BIN)/python -m scripts.rebuild_stats --month $(MONTH) $(if $(FIX),--fix)'
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.intake_calls

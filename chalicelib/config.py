@@ -134,3 +134,13 @@ def get_phone_settings() -> PhoneSettings:
         callback_slots=slots,
         callback_attempts=max(1, int(os.environ.get("CALLBACK_ATTEMPTS", "3"))),
     )
+
+
+def report_recipients() -> tuple[str, ...]:
+    """Who gets the monthly report (REPORT_RECIPIENTS, comma-separated); none: not sent."""
+    return _list("REPORT_RECIPIENTS", ())
+
+
+def report_language() -> str:
+    """Language of the monthly report (REPORT_LANGUAGE: zh-CN or en)."""
+    return "en" if os.environ.get("REPORT_LANGUAGE", "zh-CN") == "en" else "zh-CN"

@@ -128,6 +128,14 @@ def parameters() -> dict:
             "AllowedPattern": r"^https://\S+$",
             "ConstraintDescription": "an https:// URL",
         },
+        "ReportRecipients": {
+            "Type": "String",
+            "Description": "Optional comma-separated addresses that get the monthly report"
+            " (management, quality); empty: no monthly e-mail",
+            "Default": "",
+            "AllowedPattern": f"^$|^{email}(,{email})*$",
+            "ConstraintDescription": "empty or comma-separated e-mail addresses",
+        },
         "OpsEmail": {
             "Type": "String",
             "Description": "Optional address subscribed to the ops (alarm) topic",
@@ -490,6 +498,7 @@ def common_environment() -> dict:
         "IDEMPOTENCY_TABLE": ref("IdempotencyTable"),
         "NOTIFY_TOPIC_ARN": ref("NotificationsTopic"),
         "SES_SENDER": ref("SenderEmail"),
+        "REPORT_RECIPIENTS": ref("ReportRecipients"),
         "PUBLIC_BASE_URL": ref("PublicBaseUrl"),
         "AUTH_ISSUER": sub("https://${StaffUserPool.ProviderURL}"),
         "AUTH_JWKS_URL": sub("https://${StaffUserPool.ProviderURL}/.well-known/jwks.json"),

@@ -27,6 +27,8 @@ class AwsNotifier:
                 self._email(message)
             elif message.channel == "sms":
                 self._sms(message)
+            elif message.channel == "raw_email":
+                self._raw_email(message)
             else:
                 self._publish(message)
         except (ClientError, BotoCoreError) as error:
@@ -40,6 +42,14 @@ class AwsNotifier:
                 "Subject": {"Data": message.subject, "Charset": "UTF-8"},
                 "Body": {"Text": {"Data": message.body, "Charset": "UTF-8"}},
             },
+        )
+
+    def _raw_email(self, message: Message) -> None:
+        # A whole MIME message with attachments (the monthly report).
+        client("ses").send_raw_email(
+            Source=self.sender,
+            Destinations=[address for address in message.recipient.split(",") if address],
+            RawMessage={"Data": message.body.encode("utf-8")},
         )
 
     def _publish(self, message: Message) -> None:

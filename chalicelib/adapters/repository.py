@@ -11,7 +11,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import Conflict, StaleVersion
@@ -148,6 +148,23 @@ class DynamoComplaints:
                 return False  # another run has it
             raise
         entry.next_attempt_at = lease
+        return True
+
+    def outbox_exists(self, number: str, entry_id: str) -> bool:
+        try:
+            OutboxItem.get(complaint_pk(number), f"OUT#{entry_id}", consistent_read=True)
+        except DoesNotExist:
+            return False
+        return True
+
+    def queue_once(self, entry: OutboxEntry) -> bool:
+        """Write an outbox entry unless one with its key exists (the monthly report)."""
+        try:
+            _outbox_item(entry).save(condition=OutboxItem.pk.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
         return True
 
     def outbox_failed(self, limit: int = 100) -> list[OutboxEntry]:

@@ -14,7 +14,9 @@ channels, grades and handlers, never on the number of complaints.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from datetime import datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.operand import Path
@@ -88,10 +90,72 @@ def read_live() -> dict[tuple[str, str], Counter]:
     return result
 
 
-def overwrite(partition: str, cell: str, counters: dict[str, int]) -> None:
-    """Used by the rebuild's --fix: set an item to the recomputed counters."""
-    pk, sk = item_key(partition, cell)
-    connection = StatsItem._get_connection()
-    item = {"pk": {"S": pk}, "sk": {"S": sk}}
-    item.update({name: {"N": str(value)} for name, value in counters.items() if value})
-    connection.connection.put_item(connection.table_name, pk, sk, attributes=item)
+class Maintenance:
+    """What the rebuild command reads and writes (service/rebuild.py). It reads every
+    complaint (a Scan of records, a Query of each one's events): offline only."""
+
+    def __init__(self) -> None:
+        self.versions: dict[str, int] = {}
+        self.stored: dict[str, str | None] = {}
+
+    def histories(self):
+        from ..domain.handling import AUDIT_EXCLUDED
+        from .dynamo import ComplaintItem, EventItem
+
+        for item in ComplaintItem.scan(ComplaintItem.sk == "META"):
+            complaint = item.to_complaint()
+            self.versions[complaint.number] = complaint.version
+            self.stored[complaint.number] = item.stats
+            record = complaint.model_dump(mode="json", exclude=AUDIT_EXCLUDED | {"data"})
+            data = complaint.data.model_dump(mode="json", include={"kind", "category"})
+            yield complaint.number, record, data, _commits(EventItem, item.pk)
+
+    report_cells = staticmethod(read_month)
+    open_cells = staticmethod(read_live)
+
+    def overwrite_cell(self, partition: str, cell: str, counters: dict[str, int]) -> None:
+        pk, sk = item_key(partition, cell)
+        connection = StatsItem._get_connection()
+        values = {name: {"N": str(value)} for name, value in counters.items() if value}
+        if not values:
+            connection.delete_item(pk, sk)
+            return
+        connection.put_item(pk, sk, attributes={"pk": {"S": pk}, "sk": {"S": sk}, **values})
+
+    def write_booking(self, number: str, booking: dict) -> bool:
+        """Store a recomputed booking where it differs, conditional on the version read."""
+        import json
+
+        from pynamodb.attributes import UnicodeAttribute as Text
+
+        from .dynamo import ComplaintItem
+
+        text = json.dumps(booking, separators=(",", ":"))
+        if self.stored.get(number) and json.loads(self.stored[number]) == booking:
+            return False
+        attribute = Text(attr_name="stats")
+        attribute.attr_name = "stats"
+        ComplaintItem._get_connection().update_item(
+            f"C#{number}",
+            "META",
+            actions=[Path(attribute).set(text)],
+            condition=ComplaintItem.version == self.versions[number],
+        )
+        return True
+
+
+def _commits(event_model, pk: str) -> list:
+    """A complaint's events grouped per commit (the version in the event key), oldest first."""
+    from ..domain.stats import Happened
+
+    grouped: dict[int, list] = {}
+    for event in event_model.query(pk, event_model.sk.startswith("EV#"), consistent_read=True):
+        _, _at, version, index = event.sk.split("#")
+        happened = Happened(
+            type=event.type,
+            at=datetime.fromisoformat(event.at),
+            changes=json.loads(event.changes),
+            details=json.loads(event.details),
+        )
+        grouped.setdefault(int(version), []).append((int(index), happened))
+    return [[h for _, h in sorted(grouped[v], key=lambda p: p[0])] for v in sorted(grouped)]

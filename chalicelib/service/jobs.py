@@ -25,6 +25,7 @@ from ..domain.notifications import Message, OutboxEntry, survey_message
 from ..domain.sla import follow_up_reply_due
 from ..domain.tokens import hash_token
 from .context import Services
+from .monthly_report import queue_monthly_report
 from .outbox import deliver, entries_for
 
 SURVEY_TOKEN_BYTES = 16  # 128 bits: a link that fits a two-segment SMS
@@ -42,6 +43,7 @@ class JobReport:
     outbox_retried: int = 0
     delivered: int = 0
     failed: int = 0
+    monthly_report: str | None = None  # the monthly report this run queued, if any
     numbers: list[str] = field(default_factory=list)
 
 
@@ -70,6 +72,10 @@ def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
             report.numbers.append(complaint.number)
             owed += entries
     owed += _callback_digest(services, now)
+    monthly = queue_monthly_report(now, services)
+    if monthly:
+        report.monthly_report = monthly.number
+        owed.append(monthly)
     report.outbox_retried = len(retries)
     report.notices = sum(1 for entry in owed if entry.message.channel == "topic")
     # Staff notices made in quiet hours were saved to go out at the next business hour;

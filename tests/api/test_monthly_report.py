@@ -1,0 +1,119 @@
+"""The monthly report e-mail: due on the first working day at 09:00, sent exactly once
+even when runs overlap or retry, with the tables, the CSV, the XLSX and the charts."""
+
+import email
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import RawMessage, ses_backends
+
+from tests.helpers import complaint_body, post_json
+
+TZ = ZoneInfo("Asia/Shanghai")
+RECIPIENTS = "management@example.org,quality@example.org"
+
+
+def raw_sent() -> list:
+    sent = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
+    return [m for m in sent if isinstance(m, RawMessage)]
+
+
+@pytest.fixture
+def services(client, monkeypatch):
+    from chalicelib.adapters.clock import FixedClock
+    from chalicelib.wiring import get_services
+
+    monkeypatch.setenv("REPORT_RECIPIENTS", RECIPIENTS)
+    services = get_services()
+    services.clock = FixedClock(datetime(2026, 11, 10, 10, 0, tzinfo=TZ))
+    for department in ("service", "sales"):
+        body = complaint_body(department=department, language="en")
+        assert post_json(client, "/complaints", body).status_code == 201
+    return services
+
+
+def run(services, when):
+    from chalicelib.service.jobs import run_jobs
+
+    services.clock.at = when
+    return run_jobs(services, when)
+
+
+def test_sent_once_on_the_first_working_day_from_nine(services):
+    assert run(services, datetime(2026, 12, 1, 8, 55, tzinfo=TZ)).monthly_report is None
+    assert raw_sent() == []
+    first = run(services, datetime(2026, 12, 1, 9, 30, tzinfo=TZ))
+    assert first.monthly_report == "REPORT-2026-11"
+    assert len(raw_sent()) == 1
+    assert set(raw_sent()[0].destinations) == set(RECIPIENTS.split(","))
+    for later in (datetime(2026, 12, 1, 9, 35, tzinfo=TZ), datetime(2026, 12, 7, 10, tzinfo=TZ)):
+        assert run(services, later).monthly_report is None
+    assert len(raw_sent()) == 1
+
+
+def test_a_holiday_on_the_first_waits_for_the_first_working_day(services):
+    # 1-7 October 2026 are National Day holidays; 10 October (a Saturday) is worked.
+    from chalicelib.service.monthly_report import send_at
+
+    first = send_at(datetime(2026, 10, 1).date(), services)
+    assert first.date() > datetime(2026, 10, 7).date()
+    assert run(services, datetime(2026, 10, 2, 9, 30, tzinfo=TZ)).monthly_report is None
+    assert run(services, first.replace(minute=5)).monthly_report == "REPORT-2026-09"
+
+
+def test_overlapping_runs_queue_it_once(services, monkeypatch):
+    from chalicelib.service.monthly_report import queue_monthly_report
+
+    now = datetime(2026, 12, 1, 9, 30, tzinfo=TZ)
+    # Both runs looked before either wrote: the conditional write lets one through.
+    monkeypatch.setattr(services.complaints, "outbox_exists", lambda *_: False)
+    assert queue_monthly_report(now, services) is not None
+    assert queue_monthly_report(now, services) is None
+
+
+def test_a_failed_send_stays_in_the_outbox_until_delivered(services, monkeypatch):
+    from chalicelib.service.ports import DeliveryError
+
+    notifier = services.notifier
+    real_send = notifier.send
+
+    def failing(message):
+        if message.channel == "raw_email":
+            raise DeliveryError("Throttling: rate exceeded")
+        return real_send(message)
+
+    monkeypatch.setattr(notifier, "send", failing)
+    assert run(services, datetime(2026, 12, 1, 9, 30, tzinfo=TZ)).failed >= 1
+    assert raw_sent() == []
+    monkeypatch.setattr(notifier, "send", real_send)
+    retry = run(services, datetime(2026, 12, 1, 9, 40, tzinfo=TZ))
+    assert retry.monthly_report is None and retry.outbox_retried == 1
+    assert len(raw_sent()) == 1
+
+
+def test_the_email_has_tables_csv_xlsx_and_charts(services):
+    from openpyxl import load_workbook
+
+    run(services, datetime(2026, 12, 1, 9, 30, tzinfo=TZ))
+    message = email.message_from_string(raw_sent()[0].raw_data)
+    assert "2026-11" in str(
+        email.header.make_header(email.header.decode_header(message["Subject"]))
+    )
+    parts = {part.get_content_type(): part for part in message.walk()}
+    text = parts["text/plain"].get_payload(decode=True).decode("utf-8")
+    html = parts["text/html"].get_payload(decode=True).decode("utf-8")
+    assert "service" in text and "sales" in text and "登记量" in text
+    assert "<table" in html and "<td>service</td>" in html and "按时办结率" in html
+    csv_bytes = parts["text/csv"].get_payload(decode=True)
+    assert csv_bytes.startswith("\ufeff".encode())
+    xlsx = parts["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+    book = load_workbook(io.BytesIO(xlsx.get_payload(decode=True)))
+    rows = list(book["2026-11"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("部门", "登记量")
+    assert {row[0]: row[1] for row in rows[1:]} == {"sales": 1, "service": 1, "合计": 2}
+    svgs = [p for p in message.walk() if p.get_content_type() == "image/svg+xml"]
+    assert len(svgs) == 2
+    assert all(p.get_payload(decode=True).startswith(b"<svg") for p in svgs)
