@@ -4,11 +4,14 @@ from chalice import Chalice, Rate
 
 from chalicelib.http.attachments import attachments
 from chalicelib.http.callbacks import callbacks
+from chalicelib.http.console import console
 from chalicelib.http.cors import install_cors
+from chalicelib.http.local_signin import install as install_local_sign_in
 from chalicelib.http.meta import meta
 from chalicelib.http.middleware import request_context
 from chalicelib.http.open311 import open311
 from chalicelib.http.public import public
+from chalicelib.http.queues import queues
 from chalicelib.http.reports import XLSX, reports
 from chalicelib.http.staff import staff
 
@@ -23,6 +26,9 @@ app.api.binary_types.append(XLSX)  # the report workbook
 app.register_blueprint(attachments)
 app.register_blueprint(callbacks)
 app.register_blueprint(open311, url_prefix="/open311/v2")
+app.register_blueprint(console)
+app.register_blueprint(queues)
+install_local_sign_in(app)  # the local stage only (.chalice/config.json)
 install_cors(app)  # last: gives every route above an OPTIONS route
 
 

@@ -48,6 +48,8 @@ LOCAL_ONLY_VARIABLES = (
     "AWS_SESSION_TOKEN",
     "AUTH_JWKS_FILE",
     "LOCAL_DIR",
+    "LOCAL_SIGN_IN",  # the console's demo sign-in (chalicelib/http/local_signin.py)
+    "STAFF_DIRECTORY_FILE",
 )
 
 
@@ -125,8 +127,18 @@ def parameters() -> dict:
         "PublicBaseUrl": {
             "Type": "String",
             "Description": "Base URL of the public form; tracking links are <url>/track",
-            "AllowedPattern": r"^https://\S+$",
-            "ConstraintDescription": "an https:// URL",
+            # No trailing slash: the console's sign-in callback is <url>/console/ exactly.
+            "AllowedPattern": r"^https://\S*[^/\s]$",
+            "ConstraintDescription": "an https:// URL without a trailing slash",
+        },
+        "StaffSignInDomainPrefix": {
+            "Type": "String",
+            "Description": "Optional prefix of the Cognito hosted sign-in domain"
+            " (<prefix>.auth.<region>.amazoncognito.com) for the staff console;"
+            " empty: complaints-<account id>-<stage>",
+            "Default": "",
+            "AllowedPattern": r"^$|^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+            "ConstraintDescription": "empty, or lowercase letters, digits and hyphens",
         },
         "ReportRecipients": {
             "Type": "String",
@@ -194,6 +206,7 @@ def conditions() -> dict:
         "HasOpsEmail": _not_empty("OpsEmail"),
         "HasCorsOrigins": _not_empty("CorsOrigins"),
         "HasOpen311ApiKeys": _not_empty("Open311ApiKeysSecret"),
+        "HasSignInDomainPrefix": _not_empty("StaffSignInDomainPrefix"),
     }
 
 
@@ -293,6 +306,26 @@ def messaging() -> dict:
     }
 
 
+# Where the console is served; exactly what chalicelib/http/console.py sends as redirect_uri.
+CONSOLE_URL = {"Fn::Sub": "${PublicBaseUrl}/console/"}
+
+
+def console_sign_in(stage: str) -> dict:
+    """The hosted UI's domain, where the console sends staff to sign in."""
+    default = {"Fn::Sub": f"complaints-${{AWS::AccountId}}-{stage}"}
+    return {
+        "StaffSignInDomain": {
+            "Type": "AWS::Cognito::UserPoolDomain",
+            "Properties": {
+                "UserPoolId": ref("StaffUserPool"),
+                "Domain": {
+                    "Fn::If": ["HasSignInDomainPrefix", ref("StaffSignInDomainPrefix"), default]
+                },
+            },
+        }
+    }
+
+
 def staff_directory(protected: bool) -> dict:
     from chalicelib.domain.actor import Role
 
@@ -355,6 +388,14 @@ def staff_directory(protected: bool) -> dict:
                     "RefreshToken": "hours",
                 },
                 "ReadAttributes": ["email", "email_verified", "name", "custom:departments"],
+                # The staff console signs in through the hosted UI: authorization code with
+                # PKCE (a public client, no secret), back to <PublicBaseUrl>/console/.
+                "AllowedOAuthFlowsUserPoolClient": True,
+                "AllowedOAuthFlows": ["code"],
+                "AllowedOAuthScopes": ["openid", "email", "profile"],
+                "SupportedIdentityProviders": ["COGNITO"],
+                "CallbackURLs": [CONSOLE_URL],
+                "LogoutURLs": [CONSOLE_URL],
                 # Never custom:departments: staff must not widen their own access.
                 "WriteAttributes": ["name"],
             },
@@ -489,6 +530,10 @@ def http_environment() -> dict:
         "CORS_ORIGINS": ref("CorsOrigins"),
         "OPEN311_JURISDICTION_ID": ref("Open311JurisdictionId"),
         "OPEN311_API_KEYS": open311_api_keys(),
+        # The console's sign-in (hosted UI) and its assignee picker (the pool's groups).
+        "COGNITO_DOMAIN": sub("https://${StaffSignInDomain}.auth.${AWS::Region}.amazoncognito.com"),
+        "COGNITO_CLIENT_ID": ref("StaffUserPoolClient"),
+        "STAFF_USER_POOL_ID": ref("StaffUserPool"),
     }
 
 
@@ -631,6 +676,7 @@ def outputs() -> dict:
         "OpsTopicArn": ref("OpsTopic"),
         "StaffUserPoolId": ref("StaffUserPool"),
         "StaffUserPoolClientId": ref("StaffUserPoolClient"),
+        "ConsoleUrl": CONSOLE_URL,
         "EmailConfigurationSetName": ref("EmailConfigurationSet"),
         "JobsDeadLetterQueueUrl": ref("JobsDeadLetterQueue"),
         "AttachmentsBucketName": ref("AttachmentsBucket"),
@@ -644,6 +690,7 @@ def merge_template(stage: str) -> dict:
         **tables(protected),
         **messaging(),
         **staff_directory(protected),
+        **console_sign_in(stage),
         **attachments(protected),
         **function_overrides(),
         **alarms(metrics_namespace(stage)),

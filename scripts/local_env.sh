@@ -24,3 +24,5 @@ export LOCAL_DIR="${LOCAL_DIR:-.local}"
 export AUTH_JWKS_FILE="${AUTH_JWKS_FILE:-${LOCAL_DIR}/auth/jwks.json}"
 export AUTH_ISSUER="${AUTH_ISSUER:-http://127.0.0.1/local-issuer}"
 export AUTH_AUDIENCE="${AUTH_AUDIENCE:-complaints-local}"
+# The demo staff of the local stack: the console's sign-in page and GET /staff/directory.
+export STAFF_DIRECTORY_FILE="${STAFF_DIRECTORY_FILE:-scripts/local_staff.json}"

@@ -72,6 +72,11 @@ class ComplaintItem(Model):
     # Sparse: set only while a resolved case's callback is due (the callback work list).
     callback_pk = UnicodeAttribute(null=True)
     callback_sk = UnicodeAttribute(null=True)
+    # Sparse: "<nearest pending deadline in UTC ISO>#<number>" while the complaint is open,
+    # so the console's queues come sorted by the deadline that falls first.
+    deadline_sk = UnicodeAttribute(null=True)
+    category = UnicodeAttribute(null=True)  # filters of the queues
+    channel = UnicodeAttribute(null=True)
 
     by_department = _index("by_department", "department", "list_sk")
     by_dept_status = _index("by_dept_status", "dept_status", "list_sk")
@@ -81,6 +86,9 @@ class ComplaintItem(Model):
     by_month = _index("by_month", "month_key", "list_sk")
     by_due = _index("by_due", "due_pk", "due_sk", KeysOnlyProjection())
     by_callback = _index("by_callback", "callback_pk", "callback_sk")
+    by_dept_deadline = _index("by_dept_deadline", "department", "deadline_sk")
+    by_dept_status_deadline = _index("by_dept_status_deadline", "dept_status", "deadline_sk")
+    by_assignee_deadline = _index("by_assignee_deadline", "assignee", "deadline_sk")
 
     def to_complaint(self):
         from ..domain.model import Complaint

@@ -18,6 +18,7 @@ from ..domain.errors import Conflict, StaleVersion
 from ..domain.events import DomainEvent
 from ..domain.model import Complaint
 from ..domain.notifications import Message, OutboxEntry
+from ..domain.queues import nearest_deadline
 from ..service.ports import RepeatState
 from .callbacks import callback_keys, callbacks_due, claim_digest, digest_sent
 from .dynamo import (
@@ -112,6 +113,19 @@ class DynamoComplaints:
 
     def claim_callback_digest(self, day: date, entries: list[OutboxEntry]) -> bool:
         return claim_digest(day, entries, _outbox_item)
+
+    def queue(self, plan, limit: int, cursor: str | None):
+        """One page of a console queue, nearest deadline first (adapters/queues.py)."""
+        from .queues import partitions_for, read_queue
+
+        if not plan.statuses:
+            return [], None
+        return read_queue(*partitions_for(plan), limit, cursor)
+
+    def queue_count(self, plan) -> tuple[int, bool]:
+        from .queues import count_queue, partitions_for
+
+        return count_queue(*partitions_for(plan)) if plan.statuses else (0, False)
 
     def due_numbers(self, now: datetime) -> list[str]:
         """Open complaints whose next check is due: a query of the sparse due index, so
@@ -312,7 +326,12 @@ class DynamoComplaints:
             month_key=received.astimezone(self.timezone).strftime("%Y-%m"),
             assignee=complaint.assignee,
             escalation_level=complaint.escalation_level,
+            category=complaint.data.category,
+            channel=complaint.channel.value,
         )
+        nearest = nearest_deadline(complaint)
+        if nearest:
+            item.deadline_sk = f"{_iso(nearest[1])}#{complaint.number}"
         if complaint.version:
             item.version = complaint.version
         if complaint.is_open and complaint.next_due_at:

@@ -13,6 +13,10 @@ LISTING_INDEXES = (
     ("by_grade", "grade_key", "list_sk"),
     ("by_month", "month_key", "list_sk"),
     ("by_callback", "callback_pk", "callback_sk"),  # sparse: callbacks due
+    # Sparse (open complaints only), sorted by the nearest deadline: the console's queues.
+    ("by_dept_deadline", "department", "deadline_sk"),
+    ("by_dept_status_deadline", "dept_status", "deadline_sk"),
+    ("by_assignee_deadline", "assignee", "deadline_sk"),
 )
 SPARSE_INDEXES = (
     ("by_due", "due_pk", "due_sk"),

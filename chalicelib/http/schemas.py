@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,6 +52,22 @@ class PublicView(BaseModel):
     timeline: list[TimelineItem]
 
 
+class DeadlineLeft(BaseModel):
+    due: str
+    working_hours_left: float  # negative: working hours since the deadline passed
+    overdue: bool
+    due_soon: bool  # due within one working day (8 business hours)
+
+
+class DeadlineClock(BaseModel):
+    """Pending deadlines as of the response, in working hours on the business calendar."""
+
+    deadlines: dict[str, DeadlineLeft]
+    nearest: str | None = None
+    paused: bool
+    escalation_level: int
+
+
 class StaffComplaint(BaseModel):
     """A complaint as staff see it (identity masked where the caller may not see it)."""
 
@@ -68,6 +85,7 @@ class StaffComplaint(BaseModel):
     allowed_actions: list[str]
     deadlines: dict[str, dict]
     data: dict
+    clock: DeadlineClock | None = None
 
 
 class ListWindow(BaseModel):
@@ -122,3 +140,57 @@ class FailedNotification(BaseModel):
 
 class FailedNotifications(BaseModel):
     items: list[FailedNotification]
+
+
+class QueuePage(BaseModel):
+    queue: Literal["mine", "to_accept", "due", "waiting", "follow_up"]
+    items: list[StaffComplaint]
+    next_cursor: str | None = None
+
+
+class QueueCount(BaseModel):
+    queue: Literal["mine", "to_accept", "due", "waiting", "follow_up"]
+    count: int
+    capped: bool  # True: at least `count`; counting stops there
+
+
+class QueueCounts(BaseModel):
+    queues: list[QueueCount]
+
+
+class StaffMember(BaseModel):
+    user_id: str
+    name: str
+    roles: list[str]
+    departments: list[str]  # only those the caller covers
+
+
+class StaffDirectory(BaseModel):
+    department: str | None = None
+    people: list[StaffMember]
+
+
+class DirectoryQuery(BaseModel):
+    department: str | None = None
+
+
+class LocalUser(BaseModel):
+    user_id: str
+    name: str
+    roles: list[str]
+    departments: list[str]
+
+
+class LocalUsers(BaseModel):
+    people: list[LocalUser]
+
+
+class LocalSignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str
+
+
+class LocalToken(BaseModel):
+    id_token: str
+    expires_in: int

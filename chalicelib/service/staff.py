@@ -17,6 +17,7 @@ from ..domain.numbering import local_day
 from .context import Services
 from .intake import Receipt, submit_complaint
 from .outbox import deliver, entries_for
+from .queues import with_clock
 from .views import event_view, staff_view
 
 
@@ -30,7 +31,7 @@ def load(number: str, services: Services) -> Complaint:
 def get_complaint(number: str, actor: Actor, services: Services) -> dict:
     complaint = load(number, services)
     authorize(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
-    return staff_view(complaint, actor)
+    return with_clock(staff_view(complaint, actor), complaint, services)
 
 
 def list_complaints(query: dict, actor: Actor, services: Services) -> dict:
@@ -102,7 +103,7 @@ def act(
     authorize(actor, action, department=complaint.department, assignee=complaint.assignee)
     perform(complaint, action, command, context_for(complaint, actor, services))
     commit(complaint, services)
-    return staff_view(complaint, actor)
+    return with_clock(staff_view(complaint, actor), complaint, services)
 
 
 def context_for(complaint: Complaint, actor: Actor, services: Services) -> Context:

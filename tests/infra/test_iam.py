@@ -64,6 +64,8 @@ EXPECTED_GRANTS = {
         ("s3:GetObjectVersion", ATTACHMENT_OBJECTS),
         ("s3:DeleteObject", ATTACHMENT_OBJECTS),
         ("s3:ListBucket", ATTACHMENTS_BUCKET, ATTACHMENTS_PREFIX_ONLY),
+        # The console's assignee picker: GET /staff/directory reads the role groups.
+        ("cognito-idp:ListUsersInGroup", "StaffUserPool.Arn"),
     },
     "StaffJwtRole": {
         ("logs:CreateLogStream", "StaffJwtLogGroup.Arn"),

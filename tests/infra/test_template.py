@@ -97,6 +97,11 @@ HTTP_WIRED = {
     "CORS_ORIGINS": {"Ref": "CorsOrigins"},
     "OPEN311_JURISDICTION_ID": {"Ref": "Open311JurisdictionId"},
     "OPEN311_API_KEYS": {"Fn::If": ["HasOpen311ApiKeys", {"Fn::Sub": OPEN311_KEYS_REFERENCE}, ""]},
+    "COGNITO_DOMAIN": {
+        "Fn::Sub": "https://${StaffSignInDomain}.auth.${AWS::Region}.amazoncognito.com"
+    },
+    "COGNITO_CLIENT_ID": {"Ref": "StaffUserPoolClient"},
+    "STAFF_USER_POOL_ID": {"Ref": "StaffUserPool"},
 }
 
 

@@ -1,0 +1,215 @@
+"""The console's queues: open complaints sorted by their nearest deadline, never a Scan.
+
+A queue is one or more partitions of a sparse deadline index (one per department, or per
+department and status, or the caller's own cases); each is read in deadline order and the
+partitions are merged. Work is bounded whatever the filters: at most MAX_PAGES pages of
+`limit` items per partition per request. When a filter leaves a partition unfinished, only
+items that sort before its read frontier are returned, so the order holds across pages;
+the cursor keeps each partition's position.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import UTC
+
+from ..domain.errors import InvalidCommand
+from .dynamo import ComplaintItem
+
+MAX_PAGES = 3
+COUNT_CAP = 500  # counts stop here; the console shows "500+"
+DONE = "done"
+
+
+# index -> its hash key attribute; every queue index is sorted by deadline_sk.
+INDEXES = {
+    "by_dept_deadline": "department",
+    "by_dept_status_deadline": "dept_status",
+    "by_assignee_deadline": "assignee",
+}
+
+
+@dataclass(frozen=True)
+class Partition:
+    index: str  # one of INDEXES
+    key: str
+
+
+@dataclass(frozen=True)
+class Filters:
+    statuses: tuple[str, ...] = ()  # empty: no status filter
+    grade: str | None = None
+    category: str | None = None
+    channel: str | None = None
+    before: str | None = None  # only deadlines before this UTC ISO time
+
+    def condition(self):
+        parts = []
+        if self.statuses:
+            parts.append(ComplaintItem.status.is_in(*self.statuses))
+        if self.grade:
+            parts.append(ComplaintItem.grade == self.grade)
+        if self.category:
+            parts.append(ComplaintItem.category == self.category)
+        if self.channel:
+            parts.append(ComplaintItem.channel == self.channel)
+        combined = None
+        for part in parts:
+            combined = part if combined is None else combined & part
+        return combined
+
+
+def partitions_for(plan) -> tuple[list[Partition], Filters]:
+    """The index partitions a domain QueuePlan reads, and the filter on them."""
+    statuses = tuple(status.value for status in plan.statuses)
+    before = f"{plan.before.astimezone(UTC).isoformat()}~" if plan.before else None
+    extra = {"grade": plan.grade, "category": plan.category, "channel": plan.channel}
+    if plan.assignee is not None:
+        parts = [Partition("by_assignee_deadline", plan.assignee)]
+        return parts, Filters(statuses=statuses, before=before, **extra)
+    if len(statuses) <= 2:
+        # A key per department and status: no status filter to read past.
+        parts = [
+            Partition("by_dept_status_deadline", f"{department}#{status}")
+            for department in plan.departments
+            for status in statuses
+        ]
+        return parts, Filters(before=before, **extra)
+    parts = [Partition("by_dept_deadline", department) for department in plan.departments]
+    return parts, Filters(statuses=statuses, before=before, **extra)
+
+
+def _range(filters: Filters):
+    if filters.before:
+        return ComplaintItem.deadline_sk < filters.before
+    return None
+
+
+def _read_page(partition: Partition, filters: Filters, limit: int, start: dict | None):
+    """One Query call: (items, last evaluated key)."""
+    connection = ComplaintItem._get_connection()
+    kwargs = {
+        "index_name": partition.index,
+        "range_key_condition": _range(filters),
+        "filter_condition": filters.condition(),
+        "limit": limit,
+        "exclusive_start_key": start,
+        "scan_index_forward": True,
+    }
+    data = connection.query(partition.key, **{k: v for k, v in kwargs.items() if v is not None})
+    return data.get("Items", []), data.get("LastEvaluatedKey")
+
+
+def _sort_value(raw: dict) -> str:
+    return raw["deadline_sk"]["S"]
+
+
+def read_queue(partitions: list[Partition], filters: Filters, limit: int, cursor: str | None):
+    """One page of complaints in deadline order, and the cursor of the next (None: done)."""
+    positions = _read_cursor(cursor, len(partitions))
+    fetched: list[tuple[str, int, dict]] = []
+    frontiers: list[str | None] = []  # None: the partition is read to its end
+    ends: list[dict | None] = []
+    for number, (partition, position) in enumerate(zip(partitions, positions, strict=True)):
+        if position == DONE:
+            frontiers.append(None)
+            ends.append(None)
+            continue
+        items, last = [], position
+        for _ in range(MAX_PAGES):
+            page, last = _read_page(partition, filters, limit, last)
+            items += page
+            if not last or len(items) >= limit:
+                break
+        fetched += [(_sort_value(raw), number, raw) for raw in items]
+        frontiers.append(last["deadline_sk"]["S"] if last else None)
+        ends.append(last)
+    limit_value = min((f for f in frontiers if f is not None), default=None)
+    fetched.sort(key=lambda entry: entry[0])
+    taken = [entry for entry in fetched if limit_value is None or entry[0] <= limit_value][:limit]
+    new_positions = _advance(partitions, positions, fetched, taken, ends)
+    items = [ComplaintItem.from_raw_data(raw).to_complaint() for _, _, raw in taken]
+    more = any(position != DONE for position in new_positions)
+    return items, (_write_cursor(new_positions) if more else None)
+
+
+def _advance(partitions, positions, fetched, taken, ends) -> list:
+    """Each partition's position after this page: after the last item taken from it, or
+    where its reading stopped when every item read was taken."""
+    result = []
+    for number, position in enumerate(positions):
+        if position == DONE:
+            result.append(DONE)
+            continue
+        read = [raw for _, n, raw in fetched if n == number]
+        took = [raw for _, n, raw in taken if n == number]
+        if len(took) == len(read):
+            result.append(ends[number] or DONE)
+        elif took:
+            result.append(_key_of(took[-1], partitions[number].index))
+        else:
+            result.append(position)
+    return result
+
+
+def _key_of(raw: dict, index: str) -> dict:
+    return {name: raw[name] for name in ("pk", "sk", INDEXES[index], "deadline_sk")}
+
+
+def count_queue(partitions: list[Partition], filters: Filters) -> tuple[int, bool]:
+    """How many complaints a queue holds, up to COUNT_CAP: (count, capped)."""
+    connection = ComplaintItem._get_connection()
+    total = 0
+    for partition in partitions:
+        start = None
+        while True:
+            kwargs = {
+                "index_name": partition.index,
+                "range_key_condition": _range(filters),
+                "filter_condition": filters.condition(),
+                "select": "COUNT",
+                "limit": COUNT_CAP + 1 - total,
+                "exclusive_start_key": start,
+            }
+            data = connection.query(
+                partition.key, **{k: v for k, v in kwargs.items() if v is not None}
+            )
+            total += int(data.get("Count", 0))
+            start = data.get("LastEvaluatedKey")
+            if total > COUNT_CAP:
+                return COUNT_CAP, True
+            if not start:
+                break
+    return total, False
+
+
+def _read_cursor(cursor: str | None, partitions: int) -> list:
+    if not cursor:
+        return [None] * partitions
+    try:
+        positions = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError as error:
+        raise _bad_cursor() from error
+    if not isinstance(positions, list) or len(positions) != partitions:
+        raise _bad_cursor()
+    if not all(p is None or p == DONE or _is_key(p) for p in positions):
+        raise _bad_cursor()
+    return positions
+
+
+def _is_key(key) -> bool:
+    return isinstance(key, dict) and all(
+        isinstance(value, dict) and set(value) == {"S"} and isinstance(value["S"], str)
+        for value in key.values()
+    )
+
+
+def _bad_cursor() -> InvalidCommand:
+    return InvalidCommand("invalid cursor", {"cursor": "not a cursor from this queue"})
+
+
+def _write_cursor(positions: list) -> str:
+    raw = json.dumps(positions, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode()

@@ -1,0 +1,163 @@
+"""The staff console's work queues, and how near each case is to its deadlines.
+
+Pure: which statuses a queue holds and who may open it, the deadline a case is sorted by,
+and the time left on each deadline in working hours on the organisation's calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from .actor import Actor, Role
+from .calendar import BusinessCalendar
+from .grading import GRADES
+from .model import Channel, Complaint, Status, Strict, Text
+
+# Deadlines a case is sorted by; the grade review is an internal check, not a promise.
+SORTING_DEADLINES = ("acceptance", "first_contact", "resolution", "follow_up", "follow_up_reply")
+DUE_SOON = timedelta(hours=8)  # one working day of business hours
+
+
+class Queue(StrEnum):
+    mine = "mine"
+    to_accept = "to_accept"
+    due = "due"
+    waiting = "waiting"
+    follow_up = "follow_up"
+
+
+S = Status
+ACTIVE = (S.received, S.transferred, S.accepted, S.assigned, S.in_progress)
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    statuses: tuple[Status, ...]
+    roles: frozenset[Role]
+    # True: the queue is the caller's own cases, whatever their departments.
+    own: bool = False
+    # True: only cases whose nearest deadline falls before now + DUE_SOON.
+    due_soon: bool = False
+
+
+DECIDERS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
+CASE_WORKERS = DECIDERS | {Role.HANDLER}
+OPEN_WORK = (S.assigned, S.in_progress, S.waiting_for_complainant)
+
+QUEUES: dict[Queue, QueueSpec] = {
+    Queue.mine: QueueSpec(OPEN_WORK, CASE_WORKERS, own=True),
+    Queue.to_accept: QueueSpec((S.received, S.transferred), DECIDERS),
+    Queue.due: QueueSpec(ACTIVE, CASE_WORKERS | {Role.QUALITY}, due_soon=True),
+    Queue.waiting: QueueSpec((S.waiting_for_complainant,), CASE_WORKERS | {Role.QUALITY}),
+    Queue.follow_up: QueueSpec((S.resolved,), DECIDERS | {Role.QUALITY}),
+}
+
+
+def queues_for(actor: Actor) -> list[Queue]:
+    return [queue for queue, spec in QUEUES.items() if actor.roles & spec.roles]
+
+
+def own_cases_only(actor: Actor) -> bool:
+    """A handler (with no deciding role) works on his own cases only."""
+    return not (actor.roles - {Role.HANDLER, Role.INTAKE_AGENT})
+
+
+class QueueFilters(Strict):
+    """What a queue may be narrowed by; each is a key or a filter of the same query."""
+
+    department: Text(100) | None = None
+    status: Status | None = None
+    grade: str | None = None
+    category: Text(50) | None = None
+    channel: Channel | None = None
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: Text(4000) | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> QueueFilters:
+        if self.grade is not None and self.grade not in GRADES:
+            raise ValueError(f"grade must be one of: {', '.join(GRADES)}")
+        return self
+
+
+def nearest_deadline(complaint: Complaint) -> tuple[str, datetime] | None:
+    """The pending deadline that falls first, or None for a finished case."""
+    if not complaint.is_open:
+        return None
+    pending = [
+        (deadline.due, name)
+        for name, deadline in complaint.deadlines.items()
+        if name in SORTING_DEADLINES and deadline.pending
+    ]
+    if not pending:
+        return None
+    due, name = min(pending)
+    return name, due
+
+
+def clock(complaint: Complaint, now: datetime, calendar: BusinessCalendar) -> dict:
+    """Each pending deadline's due time and working hours left (negative once breached)."""
+    result = {}
+    for name, deadline in complaint.deadlines.items():
+        if not deadline.pending:
+            continue
+        if deadline.due >= now:
+            left = calendar.working_time_between(now, deadline.due)
+        else:
+            left = -calendar.working_time_between(deadline.due, now)
+        result[name] = {
+            "due": deadline.due.isoformat(),
+            "working_hours_left": round(left.total_seconds() / 3600, 1),
+            "overdue": deadline.due < now,
+            "due_soon": deadline.due >= now and left <= DUE_SOON,
+        }
+    nearest = nearest_deadline(complaint)
+    return {
+        "deadlines": result,
+        "nearest": nearest[0] if nearest else None,
+        "paused": complaint.paused_at is not None,
+        "escalation_level": complaint.escalation_level,
+    }
+
+
+@dataclass(frozen=True)
+class QueuePlan:
+    """What to read: the caller's own cases or some departments, in some statuses."""
+
+    statuses: tuple[Status, ...]
+    assignee: str | None = None
+    departments: tuple[str, ...] = ()
+    before: datetime | None = None
+    grade: str | None = None
+    category: str | None = None
+    channel: str | None = None
+
+
+def plan(
+    queue: Queue,
+    filters: QueueFilters,
+    actor: Actor,
+    scope: tuple[str, ...],
+    now: datetime,
+    calendar: BusinessCalendar,
+) -> QueuePlan:
+    """`scope`: the departments the caller covers (already checked against the filter)."""
+    spec = QUEUES[queue]
+    statuses = spec.statuses
+    if filters.status is not None:
+        statuses = tuple(s for s in statuses if s == filters.status)
+    own = spec.own or own_cases_only(actor)
+    before = calendar.add_working_time(now, DUE_SOON) if spec.due_soon else None
+    return QueuePlan(
+        statuses=statuses,
+        assignee=actor.user_id if own else None,
+        departments=() if own else scope,
+        before=before,
+        grade=filters.grade,
+        category=filters.category,
+        channel=filters.channel.value if filters.channel else None,
+    )

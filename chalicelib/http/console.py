@@ -1,0 +1,142 @@
+"""The staff console: one HTML shell at /console/ and its ES modules and style sheet.
+
+The files live under static/console/ and are served by the function itself (no CDN, no
+build step). The shell carries the console's settings as JSON (how staff sign in, the
+organisation's departments and categories); everything else comes from the staff API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from chalice import Blueprint, Response
+
+from ..config import get_settings
+from .errors import error_response
+from .openapi import documented
+
+console = Blueprint(__name__)
+FILES = Path(__file__).parent / "static" / "console"
+TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+NAME = re.compile(r"^[a-z0-9-]+\.(js|css)$")
+
+
+@console.route("/console", methods=["GET"])
+@documented(
+    "The staff console (HTML); it signs in and then uses only the staff API",
+    responses={200: "text/html"},
+)
+def page():
+    request = console.current_request
+    path = (request.context or {}).get("path") or "/console"
+    base = path if path.endswith("/") else f"{path}/"
+    headers = {
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": policy(),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-cache",
+        "X-Frame-Options": "DENY",
+    }
+    return Response(body=_html(base), headers=headers)
+
+
+@console.route("/console/assets/{name}", methods=["GET"])
+@documented(
+    "The console's ES modules and style sheet", responses={200: "text/plain"}, errors=(404,)
+)
+def asset(name):
+    if name not in assets():
+        return error_response(404, "not_found", "no such file")
+    headers = {
+        "Content-Type": TYPES[Path(name).suffix],
+        "X-Content-Type-Options": "nosniff",
+        # Modules import each other by plain relative names: revalidate, never run stale ones.
+        "Cache-Control": "no-cache",
+    }
+    return Response(body=assets()[name], headers=headers)
+
+
+@lru_cache(maxsize=1)
+def assets() -> dict[str, str]:
+    """Every file of the console, by name; nothing else can be asked for."""
+    return {
+        path.name: path.read_text(encoding="utf-8")
+        for path in sorted(FILES.iterdir())
+        if NAME.match(path.name)
+    }
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    digest = hashlib.sha256()
+    for name, text in assets().items():
+        digest.update(name.encode() + text.encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
+@lru_cache(maxsize=4)
+def _html(base: str) -> str:
+    data = json.dumps(settings(base), ensure_ascii=False)
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    html = (FILES / "console.html").read_text(encoding="utf-8")
+    return html.replace("__CONFIG__", data).replace("__BASE__", base).replace("__V__", version())
+
+
+def settings(base: str) -> dict:
+    from ..domain.commands import STAFF_CHANNELS
+    from ..domain.grading import GRADES
+    from .local_signin import enabled as local_sign_in
+
+    app_settings = get_settings()
+    return {
+        "base": base,
+        "api": base.removesuffix("console/"),
+        "version": version(),
+        "auth": sign_in(local_sign_in()),
+        "departments": list(app_settings.departments),
+        "categories": list(app_settings.categories),
+        "channels": [channel.value for channel in STAFF_CHANNELS],
+        "grades": list(GRADES),
+        "timezone": app_settings.timezone,
+    }
+
+
+def sign_in(local: bool) -> dict:
+    if local:
+        return {"mode": "local"}
+    domain = os.environ.get("COGNITO_DOMAIN", "")
+    client_id = os.environ.get("COGNITO_CLIENT_ID", "")
+    if not (domain and client_id):
+        return {"mode": "none"}
+    return {
+        "mode": "cognito",
+        "domain": domain.rstrip("/"),
+        "client_id": client_id,
+        # Exactly as registered on the app client (infra/build.py): <PUBLIC_BASE_URL>/console/
+        "redirect_uri": f"{get_settings().public_base_url.rstrip('/')}/console/",
+    }
+
+
+@lru_cache(maxsize=1)
+def policy() -> str:
+    """Scripts, styles and API calls from here only; tokens from the sign-in domain."""
+    sign_in_origin = os.environ.get("COGNITO_DOMAIN", "").rstrip("/")
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' blob: data:",
+            f"connect-src 'self' {sign_in_origin}".strip(),
+            "form-action 'self'",
+            "base-uri 'none'",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )

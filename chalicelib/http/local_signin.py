@@ -1,0 +1,77 @@
+"""Signing in on the local stack: pick a demo user, get a token minted with the local key.
+
+These routes exist only where LOCAL_SIGN_IN is "true", which .chalice/config.json sets for
+the `local` stage alone (infra/build.py refuses a deployable stage that sets it, and
+tests/infra checks the packaged API has no such path). On AWS staff sign in through the
+Cognito hosted UI instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from chalice import Blueprint
+
+from .errors import HttpError, handles_errors, read_json
+from .openapi import documented
+from .schemas import LocalSignIn, LocalToken, LocalUsers
+
+local_signin = Blueprint(__name__)
+TOKEN_SECONDS = 3600
+
+
+def enabled() -> bool:
+    return os.environ.get("LOCAL_SIGN_IN") == "true"
+
+
+def install(app) -> None:
+    """Registers the routes on the local stage; on any other they do not exist at all."""
+    if enabled():
+        app.register_blueprint(local_signin)
+
+
+def _people() -> list[dict]:
+    path = os.environ.get("STAFF_DIRECTORY_FILE")
+    if not path:
+        raise HttpError(503, "auth_unavailable", "no local staff file (STAFF_DIRECTORY_FILE)")
+    return json.loads(Path(path).read_text(encoding="utf-8"))["people"]
+
+
+@local_signin.route("/console/local/users", methods=["GET"])
+@documented(
+    "Local stack only: the demo staff one may sign in as",
+    responses={200: LocalUsers},
+    errors=(503,),
+)
+@handles_errors
+def users():
+    return {"people": _people()}
+
+
+@local_signin.route("/console/local/token", methods=["POST"], content_types=["application/json"])
+@documented(
+    "Local stack only: a token for one demo user, signed with the local key",
+    request=LocalSignIn,
+    responses={200: LocalToken},
+    errors=(400, 404, 413, 415, 503),
+)
+@handles_errors
+def token():
+    from scripts.mint_token import mint
+
+    body = LocalSignIn.model_validate(read_json(local_signin.current_request, 4096))
+    person = next((p for p in _people() if p["user_id"] == body.user_id), None)
+    if person is None:
+        raise HttpError(404, "not_found", "no such demo user")
+    key_dir = Path(os.environ["AUTH_JWKS_FILE"]).parent
+    minted = mint(
+        person["user_id"],
+        person["roles"],
+        person["departments"],
+        ttl=TOKEN_SECONDS,
+        key_dir=key_dir,
+        name=person["name"],
+    )
+    return {"id_token": minted, "expires_in": TOKEN_SECONDS}

@@ -1,0 +1,75 @@
+"""Staff routes the console needs beyond the case API: queues and the staff directory.
+
+Like every staff route they take the bearer token; any other client can use them too.
+"""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from ..domain.queues import QueueFilters
+from ..service import queues as use_case
+from ..wiring import get_services
+from .auth import current_actor
+from .errors import HttpError, handles_errors
+from .openapi import documented
+from .schemas import DirectoryQuery, QueueCounts, QueuePage, StaffDirectory
+from .staff import STAFF_ERRORS, authorizer
+
+queues = Blueprint(__name__)
+
+
+def _query() -> dict:
+    return dict(queues.current_request.query_params or {})
+
+
+@queues.route("/staff/queues", methods=["GET"], authorizer=authorizer)
+@documented(
+    "How many cases each of the caller's queues holds (same filters as one queue)",
+    responses={200: QueueCounts},
+    query=QueueFilters,
+    errors=STAFF_ERRORS,
+    secured=True,
+)
+@handles_errors
+def counts():
+    return use_case.queue_counts(_query(), current_actor(queues.current_request), get_services())
+
+
+@queues.route("/staff/queues/{name}", methods=["GET"], authorizer=authorizer)
+@documented(
+    "One queue (mine, to_accept, due, waiting, follow_up), nearest deadline first;"
+    " each case carries `clock`, the working hours left on each pending deadline",
+    responses={200: QueuePage},
+    query=QueueFilters,
+    errors=STAFF_ERRORS,
+    secured=True,
+)
+@handles_errors
+def queue(name):
+    actor = current_actor(queues.current_request)
+    return use_case.queue_page(name, _query(), actor, get_services())
+
+
+@queues.route("/staff/directory", methods=["GET"], authorizer=authorizer)
+@documented(
+    "Staff of the caller's departments (one department with ?department=), for assigning",
+    responses={200: StaffDirectory},
+    query=DirectoryQuery,
+    errors=(*STAFF_ERRORS, 503),
+    secured=True,
+)
+@handles_errors
+def directory():
+    from ..adapters.directory import DirectoryUnavailable
+
+    query = _query()
+    unknown = set(query) - {"department"}
+    if unknown:
+        fields = {name: "unknown field" for name in unknown}
+        raise HttpError(400, "validation_error", "unknown parameter", fields)
+    actor = current_actor(queues.current_request)
+    try:
+        return use_case.directory(query.get("department"), actor, get_services())
+    except DirectoryUnavailable as error:
+        raise HttpError(503, "directory_unavailable", str(error)) from error

@@ -1,0 +1,182 @@
+// Signing in and keeping the token fresh. On AWS: Cognito's hosted UI, authorization code
+// with PKCE, tokens in sessionStorage (gone when the tab closes), refreshed 5 minutes
+// before they expire. On the local stack: a demo user's token from /console/local/token.
+
+import { config } from "./config.js";
+import { url } from "./api.js";
+
+const KEY = "console.session";
+const PKCE = "console.pkce";
+const EARLY_MS = 5 * 60 * 1000;
+let timer = null;
+
+export function session() {
+  try { return JSON.parse(sessionStorage.getItem(KEY)); } catch { return null; }
+}
+
+function save(value) {
+  sessionStorage.setItem(KEY, JSON.stringify(value));
+  schedule(value);
+}
+
+export function claims() {
+  const current = session();
+  if (!current) return null;
+  const part = current.id_token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+  const json = decodeURIComponent(
+    Array.from(atob(part), (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join(""),
+  );
+  const raw = JSON.parse(json);
+  return {
+    user: raw.sub,
+    name: raw.name || raw["cognito:username"] || raw.email || raw.sub,
+    roles: raw["cognito:groups"] || [],
+    departments: (raw["custom:departments"] || "").split(",").filter(Boolean),
+  };
+}
+
+export async function token() {
+  const current = session();
+  if (!current) return null;
+  if (Date.now() > current.expires_at - 30 * 1000) await refresh();
+  const fresh = session();
+  return fresh ? fresh.id_token : null;
+}
+
+function schedule(value) {
+  clearTimeout(timer);
+  if (!value) return;
+  const wait = Math.max(value.expires_at - Date.now() - EARLY_MS, 10 * 1000);
+  timer = setTimeout(() => refresh().catch(() => signOutLocally()), wait);
+}
+
+export function resume() {
+  schedule(session());
+}
+
+async function refresh() {
+  const current = session();
+  if (!current) return;
+  if (current.mode === "local") {
+    await localSignIn(current.user_id);
+  } else if (current.refresh_token) {
+    const tokens = await tokenRequest({
+      grant_type: "refresh_token",
+      client_id: config.auth.client_id,
+      refresh_token: current.refresh_token,
+    });
+    save({ ...current, id_token: tokens.id_token, expires_at: Date.now() + tokens.expires_in * 1000 });
+  }
+}
+
+// -- the local stack ----------------------------------------------------------------------
+
+export async function localUsers() {
+  const response = await fetch(url("/console/local/users"), { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return (await response.json()).people;
+}
+
+export async function localSignIn(userId) {
+  const response = await fetch(url("/console/local/token"), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ user_id: userId }),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ? body.error.message : `HTTP ${response.status}`);
+  save({ mode: "local", user_id: userId, id_token: body.id_token, expires_at: Date.now() + body.expires_in * 1000 });
+}
+
+// -- Cognito hosted UI, authorization code with PKCE ---------------------------------------
+
+function randomText(bytes) {
+  const data = crypto.getRandomValues(new Uint8Array(bytes));
+  return base64url(data);
+}
+
+function base64url(bytes) {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export async function cognitoSignIn() {
+  const verifier = randomText(48);
+  const state = randomText(16);
+  sessionStorage.setItem(PKCE, JSON.stringify({ verifier, state, hash: location.hash }));
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  const params = new URLSearchParams({
+    response_type: "code",
+    client_id: config.auth.client_id,
+    redirect_uri: config.auth.redirect_uri,
+    scope: "openid email profile",
+    state,
+    code_challenge_method: "S256",
+    code_challenge: base64url(digest),
+  });
+  location.assign(`${config.auth.domain}/oauth2/authorize?${params}`);
+}
+
+// Back from the hosted UI with ?code=...&state=...: trade the code for tokens.
+export async function completeCognitoSignIn() {
+  const params = new URLSearchParams(location.search);
+  if (config.auth.mode !== "cognito" || !params.has("code")) return false;
+  const pending = JSON.parse(sessionStorage.getItem(PKCE) || "null");
+  sessionStorage.removeItem(PKCE);
+  history.replaceState(null, "", location.pathname + ((pending && pending.hash) || ""));
+  if (!pending || pending.state !== params.get("state")) throw new Error("state mismatch");
+  const tokens = await tokenRequest({
+    grant_type: "authorization_code",
+    client_id: config.auth.client_id,
+    code: params.get("code"),
+    redirect_uri: config.auth.redirect_uri,
+    code_verifier: pending.verifier,
+  });
+  save({
+    mode: "cognito",
+    id_token: tokens.id_token,
+    refresh_token: tokens.refresh_token,
+    expires_at: Date.now() + tokens.expires_in * 1000,
+  });
+  return true;
+}
+
+async function tokenRequest(fields) {
+  const response = await fetch(`${config.auth.domain}/oauth2/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields),
+  });
+  if (!response.ok) throw new Error(`token endpoint: HTTP ${response.status}`);
+  return response.json();
+}
+
+export function signOutLocally() {
+  clearTimeout(timer);
+  sessionStorage.removeItem(KEY);
+}
+
+export function signOut() {
+  const current = session();
+  signOutLocally();
+  if (current && current.mode === "cognito") {
+    const params = new URLSearchParams({ client_id: config.auth.client_id, logout_uri: config.auth.redirect_uri });
+    location.assign(`${config.auth.domain}/logout?${params}`);
+    return;
+  }
+  location.hash = "#/signin";
+}
+
+// What the signed-in user's roles open in the console (the API decides in the end).
+const REPORT_ROLES = ["supervisor", "manager", "director", "quality", "admin"];
+const INTAKE_ROLES = ["intake_agent", "supervisor", "manager", "director", "admin"];
+
+function holds(roles) {
+  const who = claims();
+  return Boolean(who && who.roles.some((role) => roles.includes(role)));
+}
+
+export const can = {
+  reports: () => holds(REPORT_ROLES),
+  intake: () => holds(INTAKE_ROLES),
+  failed: () => holds(["admin"]),
+};

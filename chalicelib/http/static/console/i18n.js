@@ -1,0 +1,296 @@
+// The console's one translation table (zh-CN and en) and the language in use.
+// The language follows the browser until the user picks one with the switch.
+
+const TABLE = {
+  "app.title": ["投诉处理工作台", "Complaints console"],
+  "app.skip": ["跳到主要内容", "Skip to main content"],
+  "nav.queues": ["工作队列", "Queues"],
+  "nav.intake": ["登记投诉", "Record a complaint"],
+  "nav.reports": ["统计报表", "Reports"],
+  "nav.signout": ["退出", "Sign out"],
+  "nav.main": ["主导航", "Main navigation"],
+  "lang.switch": ["English", "中文"],
+  "lang.label": ["切换语言", "Switch language"],
+  "signin.title": ["登录", "Sign in"],
+  "signin.local": ["本地演示环境：选择一位演示用户登录。", "Local stack: sign in as one of the demo users."],
+  "signin.cognito": ["使用单位账号登录。", "Sign in with your organisation account."],
+  "signin.go": ["登录", "Sign in"],
+  "signin.as": ["以 {name} 登录", "Sign in as {name}"],
+  "signin.none": ["此环境未配置员工登录。", "Staff sign-in is not configured here."],
+  "signin.failed": ["登录失败：{message}", "Sign-in failed: {message}"],
+  "signin.expired": ["登录已过期，请重新登录。", "Your session has ended; please sign in again."],
+  "signin.user": ["用户", "User"],
+  "signin.roles": ["角色", "Roles"],
+  "signin.departments": ["部门", "Departments"],
+  "who": ["{name}（{roles}）", "{name} ({roles})"],
+  "queue.mine": ["我的案件", "My cases"],
+  "queue.to_accept": ["待受理", "To accept"],
+  "queue.due": ["即将到期/已超期", "Due soon / overdue"],
+  "queue.waiting": ["等待投诉人", "Waiting for complainant"],
+  "queue.follow_up": ["已解决待回访", "Resolved, awaiting follow-up"],
+  "queue.failed": ["发送失败的通知", "Failed notifications"],
+  "queues.title": ["工作队列", "Queues"],
+  "queues.empty": ["此队列中没有案件。", "No cases in this queue."],
+  "queues.more": ["下一页", "Next page"],
+  "queues.first": ["第一页", "First page"],
+  "queues.capped": ["{count}+", "{count}+"],
+  "filters.title": ["筛选", "Filters"],
+  "filters.apply": ["应用筛选", "Apply filters"],
+  "filters.clear": ["清除", "Clear"],
+  "filters.any": ["全部", "Any"],
+  "search.label": ["按编号查找", "Find by number"],
+  "search.go": ["打开", "Open"],
+  "search.notfound": ["没有编号为 {number} 的投诉，或您无权查看。", "No complaint {number}, or you may not see it."],
+  "field.number": ["编号", "Number"],
+  "field.subject": ["主题", "Subject"],
+  "field.status": ["状态", "Status"],
+  "field.grade": ["等级", "Grade"],
+  "field.department": ["部门", "Department"],
+  "field.category": ["类别", "Category"],
+  "field.channel": ["渠道", "Channel"],
+  "field.assignee": ["承办人", "Handler"],
+  "field.received_at": ["受理时间", "Received"],
+  "field.deadline": ["最近时限", "Nearest deadline"],
+  "field.left": ["剩余", "Time left"],
+  "col.deadline": ["时限", "Deadline"],
+  "col.due": ["截止时间", "Due"],
+  "field.met_at": ["完成时间", "met at"],
+  "field.due": ["截止", "due"],
+  "field.handler": ["承办人", "handler"],
+  "field.reason": ["原因", "reason"],
+  "field.text": ["内容", "text"],
+  "field.to": ["转至", "to"],
+  "field.escalation": ["升级", "Escalation"],
+  "field.kind": ["类型", "Kind"],
+  "field.description": ["描述", "Description"],
+  "field.desired_outcome": ["期望结果", "Desired outcome"],
+  "field.severity": ["严重程度", "Severity"],
+  "field.priority": ["优先级", "Priority"],
+  "field.people_affected": ["涉及人数", "People affected"],
+  "field.name": ["姓名", "Name"],
+  "field.mobile": ["手机", "Mobile"],
+  "field.office_phone": ["办公电话", "Office phone"],
+  "field.email": ["电子邮件", "E-mail"],
+  "field.address": ["地址", "Address"],
+  "field.organisation": ["单位", "Organisation"],
+  "field.anonymous": ["匿名", "Anonymous"],
+  "field.confidential": ["保密", "Confidential"],
+  "field.respondent": ["被投诉对象", "Complained about"],
+  "field.product": ["产品", "Product"],
+  "field.location": ["地点", "Location"],
+  "field.required_completion_date": ["要求完成日期", "Required by"],
+  "field.language": ["语言", "Language"],
+  "field.root_cause": ["问题原因", "Root cause"],
+  "field.solution": ["解决方案", "Solution"],
+  "field.result": ["处理结果", "Result"],
+  "field.parts_used": ["配品配件", "Parts used"],
+  "field.actual_start": ["实际开始", "Actual start"],
+  "field.actual_finish": ["实际完成", "Actual finish"],
+  "field.refusal_reason": ["不予受理原因", "Reason for refusal"],
+  "field.transferred_to": ["转办至", "Transferred to"],
+  "field.related_to": ["关联投诉", "Related to"],
+  "field.survey": ["回访结果", "Follow-up answer"],
+  "field.extension": ["延期申请", "Extension request"],
+  "field.version": ["版本", "Version"],
+  "yes": ["是", "yes"],
+  "no": ["否", "no"],
+  "masked": ["（投诉人身份保密，已隐藏）", "(confidential complainant: identity hidden)"],
+  "case.title": ["投诉 {number}", "Complaint {number}"],
+  "case.details": ["案件信息", "Case"],
+  "case.complainant": ["投诉人", "Complainant"],
+  "case.deadlines": ["时限", "Deadlines"],
+  "case.timeline": ["处理记录", "Timeline"],
+  "case.actions": ["可执行操作", "Actions"],
+  "case.noactions": ["您对此案件没有可执行的操作。", "There is nothing you may do on this case now."],
+  "case.attachments": ["附件", "Attachments"],
+  "case.noattachments": ["没有附件。", "No attachments."],
+  "case.download": ["下载 {name}", "Download {name}"],
+  "case.notuploaded": ["（尚未上传）", "(not uploaded yet)"],
+  "case.handling": ["处理记录", "Handling record"],
+  "case.back": ["返回队列", "Back to the queues"],
+  "case.done": ["已完成：{action}", "Done: {action}"],
+  "case.conflict": ["其他人刚刚修改了此案件。下方已显示最新状态，您填写的内容已保留，请核对后重试。", "Someone else changed this case just now. Its new state is shown below and what you typed is kept: check it and try again."],
+  "case.cancel": ["取消", "Cancel"],
+  "case.submit": ["提交", "Submit"],
+  "deadline.acceptance": ["受理时限", "Acceptance"],
+  "deadline.first_contact": ["首次联系时限", "First contact"],
+  "deadline.resolution": ["办结时限", "Resolution"],
+  "deadline.follow_up": ["回访时限", "Follow-up"],
+  "deadline.follow_up_reply": ["回访答复期限", "Follow-up reply"],
+  "deadline.grade_review": ["等级复核", "Grade review"],
+  "deadline.met": ["已于 {at} 完成", "met {at}"],
+  "deadline.due": ["截止 {at}", "due {at}"],
+  "left.hours": ["剩余 {hours} 工作小时", "{hours} working hours left"],
+  "left.overdue": ["已超期 {hours} 工作小时", "overdue by {hours} working hours"],
+  "badge.overdue": ["已超期", "Overdue"],
+  "badge.soon": ["即将到期", "Due soon"],
+  "badge.paused": ["计时暂停", "Clock paused"],
+  "badge.level": ["升级 {level} 级", "Escalated: level {level}"],
+  "esc.0": ["未升级", "not escalated"],
+  "esc.1": ["主管", "supervisor"],
+  "esc.2": ["经理", "manager"],
+  "esc.3": ["总监", "director"],
+  "action.accept": ["受理", "Accept"],
+  "action.refuse": ["不予受理", "Refuse"],
+  "action.transfer": ["转办", "Transfer"],
+  "action.assign": ["分派", "Assign"],
+  "action.start": ["开始处理", "Start"],
+  "action.wait": ["等待投诉人", "Wait for complainant"],
+  "action.resume": ["恢复处理", "Resume"],
+  "action.record_handling": ["记录处理情况", "Record handling"],
+  "action.resolve": ["办结", "Resolve"],
+  "action.close": ["结案", "Close"],
+  "action.reopen": ["重新处理", "Reopen"],
+  "action.add_note": ["添加备注", "Add a note"],
+  "action.request_extension": ["申请延期", "Request an extension"],
+  "action.decide_extension": ["审批延期", "Decide the extension"],
+  "action.change_grade": ["调整等级", "Change the grade"],
+  "form.reason": ["原因", "Reason"],
+  "form.note": ["备注（可选）", "Note (optional)"],
+  "form.text": ["备注内容", "Note"],
+  "form.to": ["转至部门", "To department"],
+  "form.handler": ["承办人", "Handler"],
+  "form.pick": ["请选择", "Choose"],
+  "form.new_due": ["新的截止时间", "New due date and time"],
+  "form.approve": ["决定", "Decision"],
+  "form.approve.yes": ["批准", "Approve"],
+  "form.approve.no": ["驳回", "Refuse"],
+  "form.grade": ["新等级", "New grade"],
+  "form.part.name": ["配件名称", "Part"],
+  "form.part.quantity": ["数量", "Quantity"],
+  "form.part.add": ["添加配件", "Add a part"],
+  "form.required": ["{label}（必填）", "{label} (required)"],
+  "form.invalid": ["请更正标出的字段。", "Please correct the marked fields."],
+  "form.error": ["请求失败：{message}", "The request failed: {message}"],
+  "intake.title": ["登记投诉", "Record a complaint"],
+  "intake.intro": ["记录通过电话、来访、信件、传真或电子邮件收到的投诉。", "Record a complaint taken by phone, visit, letter, fax or e-mail."],
+  "intake.received_at": ["收到时间", "Received at"],
+  "intake.done": ["已登记。请向投诉人复述编号：", "Recorded. Read this number back to the caller:"],
+  "intake.another": ["再登记一件", "Record another"],
+  "intake.open": ["打开案件", "Open the case"],
+  "intake.save": ["登记", "Record"],
+  "intake.complainant": ["投诉人", "Complainant"],
+  "intake.complaint": ["投诉内容", "The complaint"],
+  "reports.title": ["统计报表", "Reports"],
+  "reports.month": ["月份", "Month"],
+  "reports.by": ["分组", "Group by"],
+  "reports.show": ["显示", "Show"],
+  "reports.total": ["合计", "Total"],
+  "reports.backlog": ["积压", "Backlog"],
+  "reports.csv": ["下载 CSV", "Download CSV"],
+  "reports.xlsx": ["下载 Excel", "Download Excel"],
+  "reports.chart": ["各部门按时率", "On-time rates by department"],
+  "reports.trend": ["近12个月趋势", "Trend over 12 months"],
+  "reports.forbidden": ["您的角色无权查看报表。", "Your role may not see reports."],
+  "reports.unavailable": ["报表暂不可用：{message}", "Reports are not available: {message}"],
+  "reports.group": ["组", "Group"],
+  "failed.none": ["没有发送失败的通知。", "No failed notifications."],
+  "failed.attempts": ["尝试次数", "Attempts"],
+  "failed.error": ["最后错误", "Last error"],
+  "failed.audience": ["接收方", "Audience"],
+  "failed.subject": ["主题", "Subject"],
+  "failed.created": ["创建时间", "Created"],
+  "loading": ["加载中…", "Loading…"],
+  "error.generic": ["出错了：{message}", "Something went wrong: {message}"],
+  "error.forbidden": ["您无权执行此操作。", "You may not do this."],
+  "error.notfound": ["未找到。", "Not found."],
+  "timeline.by": ["{actor}（{role}）", "{actor} ({role})"],
+  "timeline.changed": ["{field}：{before} → {after}", "{field}: {before} → {after}"],
+};
+
+const ENUMS = {
+  status: {
+    received: ["已登记", "Received"], accepted: ["已受理", "Accepted"],
+    not_accepted: ["不予受理", "Not accepted"], transferred: ["已转办", "Transferred"],
+    assigned: ["已分派", "Assigned"], in_progress: ["处理中", "In progress"],
+    waiting_for_complainant: ["等待投诉人", "Waiting for complainant"],
+    resolved: ["已办结", "Resolved"], closed: ["已结案", "Closed"], withdrawn: ["已撤回", "Withdrawn"],
+  },
+  channel: {
+    web: ["网页", "Web"], phone: ["电话", "Phone"], email: ["电子邮件", "E-mail"], fax: ["传真", "Fax"],
+    letter: ["信件", "Letter"], visit: ["来访", "Visit"], open311: ["Open311", "Open311"], other: ["其他", "Other"],
+  },
+  kind: {
+    complaint: ["投诉", "Complaint"], request: ["请求", "Request"], suggestion: ["建议", "Suggestion"],
+    inquiry: ["咨询", "Inquiry"], misconduct_report: ["举报", "Misconduct report"],
+  },
+  category: {
+    product_quality: ["产品质量", "Product quality"], service_attitude: ["服务态度", "Service attitude"],
+    service_efficiency: ["服务效率", "Service efficiency"],
+    professional_competence: ["专业能力", "Professional competence"], billing: ["收费", "Billing"],
+    delivery: ["配送", "Delivery"], other: ["其他", "Other"],
+  },
+  role: {
+    intake_agent: ["登记员", "intake agent"], handler: ["承办人", "handler"], supervisor: ["主管", "supervisor"],
+    manager: ["经理", "manager"], director: ["总监", "director"], quality: ["质检", "quality"],
+    admin: ["管理员", "admin"], complainant: ["投诉人", "complainant"], system: ["系统", "system"],
+  },
+  department: { service: ["客服部", "Service"], sales: ["销售部", "Sales"], quality: ["质量部", "Quality"] },
+  severity: { serious: ["严重", "serious"], normal: ["一般", "normal"], minor: ["轻微", "minor"] },
+  priority: { high: ["高", "high"], medium: ["中", "medium"], low: ["低", "low"] },
+  event: {
+    received: ["登记", "received"], accepted: ["受理", "accepted"], not_accepted: ["不予受理", "refused"],
+    transferred: ["转办", "transferred"], assigned: ["分派", "assigned"], in_progress: ["开始处理", "started"],
+    waiting_for_complainant: ["等待投诉人", "waiting for complainant"], resumed: ["恢复处理", "resumed"],
+    handling_recorded: ["记录处理情况", "handling recorded"], resolved: ["办结", "resolved"],
+    closed: ["结案", "closed"], reopened: ["重新处理", "reopened"], note_added: ["备注", "note"],
+    extension_requested: ["申请延期", "extension requested"], extension_approved: ["批准延期", "extension approved"],
+    extension_refused: ["驳回延期", "extension refused"], follow_up_sent: ["发出回访", "follow-up sent"],
+    recomplained: ["再次投诉", "complained again"], survey_answered: ["回访答复", "survey answered"],
+    grade_changed: ["调整等级", "grade changed"], withdrawn: ["撤回", "withdrawn"],
+    reminded: ["提醒", "reminder sent"], escalated: ["升级", "escalated"],
+  },
+};
+
+export const LANGS = ["zh-CN", "en"];
+const KEY = "console.lang";
+
+function detect() {
+  const chosen = localStorage.getItem(KEY);
+  if (LANGS.includes(chosen)) return chosen;
+  const wanted = navigator.languages || [navigator.language || "en"];
+  for (const tag of wanted) {
+    if (tag.toLowerCase().startsWith("zh")) return "zh-CN";
+    if (tag.toLowerCase().startsWith("en")) return "en";
+  }
+  return "en";
+}
+
+let current = detect();
+
+export function lang() { return current; }
+
+export function setLang(value) {
+  current = LANGS.includes(value) ? value : "en";
+  localStorage.setItem(KEY, current);
+  document.documentElement.lang = current;
+}
+
+function pick(pair) { return pair[current === "zh-CN" ? 0 : 1]; }
+
+// t("case.title", {number}) -> the text in the current language, placeholders filled.
+export function t(key, values = {}) {
+  const pair = TABLE[key];
+  if (!pair) return key;
+  return pick(pair).replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
+}
+
+// label("status", "received") -> a value's name; unknown values are shown as they are.
+export function label(kind, value) {
+  if (value === null || value === undefined || value === "") return "";
+  const pair = (ENUMS[kind] || {})[value];
+  return pair ? pick(pair) : String(value);
+}
+
+export function dateTime(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(current, { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function hours(value) {
+  return new Intl.NumberFormat(current, { maximumFractionDigits: 1 }).format(Math.abs(value));
+}
+
+export function keysForTest() { return Object.keys(TABLE); }

@@ -1,0 +1,105 @@
+// The console's shell: signs in, draws the header, and routes #/... to one view module.
+
+import { useToken } from "./api.js";
+import * as auth from "./auth.js";
+import { announce, h, replace } from "./dom.js";
+import { label, lang, setLang, t } from "./i18n.js";
+import * as caseView from "./view-case.js";
+import * as intakeView from "./view-intake.js";
+import * as queuesView from "./view-queues.js";
+import * as reportsView from "./view-reports.js";
+import * as signinView from "./view-signin.js";
+
+const main = document.getElementById("main");
+
+useToken(auth.token, () => {
+  auth.signOutLocally();
+  announce(t("signin.expired"), "error");
+  location.hash = "#/signin";
+});
+
+function route() {
+  const [, name = "", ...rest] = location.hash.replace(/^#/, "").split("/");
+  const arg = rest.map(decodeURIComponent).join("/");
+  if (!auth.session() && name !== "signin") return { view: signinView, arg: "" };
+  switch (name) {
+    case "signin": return { view: signinView, arg: "" };
+    case "case": return { view: caseView, arg };
+    case "intake": return { view: intakeView, arg };
+    case "reports": return { view: reportsView, arg };
+    default: return { view: queuesView, arg: name === "queue" ? arg : "" };
+  }
+}
+
+function navLink(href, key, current) {
+  const here = current ? { "aria-current": "page" } : {};
+  return h("li", {}, h("a", { href, ...here }, t(key)));
+}
+
+function drawShell(current) {
+  document.title = t("app.title");
+  document.documentElement.lang = lang();
+  document.getElementById("brand").textContent = t("app.title");
+  document.getElementById("skip-link").textContent = t("app.skip");
+  const nav = document.getElementById("nav");
+  nav.setAttribute("aria-label", t("nav.main"));
+  const who = auth.claims();
+  const items = who
+    ? [
+        navLink("#/", "nav.queues", current === queuesView || current === caseView),
+        auth.can.intake() ? navLink("#/intake", "nav.intake", current === intakeView) : null,
+        auth.can.reports() ? navLink("#/reports", "nav.reports", current === reportsView) : null,
+      ]
+    : [];
+  replace(nav, h("ul", {}, items));
+  const roles = who ? who.roles.map((role) => label("role", role)).join(", ") : "";
+  document.getElementById("who").textContent = who ? t("who", { name: who.name, roles }) : "";
+  const switcher = document.getElementById("lang-switch");
+  switcher.textContent = t("lang.switch");
+  switcher.setAttribute("lang", lang() === "zh-CN" ? "en" : "zh-CN");
+  switcher.setAttribute("aria-label", `${t("lang.label")}: ${t("lang.switch")}`);
+  const signOut = document.getElementById("sign-out");
+  signOut.textContent = t("nav.signout");
+  signOut.hidden = !who;
+}
+
+let renderId = 0;
+async function render({ keepStatus = false } = {}) {
+  renderId += 1;
+  const mine = renderId;
+  const { view, arg } = route();
+  drawShell(view);
+  if (!keepStatus) announce("");
+  replace(main, h("p", { className: "loading" }, t("loading")));
+  try {
+    await view.render(main, arg, { stillCurrent: () => mine === renderId, rerender: render });
+  } catch (error) {
+    if (mine !== renderId) return;
+    replace(main, h("h1", { tabindex: "-1" }, t("app.title")), h("p", { className: "error" }, t("error.generic", { message: error.message })));
+  }
+  if (mine === renderId) {
+    const heading = main.querySelector("h1");
+    if (heading && document.activeElement !== document.body && !main.contains(document.activeElement)) heading.focus();
+    else if (heading && document.activeElement === document.body) heading.focus();
+  }
+}
+
+document.getElementById("lang-switch").addEventListener("click", () => {
+  setLang(lang() === "zh-CN" ? "en" : "zh-CN");
+  render({ keepStatus: true });
+});
+document.getElementById("sign-out").addEventListener("click", () => auth.signOut());
+window.addEventListener("hashchange", () => render());
+
+async function start() {
+  setLang(lang());
+  try {
+    if (await auth.completeCognitoSignIn()) location.hash = location.hash || "#/";
+  } catch (error) {
+    announce(t("signin.failed", { message: error.message }), "error");
+  }
+  auth.resume();
+  await render({ keepStatus: true });
+}
+
+start();

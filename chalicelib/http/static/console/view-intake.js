@@ -1,0 +1,109 @@
+// Staff intake: a complaint taken by phone, visit, letter, fax or e-mail, recorded through
+// POST /staff/complaints; the number is shown large, to be read back to the caller.
+
+import { ApiError, api } from "./api.js";
+import * as auth from "./auth.js";
+import { config } from "./config.js";
+import { announce, field, h, replace, select, showFieldErrors } from "./dom.js";
+import { label, lang, t } from "./i18n.js";
+
+function localNow() {
+  const now = new Date();
+  now.setSeconds(0, 0);
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+}
+
+function input(name, attrs = {}) {
+  return h("input", { type: "text", name, ...attrs });
+}
+
+export async function render(main) {
+  const who = auth.claims();
+  const departments = who && !who.departments.includes("*") && !who.roles.includes("admin")
+    ? config.departments.filter((d) => who.departments.includes(d))
+    : config.departments;
+  const received = h("input", { type: "datetime-local", name: "received_at", required: true, max: localNow() });
+  received.value = localNow();
+  const form = h(
+    "form",
+    { className: "intake", novalidate: false },
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, t("intake.complaint")),
+      field(t("field.channel"), select("channel", config.channels.map((c) => [c, label("channel", c)]), "phone", { required: true })),
+      field(t("intake.received_at"), received),
+      field(t("field.kind"), select("kind", ["complaint", "request", "suggestion", "inquiry", "misconduct_report"].map((k) => [k, label("kind", k)]), "complaint")),
+      field(t("field.category"), select("category", config.categories.map((c) => [c, label("category", c)]), config.categories[0], { required: true })),
+      field(t("field.department"), select("department", departments.map((d) => [d, label("department", d)]), departments[0])),
+      field(t("field.subject"), input("subject", { required: true, maxlength: 200 })),
+      field(t("field.description"), h("textarea", { name: "description", rows: 5, required: true, maxlength: 10000 })),
+      field(t("field.desired_outcome"), h("textarea", { name: "desired_outcome", rows: 2, maxlength: 2000 })),
+      field(t("field.people_affected"), h("input", { type: "number", name: "people_affected", min: 1, max: 100000, value: 1 })),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, t("intake.complainant")),
+      field(t("field.name"), input("name", { maxlength: 100, autocomplete: "off" })),
+      field(t("field.mobile"), h("input", { type: "tel", name: "mobile", maxlength: 30, autocomplete: "off" })),
+      field(t("field.email"), h("input", { type: "email", name: "email", maxlength: 254, autocomplete: "off" })),
+      field(t("field.address"), input("address", { maxlength: 500, autocomplete: "off" })),
+      h("div", { className: "check" }, h("input", { type: "checkbox", name: "anonymous", id: "intake-anonymous" }), h("label", { for: "intake-anonymous" }, t("field.anonymous"))),
+      h("div", { className: "check" }, h("input", { type: "checkbox", name: "confidential", id: "intake-confidential" }), h("label", { for: "intake-confidential" }, t("field.confidential"))),
+    ),
+    h("div", { className: "buttons" }, h("button", { type: "submit", className: "primary" }, t("intake.save"))),
+  );
+  const result = h("div", { id: "intake-result" });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = Object.fromEntries(new FormData(form).entries());
+    const optional = (value) => (value ? value.trim() : undefined);
+    const body = {
+      channel: data.channel,
+      received_at: new Date(data.received_at).toISOString(),
+      kind: data.kind,
+      category: data.category,
+      department: data.department,
+      subject: data.subject,
+      description: data.description,
+      desired_outcome: optional(data.desired_outcome),
+      people_affected: Number(data.people_affected || 1),
+      language: lang(),
+      complainant: {
+        name: optional(data.name),
+        mobile: optional(data.mobile),
+        email: optional(data.email),
+        address: optional(data.address),
+        anonymous: data.anonymous === "on",
+        confidential: data.confidential === "on",
+      },
+    };
+    try {
+      const receipt = await api.intake(body);
+      replace(
+        result,
+        h(
+          "div",
+          { className: "receipt", role: "alert" },
+          h("p", {}, t("intake.done")),
+          h("p", { className: "number", id: "receipt-number", tabindex: "-1" }, receipt.number),
+          h("p", {}, h("a", { href: `#/case/${encodeURIComponent(receipt.number)}` }, t("intake.open"))),
+        ),
+      );
+      form.reset();
+      received.value = localNow();
+      result.querySelector("#receipt-number").focus();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400) {
+        const fields = {};
+        for (const [path, message] of Object.entries(error.fields)) fields[path.replace(/^complainant\./, "")] = message;
+        showFieldErrors(form, fields);
+        announce(`${t("form.invalid")} ${error.message}${fields.complainant ? ` — ${fields.complainant}` : ""}`, "error");
+      } else {
+        announce(t("form.error", { message: error.message }), "error");
+      }
+    }
+  });
+  replace(main, h("h1", { tabindex: "-1" }, t("intake.title")), h("p", {}, t("intake.intro")), result, form);
+}

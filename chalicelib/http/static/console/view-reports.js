@@ -1,0 +1,142 @@
+// The month's figures from the reports API (docs: /work/coord/REPORTS-API.md shape): by
+// department, category, ...; the charts and the CSV/XLSX files, fetched with the token.
+
+import { ApiError, api } from "./api.js";
+import { announce, field, h, replace, select } from "./dom.js";
+import { lang, t } from "./i18n.js";
+
+const GROUPINGS = ["department", "category", "channel", "grade", "handler", "kind"];
+const BY_LABEL = {
+  department: ["部门", "Department"], category: ["类别", "Category"], channel: ["渠道", "Channel"],
+  grade: ["等级", "Grade"], handler: ["承办人", "Handler"], kind: ["类型", "Kind"],
+};
+let objectUrls = [];
+
+function thisMonth() {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
+}
+
+function byLabel(by) {
+  return BY_LABEL[by][lang() === "zh-CN" ? 0 : 1];
+}
+
+export async function render(main, arg, { stillCurrent }) {
+  for (const old of objectUrls) URL.revokeObjectURL(old);
+  objectUrls = [];
+  const [monthArg, byArg] = (arg || "").split("/");
+  const month = /^\d{4}-\d{2}$/.test(monthArg || "") ? monthArg : thisMonth();
+  const by = GROUPINGS.includes(byArg) ? byArg : "department";
+  const monthInput = h("input", { type: "month", name: "month", value: month, required: true });
+  const form = h(
+    "form",
+    {
+      className: "filters",
+      onsubmit: (event) => {
+        event.preventDefault();
+        const data = new FormData(form);
+        location.hash = `#/reports/${data.get("month")}/${data.get("by")}`;
+      },
+    },
+    field(t("reports.month"), monthInput),
+    field(t("reports.by"), select("by", GROUPINGS.map((g) => [g, byLabel(g)]), by)),
+    h("div", { className: "buttons" }, h("button", { type: "submit" }, t("reports.show"))),
+  );
+  const body = h("div", { className: "report" }, h("p", {}, t("loading")));
+  replace(main, h("h1", { tabindex: "-1" }, t("reports.title")), form, body);
+  let report;
+  try {
+    report = await api.report(month, { by, lang: lang() });
+  } catch (error) {
+    if (!stillCurrent()) return;
+    const message = error instanceof ApiError && error.status === 403 ? t("reports.forbidden") : t("reports.unavailable", { message: error.message });
+    replace(body, h("p", { className: "error" }, message));
+    return;
+  }
+  if (!stillCurrent()) return;
+  replace(body, downloads(month, by), figures(report, by), backlog(report), charts(month));
+}
+
+function value(metric, raw) {
+  if (raw === null || raw === undefined) return "—";
+  const number = (x, digits = 1) => new Intl.NumberFormat(lang(), { maximumFractionDigits: digits }).format(x);
+  switch (metric.kind) {
+    case "count": return number(raw, 0);
+    case "rate": return raw.value === null || raw.value === undefined ? "—" : `${number(raw.value * 100)}% (${raw.numerator}/${raw.denominator})`;
+    case "duration": return raw.mean === null || raw.mean === undefined ? "—" : `${number(raw.mean)} h · p90 ${number(raw.p90)} h`;
+    case "mean": return raw.value === null || raw.value === undefined ? "—" : number(raw.value, 2);
+    default: return typeof raw === "object" ? JSON.stringify(raw) : String(raw);
+  }
+}
+
+function figures(report, by) {
+  const metrics = report.metrics || [];
+  const row = (head, values, total = false) =>
+    h("tr", { className: total ? "total" : "" }, h("th", { scope: "row" }, head), metrics.map((m) => h("td", {}, value(m, (values || {})[m.key]))));
+  return h(
+    "section",
+    { "aria-labelledby": "figures-title" },
+    h("h2", { id: "figures-title" }, `${report.month} · ${byLabel(by)}`),
+    h(
+      "div",
+      { className: "table-wrap" },
+      h(
+        "table",
+        { className: "figures" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("reports.group")), metrics.map((m) => h("th", { scope: "col" }, m.label)))),
+        h("tbody", {}, (report.groups || []).map((g) => row(g.label || g.key, g.values))),
+        report.total ? h("tfoot", {}, row(t("reports.total"), report.total.values, true)) : null,
+      ),
+    ),
+  );
+}
+
+function backlog(report) {
+  if (!report.backlog) return null;
+  const entries = Object.entries(report.backlog);
+  return h(
+    "section",
+    { "aria-labelledby": "backlog-title" },
+    h("h2", { id: "backlog-title" }, t("reports.backlog")),
+    h("dl", { className: "facts" }, entries.map(([key, count]) => [h("dt", {}, key), h("dd", {}, String(count))])),
+  );
+}
+
+function downloads(month, by) {
+  const fetchFile = (format) => async () => {
+    try {
+      const blob = await api.blob(`/staff/reports/${month}?by=${by}&format=${format}&lang=${lang()}`);
+      const link = h("a", { href: URL.createObjectURL(blob), download: `report-${month}-${by}.${format}` });
+      objectUrls.push(link.href);
+      document.body.append(link);
+      link.click();
+      link.remove();
+    } catch (error) {
+      announce(t("form.error", { message: error.message }), "error");
+    }
+  };
+  return h(
+    "div",
+    { className: "buttons" },
+    h("button", { type: "button", dataset: { format: "csv" }, onclick: fetchFile("csv") }, t("reports.csv")),
+    h("button", { type: "button", dataset: { format: "xlsx" }, onclick: fetchFile("xlsx") }, t("reports.xlsx")),
+  );
+}
+
+function charts(month) {
+  const figure = (path, caption) => {
+    const holder = h("figure", {}, h("figcaption", {}, caption));
+    api.blob(path).then((blob) => {
+      const src = URL.createObjectURL(blob);
+      objectUrls.push(src);
+      holder.prepend(h("img", { src, alt: caption }));
+    }).catch(() => holder.append(h("p", {}, "—")));
+    return holder;
+  };
+  return h(
+    "section",
+    { className: "charts", "aria-label": t("reports.chart") },
+    figure(`/staff/reports/${month}/chart.svg?lang=${lang()}`, t("reports.chart")),
+    figure(`/staff/reports/trend/chart.svg?to=${month}&lang=${lang()}`, t("reports.trend")),
+  );
+}

@@ -1,0 +1,96 @@
+"""The console's use cases: work queues with counts, and the staff directory.
+
+Everything here goes through the same rules as the staff API: a queue holds only cases the
+caller may view, in the caller's departments; the directory lists only those departments.
+"""
+
+from __future__ import annotations
+
+from ..domain.actor import Actor
+from ..domain.errors import Forbidden
+from ..domain.lifecycle import Action, covers, may
+from ..domain.model import Complaint
+from ..domain.queues import Queue, QueueFilters, clock, plan, queues_for
+from .context import Services
+from .views import staff_view
+
+
+def scope(actor: Actor, services: Services, department: str | None = None) -> tuple[str, ...]:
+    """The departments a request reads: the one asked for (if covered), else all covered."""
+    if department is not None:
+        if not covers(actor, department):
+            raise Forbidden("that department is outside your scope")
+        return (department,)
+    return tuple(d for d in services.settings.departments if covers(actor, d))
+
+
+def queue_page(name: str, query: dict, actor: Actor, services: Services) -> dict:
+    queue = _queue(name, actor)
+    filters = QueueFilters.model_validate(query)
+    wanted = plan(
+        queue,
+        filters,
+        actor,
+        scope(actor, services, filters.department),
+        services.clock.now(),
+        services.calendar,
+    )
+    complaints, cursor = services.complaints.queue(wanted, filters.limit, filters.cursor)
+    items = [
+        with_clock(staff_view(complaint, actor), complaint, services)
+        for complaint in complaints
+        if may(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
+    ]
+    return {"queue": queue.value, "items": items, "next_cursor": cursor}
+
+
+def queue_counts(query: dict, actor: Actor, services: Services) -> dict:
+    filters = QueueFilters.model_validate(query)
+    departments = scope(actor, services, filters.department)
+    now = services.clock.now()
+    counts = []
+    for queue in queues_for(actor):
+        wanted = plan(queue, filters, actor, departments, now, services.calendar)
+        count, capped = services.complaints.queue_count(wanted)
+        counts.append({"queue": queue.value, "count": count, "capped": capped})
+    return {"queues": counts}
+
+
+def _queue(name: str, actor: Actor) -> Queue:
+    from ..domain.errors import NotFound
+
+    try:
+        queue = Queue(name)
+    except ValueError:
+        raise NotFound(f"no queue {name}") from None
+    if queue not in queues_for(actor):
+        raise Forbidden("your role does not work this queue")
+    return queue
+
+
+def with_clock(view: dict, complaint: Complaint, services: Services) -> dict:
+    """The view plus each pending deadline's working hours left, as of now."""
+    view["clock"] = clock(complaint, services.clock.now(), services.calendar)
+    return view
+
+
+def directory(department: str | None, actor: Actor, services: Services) -> dict:
+    from ..adapters.directory import get_directory
+
+    wanted = set(scope(actor, services, department))
+    people = []
+    for person in get_directory().people():
+        everywhere = "*" in person.departments or "admin" in person.roles
+        shared = sorted(wanted if everywhere else set(person.departments) & wanted)
+        if not shared:
+            continue
+        people.append(
+            {
+                "user_id": person.user_id,
+                "name": person.name,
+                "roles": list(person.roles),
+                "departments": shared,
+            }
+        )
+    people.sort(key=lambda p: (p["departments"][0], p["name"]))
+    return {"department": department, "people": people}
