@@ -108,6 +108,8 @@ def item_kind(transact_item: dict) -> str:
     pk, sk = keys.get("pk", {}).get("S", ""), keys.get("sk", {}).get("S", "")
     if pk.startswith("COUNTER#"):
         return "counter"
+    if pk.startswith("STATS#") or pk == "LIVE":
+        return "statistics"
     if sk == "META":
         return "complaint"
     if sk.startswith("EV#"):

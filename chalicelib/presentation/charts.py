@@ -71,7 +71,7 @@ def trend_chart(trend: dict) -> str:
     left, right, top, bottom = 60, 60, 60, 80
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max([1] + [m["values"][k] for m in months for k in ("received", "closed")])
-    scale = _nice(peak)
+    scale = 4 * _nice(-(-peak // 4))  # four grid steps of a round size
     slot = plot_w / max(len(months), 1)
     bar = slot * 0.32
     title = _t("trend_title", lang)
@@ -90,7 +90,7 @@ def trend_chart(trend: dict) -> str:
         body.append(
             f"<line x1='{left}' y1='{y:.1f}' x2='{left + plot_w}' y2='{y:.1f}' stroke='#ddd'/>"
         )
-        body.append(_text(left - 6, y + 4, round(scale * step / 4), 11, "end"))
+        body.append(_text(left - 6, y + 4, scale * step // 4, 11, "end"))
         body.append(_text(left + plot_w + 6, y + 4, f"{25 * step}%", 11, "start", RATE))
     points = []
     for index, month in enumerate(months):
