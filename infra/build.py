@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib import metrics_names
+from infra import package as package_module
 
 PROJECT = Path(__file__).resolve().parent.parent
 STAGES = ("dev", "prod")
@@ -799,8 +800,34 @@ def package(stage: str, out_dir: Path, region: str = DEFAULT_REGION) -> Path:
     if result.returncode != 0:
         raise BuildError(f"chalice package --stage {stage} failed:\n{result.stderr}")
     template_path = out_dir / "sam.json"
-    check_functions(json.loads(template_path.read_text()))
+    template = json.loads(template_path.read_text())
+    check_functions(template)
+    check_runtime(template)
+    try:
+        package_module.finish(out_dir / "deployment.zip", lambda_runtime())
+    except package_module.PackageError as error:
+        raise BuildError(str(error)) from error
     return template_path
+
+
+def lambda_runtime() -> str:
+    """The runtime .chalice/config.json declares; chalice itself takes the packaging
+    interpreter's version, so the two are checked against each other."""
+    runtime = chalice_config().get("lambda_runtime")
+    if not runtime:
+        raise BuildError('declare "lambda_runtime" (e.g. "python3.11") in .chalice/config.json')
+    return runtime
+
+
+def check_runtime(template: dict) -> None:
+    runtime = lambda_runtime()
+    for function in FUNCTIONS:
+        emitted = template["Resources"][function.logical_id]["Properties"].get("Runtime")
+        if emitted != runtime:
+            raise BuildError(
+                f"chalice packaged {function.logical_id} for {emitted}, but .chalice/config.json"
+                f" declares {runtime}: run the build with that Python"
+            )
 
 
 def check_functions(template: dict) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import cache
 from urllib.parse import quote
 
 UPLOAD_SECONDS = 15 * 60
@@ -33,13 +32,10 @@ def bucket_name() -> str:
     return os.environ.get("ATTACHMENTS_BUCKET", "complaints-attachments")
 
 
-@cache
 def _s3():
-    import boto3
-    from botocore.config import Config
+    from .aws import client
 
-    # SigV4 everywhere: SigV2 presigning is refused by newer regions and being retired.
-    return boto3.client("s3", config=Config(signature_version="s3v4"))
+    return client("s3")  # SigV4 (adapters/aws.py)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,12 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
+from pynamodb.connection import Connection
+from pynamodb.connection.table import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
+
+from . import aws
 
 TABLE_NAME = os.environ.get("TABLE_NAME", "complaints")
 REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
@@ -25,6 +29,31 @@ class _Meta:
     table_name = TABLE_NAME
     region = REGION
     billing_mode = "PAY_PER_REQUEST"
+
+
+class SharedConnection(Connection):
+    """pynamodb's connection over the process's one DynamoDB client (adapters/aws.py).
+
+    pynamodb 6.1 gives each Connection its own botocore session and client, and each
+    model class its own Connection: three models meant three sessions on a cold start.
+    """
+
+    @property
+    def client(self):
+        return aws.client("dynamodb")
+
+
+class Item(Model):
+    """Base of every model on the table: its connection shares the one client."""
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        table = super()._get_connection()
+        if not isinstance(table.connection, SharedConnection):
+            shared = SharedConnection(region=cls.Meta.region)
+            shared.add_meta_table(table.get_meta_table())
+            table.connection = shared
+        return table
 
 
 def _index(name: str, hash_attr: str, range_attr: str, projection=None):
@@ -43,7 +72,7 @@ def _index(name: str, hash_attr: str, range_attr: str, projection=None):
     return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)()
 
 
-class ComplaintItem(Model):
+class ComplaintItem(Item):
     """pk=C#<number>, sk=META. `doc` holds the whole record as JSON; the rest are keys."""
 
     Meta = _Meta
@@ -102,7 +131,7 @@ class ComplaintItem(Model):
         return complaint
 
 
-class EventItem(Model):
+class EventItem(Item):
     """pk=C#<number>, sk=EV#<at>#<seq>: one immutable audit event."""
 
     Meta = _Meta
@@ -117,7 +146,7 @@ class EventItem(Model):
     details = UnicodeAttribute()  # JSON
 
 
-class OutboxItem(Model):
+class OutboxItem(Item):
     """pk=C#<number>, sk=OUT#<id>: a notification and the outcome of delivering it."""
 
     Meta = _Meta
@@ -141,7 +170,7 @@ class OutboxItem(Model):
     pending = _index("outbox_pending", "outbox_pk", "outbox_sk", KeysOnlyProjection())
 
 
-class CounterItem(Model):
+class CounterItem(Item):
     """pk=COUNTER#<yyyymmdd>, sk=COUNTER: the last number given out that day (an atomic
     counter: UpdateItem ADD 1, returning the new value)."""
 
@@ -151,7 +180,7 @@ class CounterItem(Model):
     value = NumberAttribute()
 
 
-class GapItem(Model):
+class GapItem(Item):
     """pk=COUNTER#<yyyymmdd>, sk=GAP#<sequence>: a number given out whose intake did not
     commit, and why; an audit of the day's numbers tells gaps from lost complaints."""
 
@@ -163,7 +192,7 @@ class GapItem(Model):
     at = UnicodeAttribute()
 
 
-class RepeatItem(Model):
+class RepeatItem(Item):
     """pk=REPEAT#<issue key>, sk=REPEAT: who complained about one issue in the last month.
 
     The issue key is a hash of category and respondent; complainants are hashed keys too,

@@ -48,7 +48,11 @@ def _wrapped() -> Callable:
         idempotent_function,
     )
 
-    store = DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table)
+    from .aws import client
+
+    store = DynamoDBPersistenceLayer(
+        table_name=get_settings().idempotency_table, boto3_client=client("dynamodb")
+    )
     return idempotent_function(
         data_keyword_argument="request", persistence_store=store, config=_config()
     )(_run)

@@ -29,6 +29,7 @@ from .dynamo import (
     GapItem,
     OutboxItem,
     RepeatItem,
+    SharedConnection,
 )
 from .stats_store import add_to_transaction
 
@@ -42,8 +43,8 @@ Build = Callable[[str], tuple]
 
 @lru_cache(maxsize=1)
 def get_connection() -> Connection:
-    # One connection per process: creating one costs far more than a request.
-    return Connection(region=REGION)
+    # For transactions; on the process's one DynamoDB client, like every model.
+    return SharedConnection(region=REGION)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -20,14 +20,13 @@ from datetime import datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.operand import Path
-from pynamodb.models import Model
 
-from .dynamo import _Meta
+from .dynamo import Item, _Meta
 
 LIVE = "LIVE"
 
 
-class StatsItem(Model):
+class StatsItem(Item):  # on the process's one DynamoDB client
     Meta = _Meta
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

@@ -13,26 +13,110 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-if TYPE_CHECKING:
-    import holidays
 
 ONE_DAY = timedelta(days=1)
 ZERO = timedelta(0)
 
 
-@lru_cache(maxsize=256)
-def _holidays_for(country: str, subdivision: str | None, year: int) -> holidays.HolidayBase:
+# Years per computed table: one computation serves every date of its decade.
+BLOCK_YEARS = 10
+# Tables computed ahead from the pinned `holidays` package (scripts/holiday_tables.py):
+# reading one costs a millisecond, computing one from the package about a hundred.
+SHIPPED_TABLES = Path(__file__).with_name("holiday_tables.json")
+
+
+@dataclass(frozen=True)
+class HolidayTable:
+    """Which days of a range of years are worked: weekdays but `off`, weekend days in `on`."""
+
+    first_year: int
+    last_year: int
+    weekend: frozenset[int]
+    off: frozenset[date]  # weekdays that are not worked (public holidays)
+    on: frozenset[date]  # weekend days that are worked (调休)
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+    def is_working_day(self, d: date) -> bool:
+        return d in self.on if d.weekday() in self.weekend else d not in self.off
+
+    def to_json(self) -> dict:
+        return {
+            "first_year": self.first_year,
+            "last_year": self.last_year,
+            "weekend": sorted(self.weekend),
+            "off": sorted(d.isoformat() for d in self.off),
+            "on": sorted(d.isoformat() for d in self.on),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> HolidayTable:
+        return cls(
+            first_year=data["first_year"],
+            last_year=data["last_year"],
+            weekend=frozenset(data["weekend"]),
+            off=frozenset(map(date.fromisoformat, data["off"])),
+            on=frozenset(map(date.fromisoformat, data["on"])),
+        )
+
+
+def compute_table(
+    country: str, subdivision: str | None, first_year: int, last_year: int
+) -> HolidayTable:
+    """The table of [first_year, last_year] from the `holidays` package."""
     # A make-up day can fall in the year before its holiday (a late-December Saturday
     # worked for New Year), and the package records it only when that holiday's year is
-    # loaded: so load the next year too. expand=False keeps the cached object immutable.
+    # loaded: so load the year after the range too.
     import holidays  # on first use, not at import: it is not needed to start a Lambda
 
-    return holidays.country_holidays(
-        country, subdiv=subdivision, years=(year, year + 1), expand=False
+    source = holidays.country_holidays(
+        country, subdiv=subdivision, years=range(first_year, last_year + 2), expand=False
     )
+    weekend = frozenset(source.weekend)
+    off, on = set(), set()
+    day, last = date(first_year, 1, 1), date(last_year, 12, 31)
+    while day <= last:
+        working = source.is_working_day(day)
+        if day.weekday() in weekend and working:
+            on.add(day)
+        elif day.weekday() not in weekend and not working:
+            off.add(day)
+        day += ONE_DAY
+    return HolidayTable(first_year, last_year, weekend, frozenset(off), frozenset(on))
+
+
+@lru_cache(maxsize=1)
+def shipped_tables() -> dict[str, dict]:
+    """{country: table as JSON, plus the `holidays` version it was computed with}."""
+    import json
+
+    try:
+        return json.loads(SHIPPED_TABLES.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+@lru_cache(maxsize=16)
+def shipped_table(country: str) -> HolidayTable | None:
+    data = shipped_tables().get(country)
+    return HolidayTable.from_json(data) if data else None
+
+
+@lru_cache(maxsize=64)
+def _computed(country: str, subdivision: str | None, first_year: int) -> HolidayTable:
+    return compute_table(country, subdivision, first_year, first_year + BLOCK_YEARS - 1)
+
+
+def holiday_table(country: str, subdivision: str | None, year: int) -> HolidayTable:
+    """The table covering `year`: the shipped one if it does, else one computed once per
+    block of BLOCK_YEARS years and kept for the life of the process."""
+    shipped = shipped_table(country) if subdivision is None else None
+    if shipped is not None and shipped.covers(year):
+        return shipped
+    return _computed(country, subdivision, year - year % BLOCK_YEARS)
 
 
 def _frozen_dates(days: Iterable[date]) -> frozenset[date]:
@@ -64,6 +148,8 @@ class BusinessCalendar:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown timezone {self.timezone!r}") from exc
+        if self.subdivision is None and shipped_table(self.country) is not None:
+            return  # a known country: no need to load the package to check it
         import holidays
 
         subdivisions = holidays.list_supported_countries().get(self.country)
@@ -85,7 +171,7 @@ class BusinessCalendar:
             return True
         if d in self.extra_days_off:
             return False
-        return _holidays_for(self.country, self.subdivision, d.year).is_working_day(d)
+        return holiday_table(self.country, self.subdivision, d.year).is_working_day(d)
 
     def next_working_day(self, d: date) -> date:
         """The first working day strictly after `d`."""

@@ -277,3 +277,38 @@ def test_add_working_time_reaches_the_same_business_moment(a, span):
     landed = CAL.add_working_time(a, CAL.working_time_between(a, b))
     assert landed <= b
     assert CAL.next_business_time(landed) == CAL.next_business_time(b)
+
+
+def test_shipped_holiday_tables_are_what_the_pinned_package_computes():
+    """Run `python -m scripts.holiday_tables` after upgrading `holidays`."""
+    from importlib.metadata import version
+
+    from chalicelib.domain.calendar import compute_table, shipped_tables
+
+    shipped = shipped_tables()
+    assert "CN" in shipped
+    for country, data in shipped.items():
+        assert data["holidays"] == version("holidays"), "regenerate the shipped tables"
+        computed = compute_table(country, None, data["first_year"], data["last_year"])
+        assert {**computed.to_json(), "holidays": data["holidays"]} == data
+
+
+def test_years_outside_the_shipped_table_are_computed_once_per_block():
+    from chalicelib.domain.calendar import _computed, holiday_table, shipped_table
+
+    shipped = shipped_table("CN")
+    assert holiday_table("CN", None, 2026) is shipped
+    later = shipped.last_year + 1
+    first = holiday_table("CN", None, later)
+    assert first is not shipped and first.covers(later) and first.covers(later + 1)
+    assert holiday_table("CN", None, later + 1) is first
+    assert _computed.cache_info().currsize >= 1
+    assert CAL.is_working_day(date(later, 1, 1)) is False  # New Year, outside the file
+
+
+def test_a_country_without_a_shipped_table_is_checked_and_computed():
+    with pytest.raises(ValueError, match="no public-holiday data"):
+        BusinessCalendar(country="XX")
+    german = BusinessCalendar(country="DE", timezone="Europe/Berlin")
+    assert german.is_working_day(date(2026, 10, 3)) is False  # Day of German Unity
+    assert german.is_working_day(date(2026, 10, 5)) is True
