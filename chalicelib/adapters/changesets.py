@@ -14,14 +14,13 @@ from datetime import UTC, datetime, timedelta
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
-from pynamodb.models import Model
 
-from .dynamo import _Meta
+from .dynamo import Item, _Meta
 
 KEY = ("OPEN311#CHANGESET", "CHANGESET")
 
 
-class ChangesetItem(Model):
+class ChangesetItem(Item):  # on the process's one DynamoDB client
     """pk=OPEN311#CHANGESET, sk=CHANGESET: digest of the services served, and since when."""
 
     Meta = _Meta
