@@ -128,6 +128,11 @@ class DynamoComplaints:
 
         return count_queue(*partitions_for(plan)) if plan.statuses else (0, False)
 
+    def compact_open_cells(self, before_month: str) -> int:
+        from .stats_store import compact_open_cells
+
+        return compact_open_cells(before_month)
+
     def due_numbers(self, now: datetime) -> list[str]:
         """Open complaints whose next check is due: a query of the sparse due index, so
         what it reads grows with the number due, not with the table."""

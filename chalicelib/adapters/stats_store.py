@@ -89,6 +89,33 @@ def read_live() -> dict[tuple[str, str], Counter]:
     return result
 
 
+def compact_open_cells(before_month: str) -> int:
+    """Delete open-case items of months before `before_month` whose counts are all zero.
+
+    Such an item is never written again (a case's open-case entry only moves to the month
+    of its latest change), so it would only be read for nothing by every report; the
+    delete is conditional on the counts still being zero all the same."""
+    from pynamodb.exceptions import DeleteError
+
+    removed = 0
+    connection = StatsItem._get_connection()
+    for raw in query(LIVE):
+        sk = raw["sk"]["S"]
+        counters = _counters(raw)
+        if sk.split("#", 1)[0] >= before_month or any(counters.values()):
+            continue
+        condition = None
+        for name in counters:
+            clause = Path(_number(name)) == 0
+            condition = clause if condition is None else condition & clause
+        try:
+            connection.delete_item(LIVE, sk, condition=condition)
+            removed += 1
+        except DeleteError:
+            pass  # changed meanwhile: kept
+    return removed
+
+
 class Maintenance:
     """What the rebuild command reads and writes (service/rebuild.py). It reads every
     complaint (a Scan of records, a Query of each one's events): offline only."""

@@ -71,6 +71,8 @@ def queue_monthly_report(now: datetime, services: Services) -> OutboxEntry | Non
     entry = OutboxEntry(number=number, id="monthly", message=message, created_at=now)
     if not services.complaints.queue_once(entry):
         return None  # another run queued it first
+    # Once a month, also drop the open-case items that no longer count anything.
+    services.complaints.compact_open_cells(month)
     return entry
 
 

@@ -117,3 +117,29 @@ def test_the_email_has_tables_csv_xlsx_and_charts(services):
     svgs = [p for p in message.walk() if p.get_content_type() == "image/svg+xml"]
     assert len(svgs) == 2
     assert all(p.get_payload(decode=True).startswith(b"<svg") for p in svgs)
+
+
+def test_the_monthly_run_drops_open_case_items_that_count_nothing(client, monkeypatch):
+    from chalicelib.adapters.clock import FixedClock
+    from chalicelib.domain.actor import Actor
+    from chalicelib.domain.lifecycle import Action
+    from chalicelib.service import staff
+    from chalicelib.service.reports import ReportQuery, month_report
+    from chalicelib.wiring import get_services
+
+    monkeypatch.setenv("REPORT_RECIPIENTS", RECIPIENTS)
+    services = get_services()
+    services.clock = FixedClock(datetime(2026, 10, 9, 10, 0, tzinfo=TZ))
+    number = post_json(client, "/complaints", complaint_body()).json_body["number"]
+    services.clock.at = datetime(2026, 11, 3, 10, 0, tzinfo=TZ)
+    sup = Actor(user_id="sup-1", roles=["supervisor"], departments=["service"])
+    staff.act(number, Action.refuse, {"reason": "no facts given"}, sup, 1, services)
+    months = {month for month, _ in services.complaints.open_cells()}
+    assert "2026-10" in months  # emptied by the refusal, still stored
+    manager = Actor(user_id="mgr-1", roles=["manager"])
+    before = month_report("2026-10", ReportQuery(), manager, services, "en")["backlog"]
+    assert before["over_20"] + before["11-20"] + before["4-10"] + before["0-3"] == 1
+    run(services, datetime(2026, 12, 1, 9, 30, tzinfo=TZ))
+    assert "2026-10" not in {month for month, _ in services.complaints.open_cells()}
+    after = month_report("2026-10", ReportQuery(), manager, services, "en")["backlog"]
+    assert after == before
