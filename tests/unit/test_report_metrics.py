@@ -386,3 +386,30 @@ def test_letters_recorded_later_count_in_the_month_received(ledger):
     nov, groups = ledger.month("2026-11", t(12, 3), by="channel")
     assert nov["received"] == 1 and "letter" in groups
     assert nov["backlog"]["0-3"] == 1  # open at the end of November
+
+
+def test_a_grade_change_that_brings_a_running_deadline_to_now_counts_as_the_record_says(
+    ledger,
+):
+    """A running deadline the new grade's limit has already passed is due at once (never
+    in the past, issue 13 item 1); the figures follow the record, as nothing was met or
+    breached before the change."""
+    case = ledger.new(t(11, 2))
+    ledger.commit(case)
+    act(case, Action.accept, c.Empty(), t(11, 3))
+    act(case, Action.assign, c.Assign(handler="han-1"), t(11, 3))
+    act(case, Action.start, c.Empty(), t(11, 3), user="han-1", roles=("handler",))
+    ledger.commit(case)
+    act(
+        case,
+        Action.change_grade,
+        c.GradeChange(grade="A", reason="media"),
+        t(11, 16),
+        roles=("manager",),
+    )
+    ledger.commit(case)
+    assert case.deadlines["resolution"].due == t(11, 16)
+    act(case, Action.resolve, RESOLUTION, t(11, 20), user="han-1", roles=("handler",))
+    ledger.commit(case)
+    nov, _ = ledger.month("2026-11", t(12, 1, 9))
+    assert nov["on_time_resolution_rate"] == {"numerator": 0, "denominator": 1, "value": 0.0}
