@@ -346,17 +346,26 @@ def _book_deadlines(inc, booking, case, events, at, calendar) -> None:
     for key, (name, d) in current.items():
         old = entries.get(key)
         due, met = d["due"], d.get("met_at")
-        if old and old["due"] == due and old["met"] == met:
+        seen = old.get("seen", old["due"]) if old else None
+        if old and seen == due and old["met"] == met:
             continue
         if old and grade_only and old["met"] is None and _frozen(old, due, at):
-            continue  # a grade change never moves a breached deadline in the figures
+            # A grade change never moves a deadline already due, in the figures: the case
+            # stays counted against the deadline it had (remembered until it moves again).
+            entries[key] = {**old, "seen": due}
+            continue
+        counted = old["due"] if old and seen == due else due
         how = old["how"] if old and old["met"] == met else (_how(name, types) if met else None)
-        entry = {"name": name, "due": due, "met": met, "how": how, "group": case.group().as_dict()}
+        entry = {"name": name, "due": counted, "met": met, "how": how}
+        if counted != due:
+            entry["seen"] = due
+        entry["group"] = case.group().as_dict()
         _rebook(inc, entries, key, entry, calendar)
 
 
 def _frozen(old: dict, new_due: str, at: datetime) -> bool:
-    return _dt(old["due"]) <= at or _dt(new_due) <= at
+    """Already breached, or moved into the past (due at the moment of the change is not)."""
+    return _dt(old["due"]) <= at or _dt(new_due) < at
 
 
 def _how(name: str, types: set[str]) -> str:

@@ -413,3 +413,33 @@ def test_a_grade_change_that_brings_a_running_deadline_to_now_counts_as_the_reco
     ledger.commit(case)
     nov, _ = ledger.month("2026-11", t(12, 1, 9))
     assert nov["on_time_resolution_rate"] == {"numerator": 0, "denominator": 1, "value": 0.0}
+
+
+def test_a_grade_change_that_moved_a_missed_deadline_would_not_move_the_figures(ledger):
+    # The domain no longer moves a deadline already due on a grade change (issue 13 item
+    # 1); the statistics hold the line on their own too, also at later changes.
+    case = ledger.new(t(10, 20))
+    ledger.commit(case)
+    assert case.deadlines["resolution"].due.month == 11
+    act(case, Action.accept, c.Empty(), t(10, 21))
+    act(case, Action.assign, c.Assign(handler="han-1"), t(10, 21))
+    act(case, Action.start, c.Empty(), t(10, 21))
+    ledger.commit(case)
+    before = [ledger.month(m, t(12, 20))[0] for m in ("2026-10", "2026-11")]
+    assert before[1]["on_time_resolution_rate"]["denominator"] == 1
+    ctx = act(case, Action.add_note, c.Note(text="x"), t(12, 15))
+
+    def move(case_):
+        case_.grade = "B"
+        case_.deadlines["resolution"].due = t(10, 30, 18)
+
+    stamp(case, "grade_changed", ctx, {"grade": "B"}, move)
+    ledger.commit(case)
+    assert [ledger.month(m, t(12, 20))[0] for m in ("2026-10", "2026-11")] == before
+    act(case, Action.resolve, RESOLUTION, t(12, 16))
+    ledger.commit(case)
+    after = [ledger.month(m, t(12, 20))[0] for m in ("2026-10", "2026-11")]
+    assert [a["on_time_resolution_rate"] for a in after] == [
+        b["on_time_resolution_rate"] for b in before
+    ]
+    assert after[1]["overdue_resolution"] == 1
