@@ -87,6 +87,8 @@ def test_month_report_json(november, staff):
     assert total["received"] == 3
     assert total["closure_rate"] == {"numerator": 1, "denominator": 3, "value": 0.333333}
     assert total["time_to_accept"]["count"] == 1
+    for text in ("张三", "zhang@example.com", "13800138000", "Rude staff", "clerk"):
+        assert text not in response.body.decode("utf-8")  # no personal data, no free text
     # still open on the 20th: the second service case (the other two are done)
     assert sum(report["backlog"][key] for key in ("0-3", "4-10", "11-20", "over_20")) == 1
 
