@@ -4,14 +4,16 @@ and 11), over real HTTP against what `make run` starts."""
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 
 import pytest
 
 from scripts.mint_token import mint
-from tests.e2e.test_local_stack import call, complaint, local_stack
+from tests.e2e.test_local_stack import ROOT, call, complaint, local_stack, stack_env
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +25,8 @@ def stack(tmp_path_factory):
     local_dir = tmp_path_factory.mktemp("concurrency-stack")
     with local_stack(local_dir) as running:
         running.local_dir = local_dir
+        running.port = int(running.base.rsplit(":", 1)[1])
+        running.moto_port = int(running.moto.rsplit(":", 1)[1])
         yield running
 
 
@@ -109,3 +113,44 @@ def test_twenty_accepts_with_one_etag_one_wins(stack):
     after = call("GET", url, headers={"Authorization": auth})
     assert after.json()["status"] == "accepted"
     assert after.headers["ETag"] == f'"{int(etag.strip(chr(34))) + 1}"'
+
+
+def make_jobs(stack, now: str) -> subprocess.Popen:
+    """`make jobs NOW=...` as the README has it, against this stack's ports."""
+    env = stack_env(stack.port, stack.moto_port, stack.local_dir)
+    return subprocess.Popen(
+        ["make", "-s", "--no-print-directory", "jobs", f"NOW={now}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen) -> dict:
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err[-2000:]
+    # The report is the indented JSON at the end; the service's one-line logs come before.
+    start = out.rindex("\n{\n") + 1 if "\n{\n" in out else out.index("{")
+    return json.loads(out[start:])
+
+
+def test_two_overlapping_job_runs_lose_no_commit_and_repeat_nothing(stack):
+    results = intakes(stack, 12, 4)
+    assert [status for status, _ in results] == [201] * 12
+    # Six weeks on, a Tuesday at 10:00 in Shanghai: every acceptance deadline is long
+    # breached, so each complaint has reminders and escalations to record.
+    day = date.today() + timedelta(days=42)
+    day += timedelta(days=(1 - day.weekday()) % 7)
+    now = f"{day.isoformat()}T10:00:00+08:00"
+
+    first, second = make_jobs(stack, now), make_jobs(stack, now)
+    reports = [finish(first), finish(second)]
+
+    # Each complaint was changed by exactly one of the runs (the other's write was stale)...
+    assert sum(report["changed"] for report in reports) == 12, reports
+    # ...and nothing either run committed was lost: a third run at the same time finds
+    # every notice recorded, so it changes and sends nothing.
+    third = finish(make_jobs(stack, now))
+    assert (third["changed"], third["notices"]) == (0, 0), (reports, third)
