@@ -77,3 +77,8 @@ export function announce(text, kind = "info") {
   region.className = `status ${kind}`;
   region.textContent = text;
 }
+
+// A wide table's box: it scrolls sideways on a phone, so it must take the keyboard's focus.
+export function scrollable(name) {
+  return { className: "table-wrap", tabindex: "0", role: "region", "aria-label": name };
+}

@@ -1,3 +1,5 @@
+import { config } from "./config.js";
+
 // The console's one translation table (zh-CN and en) and the language in use.
 // The language follows the browser until the user picks one with the switch.
 
@@ -30,6 +32,7 @@ const TABLE = {
   "queue.follow_up": ["已解决待回访", "Resolved, awaiting follow-up"],
   "queue.failed": ["发送失败的通知", "Failed notifications"],
   "queues.title": ["工作队列", "Queues"],
+  "queues.none": ["您的角色没有工作队列；可按编号查找案件或登记投诉。", "Your role has no queues: find a case by its number, or record a complaint."],
   "queues.empty": ["此队列中没有案件。", "No cases in this queue."],
   "queues.more": ["下一页", "Next page"],
   "queues.first": ["第一页", "First page"],
@@ -165,6 +168,7 @@ const TABLE = {
   "intake.title": ["登记投诉", "Record a complaint"],
   "intake.intro": ["记录通过电话、来访、信件、传真或电子邮件收到的投诉。", "Record a complaint taken by phone, visit, letter, fax or e-mail."],
   "intake.received_at": ["收到时间", "Received at"],
+  "time.zone": ["时区：{zone}", "Time zone: {zone}"],
   "intake.done": ["已登记。请向投诉人复述编号：", "Recorded. Read this number back to the caller:"],
   "intake.another": ["再登记一件", "Record another"],
   "intake.open": ["打开案件", "Open the case"],
@@ -282,11 +286,34 @@ export function label(kind, value) {
   return pair ? pick(pair) : String(value);
 }
 
+// Times are shown, and typed, in the organisation's time zone, wherever the browser is.
 export function dateTime(iso) {
   if (!iso) return "";
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(current, { dateStyle: "medium", timeStyle: "short" });
+  return date.toLocaleString(current, { dateStyle: "medium", timeStyle: "short", timeZone: config.timezone });
+}
+
+function offsetMinutes(date, timeZone) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  }).formatToParts(date);
+  const v = Object.fromEntries(parts.map((part) => [part.type, Number(part.value)]));
+  return (Date.UTC(v.year, v.month - 1, v.day, v.hour, v.minute, v.second) - date.getTime()) / 60000;
+}
+
+// "2026-11-02T09:30" typed in a datetime-local field -> an ISO instant in the org's zone.
+export function fromOrgTime(value) {
+  const guess = new Date(`${value}:00Z`);
+  const first = new Date(guess.getTime() - offsetMinutes(guess, config.timezone) * 60000);
+  return new Date(guess.getTime() - offsetMinutes(first, config.timezone) * 60000).toISOString();
+}
+
+// Now, as a datetime-local value in the org's zone.
+export function orgNow() {
+  const now = new Date();
+  return new Date(now.getTime() + offsetMinutes(now, config.timezone) * 60000).toISOString().slice(0, 16);
 }
 
 export function hours(value) {

@@ -64,7 +64,7 @@ function drawShell(current) {
 }
 
 let renderId = 0;
-async function render({ keepStatus = false } = {}) {
+async function render({ keepStatus = false, focusHeading = true } = {}) {
   renderId += 1;
   const mine = renderId;
   const { view, arg } = route();
@@ -77,16 +77,22 @@ async function render({ keepStatus = false } = {}) {
     if (mine !== renderId) return;
     replace(main, h("h1", { tabindex: "-1" }, t("app.title")), h("p", { className: "error" }, t("error.generic", { message: error.message })));
   }
-  if (mine === renderId) {
+  // After navigating, the new page's heading takes the focus (not on the first load, so
+  // that the skip link stays the keyboard's first stop).
+  if (mine === renderId && focusHeading) {
     const heading = main.querySelector("h1");
-    if (heading && document.activeElement !== document.body && !main.contains(document.activeElement)) heading.focus();
-    else if (heading && document.activeElement === document.body) heading.focus();
+    if (heading && !main.contains(document.activeElement)) heading.focus();
   }
 }
 
 document.getElementById("lang-switch").addEventListener("click", () => {
   setLang(lang() === "zh-CN" ? "en" : "zh-CN");
   render({ keepStatus: true });
+});
+// The skip link must not change the route (#main is no view): it moves the focus only.
+document.getElementById("skip-link").addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
 });
 document.getElementById("sign-out").addEventListener("click", () => auth.signOut());
 window.addEventListener("hashchange", () => render());
@@ -99,7 +105,7 @@ async function start() {
     announce(t("signin.failed", { message: error.message }), "error");
   }
   auth.resume();
-  await render({ keepStatus: true });
+  await render({ keepStatus: true, focusHeading: false });
 }
 
 start();

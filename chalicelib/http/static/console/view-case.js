@@ -5,8 +5,8 @@
 
 import { ApiError, api } from "./api.js";
 import { config } from "./config.js";
-import { announce, field, h, replace, select, showFieldErrors } from "./dom.js";
-import { dateTime, hours, label, t } from "./i18n.js";
+import { announce, field, h, replace, scrollable, select, showFieldErrors } from "./dom.js";
+import { dateTime, fromOrgTime, hours, label, t } from "./i18n.js";
 import { deadlineBadges } from "./view-parts.js";
 
 const SEGMENTS = {
@@ -163,7 +163,7 @@ function fieldsFor(action, c, directory) {
     case "request_extension":
       return [
         text("reason", "form.reason", { required: true, multiline: true }),
-        field(t("form.new_due"), h("input", { type: "datetime-local", name: "new_due", required: true })),
+        field(t("form.new_due"), h("input", { type: "datetime-local", name: "new_due", required: true }), t("time.zone", { zone: config.timezone })),
       ];
     case "decide_extension": {
       const yes = h("input", { type: "radio", name: "approve", value: "true", id: "approve-yes", required: true });
@@ -197,7 +197,7 @@ function bodyFor(action, form) {
       return body;
     }
     case "add_note": return { text: data.text };
-    case "request_extension": return { reason: data.reason, new_due: new Date(data.new_due).toISOString() };
+    case "request_extension": return { reason: data.reason, new_due: fromOrgTime(data.new_due) };
     case "decide_extension": return { approve: data.approve === "true", note: clean(data.note) };
     case "change_grade": return { grade: data.grade, reason: data.reason };
     default: return data.note ? { note: data.note } : {};
@@ -292,7 +292,7 @@ function deadlinesSection(c) {
     { "aria-labelledby": "deadlines-title" },
     h("h2", { id: "deadlines-title" }, t("case.deadlines")),
     c.clock && c.clock.escalation_level ? h("p", {}, deadlineBadges({ escalation_level: c.clock.escalation_level }, null)) : null,
-    h("div", { className: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("col.deadline")), h("th", { scope: "col" }, t("col.due")), h("th", { scope: "col" }, t("field.left")))), h("tbody", {}, rows))),
+    h("div", scrollable(t("case.deadlines")), h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("col.deadline")), h("th", { scope: "col" }, t("col.due")), h("th", { scope: "col" }, t("field.left")))), h("tbody", {}, rows))),
   );
 }
 

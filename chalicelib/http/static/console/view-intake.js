@@ -5,13 +5,8 @@ import { ApiError, api } from "./api.js";
 import * as auth from "./auth.js";
 import { config } from "./config.js";
 import { announce, field, h, replace, select, showFieldErrors } from "./dom.js";
-import { label, lang, t } from "./i18n.js";
+import { fromOrgTime, label, lang, orgNow, t } from "./i18n.js";
 
-function localNow() {
-  const now = new Date();
-  now.setSeconds(0, 0);
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-}
 
 function input(name, attrs = {}) {
   return h("input", { type: "text", name, ...attrs });
@@ -22,8 +17,8 @@ export async function render(main) {
   const departments = who && !who.departments.includes("*") && !who.roles.includes("admin")
     ? config.departments.filter((d) => who.departments.includes(d))
     : config.departments;
-  const received = h("input", { type: "datetime-local", name: "received_at", required: true, max: localNow() });
-  received.value = localNow();
+  const received = h("input", { type: "datetime-local", name: "received_at", required: true, max: orgNow() });
+  received.value = orgNow();
   const form = h(
     "form",
     { className: "intake", novalidate: false },
@@ -32,7 +27,7 @@ export async function render(main) {
       {},
       h("legend", {}, t("intake.complaint")),
       field(t("field.channel"), select("channel", config.channels.map((c) => [c, label("channel", c)]), "phone", { required: true })),
-      field(t("intake.received_at"), received),
+      field(t("intake.received_at"), received, t("time.zone", { zone: config.timezone })),
       field(t("field.kind"), select("kind", ["complaint", "request", "suggestion", "inquiry", "misconduct_report"].map((k) => [k, label("kind", k)]), "complaint")),
       field(t("field.category"), select("category", config.categories.map((c) => [c, label("category", c)]), config.categories[0], { required: true })),
       field(t("field.department"), select("department", departments.map((d) => [d, label("department", d)]), departments[0])),
@@ -61,7 +56,7 @@ export async function render(main) {
     const optional = (value) => (value ? value.trim() : undefined);
     const body = {
       channel: data.channel,
-      received_at: new Date(data.received_at).toISOString(),
+      received_at: fromOrgTime(data.received_at),
       kind: data.kind,
       category: data.category,
       department: data.department,
@@ -92,7 +87,7 @@ export async function render(main) {
         ),
       );
       form.reset();
-      received.value = localNow();
+      received.value = orgNow();
       result.querySelector("#receipt-number").focus();
     } catch (error) {
       if (error instanceof ApiError && error.status === 400) {

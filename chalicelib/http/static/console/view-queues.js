@@ -4,13 +4,12 @@
 import { ApiError, api } from "./api.js";
 import * as auth from "./auth.js";
 import { config } from "./config.js";
-import { announce, field, h, replace, select } from "./dom.js";
+import { announce, field, h, replace, scrollable, select } from "./dom.js";
 import { dateTime, hours, label, t } from "./i18n.js";
 import { deadlineBadges } from "./view-parts.js";
 
 const FILTERS_KEY = "console.filters";
 const STATUSES = ["received", "transferred", "accepted", "assigned", "in_progress", "waiting_for_complainant", "resolved"];
-let cursors = []; // cursors of the pages before the one shown, for "first page"
 
 function savedFilters() {
   try { return JSON.parse(sessionStorage.getItem(FILTERS_KEY)) || {}; } catch { return {}; }
@@ -51,12 +50,14 @@ export async function render(main, wanted, { stillCurrent, rerender }) {
   );
   const results = h("section", { "aria-labelledby": "queue-title", className: "queue" });
   replace(main, heading, searchForm(), h("nav", { "aria-label": t("queues.title") }, tabs), filterForm(filters, rerender), results);
-  if (!current) return;
+  if (!current) {
+    replace(results, h("p", { id: "queue-title" }, t("queues.none")));
+    return;
+  }
   if (current === "failed") {
     showFailed(results, queues.find((q) => q.queue === "failed").items);
     return;
   }
-  cursors = wanted === current ? cursors : [];
   await showQueue(results, current, filters, null);
 }
 
@@ -83,7 +84,7 @@ async function showQueue(section, name, filters, cursor) {
     title,
     h(
       "div",
-      { className: "table-wrap" },
+      scrollable(t(`queue.${name}`)),
       h(
         "table",
         { className: "cases" },
@@ -133,7 +134,7 @@ function showFailed(section, items) {
     title,
     h(
       "div",
-      { className: "table-wrap" },
+      scrollable(t("queue.failed")),
       h(
         "table",
         {},

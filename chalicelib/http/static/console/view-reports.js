@@ -2,7 +2,7 @@
 // department, category, ...; the charts and the CSV/XLSX files, fetched with the token.
 
 import { ApiError, api } from "./api.js";
-import { announce, field, h, replace, select } from "./dom.js";
+import { announce, field, h, replace, scrollable, select } from "./dom.js";
 import { lang, t } from "./i18n.js";
 
 const GROUPINGS = ["department", "category", "channel", "grade", "handler", "kind"];
@@ -79,7 +79,7 @@ function figures(report, by) {
     h("h2", { id: "figures-title" }, `${report.month} · ${byLabel(by)}`),
     h(
       "div",
-      { className: "table-wrap" },
+      scrollable(t("reports.title")),
       h(
         "table",
         { className: "figures" },

@@ -2,7 +2,7 @@
 
 import * as auth from "./auth.js";
 import { config } from "./config.js";
-import { announce, h, replace } from "./dom.js";
+import { announce, h, replace, scrollable } from "./dom.js";
 import { label, t } from "./i18n.js";
 
 export async function render(main) {
@@ -52,7 +52,7 @@ export async function render(main) {
     h("p", {}, t("signin.local")),
     h(
       "div",
-      { className: "table-wrap" },
+      scrollable(t("signin.title")),
       h(
         "table",
         { className: "people" },

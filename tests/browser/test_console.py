@@ -1,0 +1,343 @@
+"""The staff console in a real browser (Debian's chromium): sign in as local demo users,
+take a web complaint from received to resolved with a supervisor and a handler in two
+browser contexts, masking, a conflict between two tabs, staff intake by phone, reports,
+both languages, keyboard use, and axe-core (vendored, run inside each page)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Browser
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+NUMBER = re.compile(r"^TS-\d{8}-\d{4}$")
+
+
+@pytest.fixture
+def contexts(request, playwright_driver, stack, shots_dir):
+    """open_context(locale, viewport) -> a fresh chromium profile with axe-core preloaded;
+    each one's script errors and CSP refusals fail the test."""
+    opened: list[tuple[Browser, str]] = []
+
+    def open_context(locale: str = "zh-CN", width: int = 1280, height: int = 900) -> Browser:
+        profile = tempfile.mkdtemp(prefix="console-chromium-")
+        context = playwright_driver.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": width, "height": height},
+            locale=locale,
+        )
+        # Injected by the browser itself, so the console's CSP need not admit it.
+        context.add_init_script(path=str(AXE))
+        name = f"console-{request.node.name}-{len(opened)}"
+        session = Browser(context, stack, shots_dir, name)
+        opened.append((session, profile))
+        return session
+
+    yield open_context
+    failed = getattr(request.node, "failed_call", False)
+    for session, profile in opened:
+        try:
+            if failed:
+                for index, page in enumerate(session.context.pages):
+                    session.shot(f"FAILED-{index}", page)
+            else:
+                assert session.problems == []
+        finally:
+            session.context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+def submit(stack, **overrides) -> str:
+    body = {
+        "category": "billing",
+        "subject": "Charged twice",
+        "description": "Two debits for one order.",
+        "complainant": {"name": "李雷", "mobile": "13800138000", "email": "li@example.com"},
+        "language": "zh-CN",
+        **overrides,
+    }
+    response = requests.post(f"{stack.base}/complaints", json=body, timeout=30)
+    assert response.status_code == 201, response.text
+    return response.json()["number"]
+
+
+def sign_in(session: Browser, user: str, page=None):
+    page = page or session.page
+    session.open("/console/", page)
+    page.locator(f"button[data-user='{user}']").click()
+    expect(page.locator("#sign-out")).to_be_visible()
+    expect(page.locator("form.search")).to_be_visible()  # the queues page has drawn
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def open_case(session: Browser, number: str, page=None):
+    page = page or session.page
+    page.goto(f"{session.stack.base}/console/#/case/{number}")
+    expect(page.locator("h1")).to_contain_text(number)
+    expect(page.locator(".timeline li").first).to_be_visible()
+    return page
+
+
+def act(page, action: str, fill=None):
+    page.locator(f".actions button[data-action='{action}']").click()
+    form = page.locator(f"form[data-action='{action}']")
+    expect(form).to_be_visible()
+    if fill:
+        fill(form)
+    form.locator("[type=submit]").click()
+    expect(page.locator("#status.ok")).to_be_visible()
+    return form
+
+
+def check_accessibility(page, name: str) -> None:
+    """axe-core inside the page: no serious or critical violation."""
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }"""
+    )
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert bad == [], f"{name}: {json.dumps(bad, ensure_ascii=False)}"
+
+
+def status_of(stack, number: str) -> dict:
+    auth = stack.staff_token("supervisor", "sup-check")
+    response = requests.get(
+        f"{stack.base}/staff/complaints/{number}", headers={"Authorization": auth}, timeout=30
+    )
+    return response.json()
+
+
+def test_supervisor_and_handler_take_a_web_complaint_to_resolved(stack, contexts):
+    number = submit(
+        stack,
+        complainant={"name": "王秘密", "mobile": "13900139000", "confidential": True},
+    )
+    supervisor = contexts("zh-CN")
+    page = sign_in(supervisor, "sup-service")
+    page.locator("a[data-queue='to_accept']").click()
+    row = page.locator(f"tr[data-number='{number}']")
+    expect(row).to_be_visible()
+    check_accessibility(page, "queues")
+    supervisor.shot("1-supervisor-queue", page)
+    row.get_by_role("link", name=number).click()
+    expect(page.locator("h1")).to_contain_text(number)
+    # A supervisor may see who complained, confidential or not.
+    expect(page.locator("#complainant-title + dl")).to_contain_text("王秘密")
+    check_accessibility(page, "case")
+    supervisor.shot("2-supervisor-case", page)
+    act(page, "accept")
+    expect(page.locator(".summary")).to_contain_text("已受理")
+
+    def pick_handler(form):
+        handler = form.locator("select[name=handler] option[value='handler-service']")
+        expect(handler).to_be_attached()
+        # The directory lists only the case's department.
+        assert form.locator("select[name=handler] option[value='handler-sales']").count() == 0
+        form.locator("select[name=handler]").select_option("handler-service")
+
+    act(page, "assign", pick_handler)
+    expect(page.locator(".summary")).to_contain_text("已分派")
+    supervisor.shot("3-supervisor-assigned", page)
+
+    handler = contexts("en-US")
+    hpage = sign_in(handler, "handler-service")
+    expect(hpage.locator("a[data-queue='mine'] .count")).to_have_text("1")
+    hpage.locator("a[data-queue='mine']").click()
+    expect(hpage.locator(f"tr[data-number='{number}']")).to_be_visible()
+    handler.shot("4-handler-my-cases", hpage)
+    hpage.get_by_role("link", name=number).click()
+    expect(hpage.locator("h1")).to_contain_text(number)
+    # The confidential complainant is masked for the handler, exactly as the API masks it.
+    complainant = hpage.locator("#complainant-title + p + dl")
+    expect(hpage.locator("[data-masked='true']")).to_be_visible()
+    expect(complainant).to_contain_text("***")
+    expect(hpage.locator("main")).not_to_contain_text("王秘密")
+    expect(hpage.locator("main")).not_to_contain_text("13900139000")
+    handler.shot("5-handler-case-masked", hpage)
+    act(hpage, "start")
+
+    def handling(form):
+        form.locator("[name=root_cause]").fill("Duplicate charge from a retry")
+        form.locator("[name=solution]").fill("Refund the second debit")
+        form.locator("[name=result]").fill("Refunded; customer informed")
+        form.get_by_role("button", name="Add a part").click()
+        form.locator("[name=part_name]").fill("Refund voucher")
+        form.locator("[name=part_quantity]").fill("2")
+
+    act(hpage, "record_handling", handling)
+    expect(hpage.locator("#handling-title + dl")).to_contain_text("Refund voucher × 2")
+    act(hpage, "resolve")  # the form comes filled with the record
+    expect(hpage.locator(".summary")).to_contain_text("Resolved")
+    expect(hpage.locator(".timeline")).to_contain_text("resolved")
+    handler.shot("6-handler-resolved", hpage)
+    assert status_of(stack, number)["status"] == "resolved"
+
+
+def test_two_tabs_on_one_case_the_second_gets_the_conflict_and_keeps_its_input(stack, contexts):
+    number = submit(stack)
+    session = contexts("en-US")
+    first = sign_in(session, "sup-service")
+    second = sign_in(session, "sup-service", session.new_page())
+    open_case(session, number, first)
+    open_case(session, number, second)
+    second.locator(".actions button[data-action='add_note']").click()
+    note = second.locator("form[data-action='add_note'] textarea[name=text]")
+    note.fill("Called the customer back at 10:05")
+    act(first, "accept")
+    second.locator("form[data-action='add_note'] [type=submit]").click()
+    expect(second.locator(".conflict")).to_contain_text("Someone else changed this case")
+    # The new state is on the page, and what was typed is still in the form.
+    expect(second.locator(".summary")).to_contain_text("Accepted")
+    expect(note).to_have_value("Called the customer back at 10:05")
+    check_accessibility(second, "conflict")
+    session.shot("conflict", second)
+    second.locator("form[data-action='add_note'] [type=submit]").click()
+    expect(second.locator("#status.ok")).to_be_visible()
+    expect(second.locator(".timeline")).to_contain_text("Called the customer back at 10:05")
+
+
+def test_staff_intake_by_phone_shows_the_number_to_read_back(stack, contexts):
+    session = contexts("zh-CN")
+    page = sign_in(session, "intake-service")
+    page.get_by_role("link", name="登记投诉").click()
+    expect(page.locator("h1")).to_have_text("登记投诉")
+    check_accessibility(page, "intake")
+    form = page.locator("form.intake")
+    form.locator("[name=channel]").select_option("phone")
+    form.locator("[name=received_at]").fill("2026-11-02T09:30")
+    form.locator("[name=category]").select_option("delivery")
+    form.locator("[name=subject]").fill("包裹未送达")
+    form.locator("[name=description]").fill("来电称三天前的包裹仍未送达。")
+    form.locator("[name=name]").fill("韩梅梅")
+    form.locator("[name=mobile]").fill("13700137000")
+    session.shot("intake-form", page)
+    form.locator("[type=submit]").click()
+    number_text = page.locator("#receipt-number")
+    expect(number_text).to_be_focused()
+    number = number_text.inner_text().strip()
+    assert NUMBER.match(number)
+    session.shot("intake-number", page)
+    recorded = status_of(stack, number)
+    assert recorded["channel"] == "phone" and recorded["data"]["subject"] == "包裹未送达"
+    assert recorded["received_at"].startswith("2026-11-02T01:30")  # 09:30 in Shanghai
+    # A complaint that came in later than "now" is refused, with the field marked.
+    form.locator("[name=subject]").fill("x")
+    form.locator("[name=description]").fill("y")
+    form.locator("[name=name]").fill("z")
+    form.locator("[name=mobile]").fill("not a number")
+    form.locator("[type=submit]").click()
+    expect(page.locator("#status.error")).to_be_visible()
+    expect(form.locator("[aria-invalid='true']").first).to_be_visible()
+
+
+def test_a_manager_opens_the_reports_page(stack, contexts):
+    submit(stack)
+    session = contexts("en-US")
+    page = sign_in(session, "mgr-service")
+    page.get_by_role("link", name="Reports").click()
+    expect(page.locator("h1")).to_have_text("Reports")
+    expect(page.locator("table.figures")).to_be_visible()
+    expect(page.locator("table.figures tfoot")).to_contain_text("Total")
+    expect(page.locator(".charts img").first).to_be_visible()
+    check_accessibility(page, "reports")
+    session.shot("reports", page)
+    with page.expect_download() as download:
+        page.locator("button[data-format='csv']").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    # A handler is not offered reports, and the API refuses them anyway.
+    handler = contexts("en-US")
+    hpage = sign_in(handler, "handler-service")
+    expect(hpage.get_by_role("link", name="Reports")).to_have_count(0)
+
+
+def test_chinese_and_english_follow_the_browser_and_the_switch(stack, contexts):
+    english = contexts("en-US")
+    page = english.open("/console/")
+    expect(page.locator("h1")).to_have_text("Sign in")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    check_accessibility(page, "sign-in")
+    english.shot("signin-en", page)
+    page.locator("#lang-switch").click()
+    expect(page.locator("h1")).to_have_text("登录")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    page.reload()
+    expect(page.locator("h1")).to_have_text("登录")  # the choice is kept
+    chinese = contexts("zh-CN")
+    cpage = sign_in(chinese, "sup-service")
+    expect(cpage.locator("h1")).to_have_text("工作队列")
+    expect(cpage.locator("a[data-queue='to_accept']")).to_contain_text("待受理")
+    chinese.shot("queues-zh", cpage)
+
+
+def test_keyboard_only_sign_in_and_action(stack, contexts):
+    number = submit(stack)
+    session = contexts("en-US")
+    page = session.open("/console/")
+    page.keyboard.press("Tab")
+    expect(page.locator("#skip-link")).to_be_focused()
+    button = page.locator("button[data-user='sup-service']")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".queue-list")).to_be_visible()
+    search = page.locator("input[name=number]")
+    search.focus()
+    page.keyboard.type(number)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text(number)
+    page.locator(".actions button[data-action='refuse']").focus()
+    page.keyboard.press("Enter")
+    reason = page.locator("form[data-action='refuse'] [name=reason]")
+    expect(reason).to_be_focused()
+    page.keyboard.type("Not a complaint about us")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator(".summary")).to_contain_text("Not accepted")
+
+
+def test_on_a_phone_every_page_fits_and_passes_axe(stack, contexts):
+    number = submit(stack, complainant={"name": "A", "mobile": "13800138000"})
+    session = contexts("zh-CN", width=375, height=740)
+    page = sign_in(session, "sup-service")
+    pages = {
+        "queues": "#/queue/to_accept",
+        "case": f"#/case/{number}",
+        "intake": "#/intake",
+        "reports": "#/reports",
+    }
+    for name, hash_ in pages.items():
+        page.goto(f"{stack.base}/console/{hash_}")
+        expect(page.locator("h1")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375 + 1, f"{name} scrolls sideways ({width}px)"
+        check_accessibility(page, f"phone {name}")
+        session.shot(f"phone-{name}", page)
+    page.locator("#sign-out").click()
+    expect(page.locator("h1")).to_have_text("登录")
+    assert page.evaluate("sessionStorage.getItem('console.session')") is None
+
+
+def test_an_admin_sees_failed_notifications(stack, contexts):
+    session = contexts("en-US")
+    page = sign_in(session, "admin-service")
+    page.locator("a[data-queue='failed']").click()
+    expect(page.locator("#queue-title")).to_have_text("Failed notifications")
+    check_accessibility(page, "failed notifications")
+    session.shot("admin-failed", page)
