@@ -27,7 +27,7 @@ DYNAMODB_CONFIG = {
 }
 # The services the app calls. The deployment package keeps botocore's models of these
 # only (infra/package.py): a client of another service would fail on Lambda, so add it here.
-SERVICES = ("dynamodb", "ses", "sns", "s3")
+SERVICES = ("dynamodb", "ses", "sns", "s3", "cognito-idp")  # cognito-idp: the staff directory
 # SigV4 everywhere: SigV2 presigning is refused by newer regions and being retired.
 CLIENT_CONFIG = {"dynamodb": DYNAMODB_CONFIG, "s3": {"signature_version": "s3v4"}}
 

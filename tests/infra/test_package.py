@@ -105,6 +105,7 @@ def test_the_unzipped_package_runs_from_bytecode(unzipped):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout.strip().replace("'", '"')) == [
+        "CognitoIdentityProvider",  # the staff directory (GET /staff/directory)
         "DynamoDB",
         "S3",
         "SES",
