@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, Field, model_validator
+from datetime import datetime
+
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
 from .grading import GRADES
-from .model import Channel, ComplaintInput, PartUsed, Strict, Text
+from .model import Channel, ComplaintInput, OneOf, PartUsed, Strict, Text
 
 Reason = Text(1000, min_length=1)
 
@@ -39,11 +41,14 @@ class HandlingUpdate(Strict):
     actual_start: AwareDatetime | None = None
     actual_finish: AwareDatetime | None = None
 
-    @model_validator(mode="after")
-    def _start_before_finish(self) -> HandlingUpdate:
-        if self.actual_start and self.actual_finish and self.actual_finish < self.actual_start:
+    @field_validator("actual_finish")
+    @classmethod
+    def _start_before_finish(cls, finish: datetime | None, info: ValidationInfo):
+        # A field error (not the model's), so that the answer names actual_finish.
+        start = info.data.get("actual_start")
+        if start and finish and finish < start:
             raise ValueError("actual_finish is before actual_start")
-        return self
+        return finish
 
 
 class Resolve(HandlingUpdate):
@@ -69,7 +74,7 @@ class ExtensionDecision(Strict):
 
 
 class GradeChange(Strict):
-    grade: str
+    grade: OneOf(GRADES)
     reason: Reason
 
     @model_validator(mode="after")
@@ -85,7 +90,7 @@ STAFF_CHANNELS = tuple(c for c in Channel if c not in (Channel.web, Channel.open
 class StaffIntake(ComplaintInput):
     """A complaint taken by phone, visit, letter, fax or e-mail, and when it came in."""
 
-    channel: Channel
+    channel: Channel = Field(json_schema_extra={"enum": [c.value for c in STAFF_CHANNELS]})
     received_at: AwareDatetime = Field(
         description="when it came in, with its offset: not in the future, at most "
         "RECEIVED_LOOKBACK_DAYS (default 366) back and not before RECEIVED_SINCE "

@@ -171,13 +171,14 @@ def _record_handling(complaint: Complaint, body: c.HandlingUpdate, ctx: Context)
     return "handling_recorded", {}
 
 
+HANDLING_FIELDS = ("root_cause", "solution", "result")  # on record before resolving
+
+
 def _resolve(complaint: Complaint, body: c.Resolve, ctx: Context):
     _merge_handling(complaint, body)
     record = complaint.handling
     missing = {
-        name: "is required to resolve"
-        for name in ("root_cause", "solution", "result")
-        if not getattr(record, name)
+        name: "is required to resolve" for name in HANDLING_FIELDS if not getattr(record, name)
     }
     if missing:
         raise InvalidCommand("root cause, solution and result are required", missing)

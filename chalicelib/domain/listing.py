@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .grading import GRADES
-from .model import Status, Strict, Text
+from .model import Configured, OneOf, Status, Strict, Text
 
 
 class ListCriteria(Strict):
     status: Status | None = None
-    department: Text(100) | None = None
+    department: Configured(100, "departments") | None = None
     assignee: Text(100) | None = None
-    grade: str | None = None
+    grade: OneOf(GRADES) | None = None
     escalation_level: int | None = Field(default=None, ge=0, le=10)
     received_from: date | None = Field(
         default=None,
@@ -37,6 +37,13 @@ class ListCriteria(Strict):
     def _check(self) -> ListCriteria:
         if self.grade is not None and self.grade not in GRADES:
             raise ValueError(f"grade must be one of: {', '.join(GRADES)}")
-        if self.received_from and self.received_to and self.received_to < self.received_from:
-            raise ValueError("received_to is before received_from")
         return self
+
+    @field_validator("received_to")
+    @classmethod
+    def _not_before_from(cls, received_to: date | None, info: ValidationInfo):
+        # A field error, so that the answer names received_to.
+        received_from = info.data.get("received_from")
+        if received_from and received_to and received_to < received_from:
+            raise ValueError("received_to is before received_from")
+        return received_to

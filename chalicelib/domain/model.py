@@ -101,13 +101,52 @@ DEFAULT_CATEGORIES = (
 )
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,24}$")
+# What the documents promise (stricter: no space at the end, which would be stripped).
+PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-]{3,23}[0-9()\-]$"
+
+
+NON_BLANK = r"\S"
 
 
 def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a type
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-    ]
+    constraints = StringConstraints(
+        strip_whitespace=True, min_length=min_length, max_length=max_length
+    )
+    if not min_length:
+        return Annotated[str, constraints]
+    # Whitespace is stripped before the length is checked: say so in the JSON Schema.
+    return Annotated[str, constraints, Field(json_schema_extra={"pattern": NON_BLANK})]
+
+
+def Configured(max_length: int, setting: str):  # noqa: N802 - reads like a type
+    """Text whose allowed values are an organisation's setting (checked by the service);
+    the OpenAPI document lists them (see http/openapi.py)."""
+    return Annotated[Text(max_length, 1), Field(json_schema_extra={"x-configured": setting})]
+
+
+def OneOf(values) -> type:  # noqa: N802 - reads like a type
+    """A string the service checks against `values` (its own validator names them): the
+    JSON Schema lists them as an enum."""
+    return Annotated[str, Field(json_schema_extra={"enum": list(values)})]
+
+
+def _present(name: str, schema: dict | None = None) -> dict:
+    return {"required": [name], "properties": {name: schema or {"type": "string"}}}
+
+
+# "name is required unless the complaint is anonymous", and a way to reach them, in JSON Schema.
+NAMED_UNLESS_ANONYMOUS = {
+    "if": {"properties": {"anonymous": {"const": False}}},
+    "then": {
+        **_present("name", {"type": "string", "pattern": NON_BLANK}),
+        "anyOf": [
+            _present("mobile"),
+            _present("office_phone"),
+            _present("email"),
+            _present("address", {"type": "string", "pattern": NON_BLANK}),
+        ],
+    },
+}
 
 
 _LINK = re.compile(r"^https?://[^\s/?#@]+[^\s]*$", re.IGNORECASE)
@@ -132,11 +171,26 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _any_case(word: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" for c in word)
+
+
+# The e-mail check refuses special-use domains (RFC 6761), e.g. a.b@example.test.
+SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
+EMAIL_PATTERN = (
+    r"^(?!.*[@.](?:" + "|".join(_any_case(name) for name in SPECIAL_USE_DOMAINS) + r")$)"
+)
+Email = Annotated[EmailStr, Field(max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})]
+Phone = Annotated[Text(30), Field(json_schema_extra={"pattern": PHONE_PATTERN})]
+
+
 class Complainant(Strict):
+    model_config = ConfigDict(json_schema_extra=NAMED_UNLESS_ANONYMOUS)
+
     name: Text(100) | None = None
-    mobile: Text(30) | None = None
-    office_phone: Text(30) | None = None
-    email: EmailStr | None = Field(default=None, max_length=254)
+    mobile: Phone | None = None
+    office_phone: Phone | None = None
+    email: Email | None = None
     address: Text(500) | None = None
     organisation: Text(200) | None = None
     anonymous: bool = False
@@ -200,7 +254,7 @@ class AttachmentRef(Strict):
     """Evidence the complainant refers to; files themselves are uploaded separately."""
 
     filename: Text(255, min_length=1)
-    content_type: Text(100)
+    content_type: OneOf(ALLOWED_ATTACHMENT_TYPES)
     size_bytes: int = Field(ge=1, le=10 * 1024 * 1024)
 
     @field_validator("content_type")
@@ -231,6 +285,18 @@ class StoredAttachment(BaseModel):
 class Location(Strict):
     """Where the problem is, as an Open311 client gives it (WGS84 and/or an address)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": ["lat", "long"],
+                    "properties": {"lat": {"type": "number"}, "long": {"type": "number"}},
+                },
+                {"properties": {"lat": {"type": "null"}, "long": {"type": "null"}}},
+            ]
+        }
+    )
+
     lat: float | None = Field(default=None, ge=-90, le=90)
     long: float | None = Field(default=None, ge=-180, le=180)
     address_string: Text(500) | None = None
@@ -248,7 +314,7 @@ class ComplaintInput(Strict):
     """What a complainant (or an agent on their behalf) submits."""
 
     kind: Kind = Kind.complaint
-    category: Text(50, min_length=1)
+    category: Configured(50, "categories")
     problem_type: ProblemType | None = None
     severity: Severity = Severity.normal
     priority: Priority = Priority.medium
@@ -258,7 +324,7 @@ class ComplaintInput(Strict):
     complainant: Complainant
     respondent: Respondent | None = None
     product: Product | None = None
-    department: Text(100) | None = None
+    department: Configured(100, "departments") | None = None
     required_completion_date: date | None = None
     people_affected: int = Field(default=1, ge=1, le=100_000)
     attachments: list[AttachmentRef] = Field(default_factory=list, max_length=10)

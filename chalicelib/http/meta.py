@@ -38,7 +38,7 @@ PAGE_HEADERS = {
 
 
 @meta.route("/", methods=["GET"])
-@documented("The bilingual complaint form (HTML)", responses={200: "text/html"})
+@documented("The bilingual complaint form (HTML)", responses={200: "text/html"}, errors=())
 def form():
     return _page("form")
 
@@ -47,6 +47,7 @@ def form():
 @documented(
     "The tracking page (HTML): status, timeline, deadlines, attachments, withdrawal",
     responses={200: "text/html"},
+    errors=(),
 )
 def track():
     return _page("track")
@@ -56,6 +57,7 @@ def track():
 @documented(
     "The follow-up survey page (HTML); the e-mailed link carries number and token",
     responses={200: "text/html"},
+    errors=(),
 )
 def survey():
     return _page("survey")
@@ -64,7 +66,8 @@ def survey():
 @meta.route("/static/{name}", methods=["GET"])
 @documented(
     "The pages' script and style sheet (app.js, app.css)",
-    responses={200: "text/plain"},
+    responses={200: ("text/javascript", "text/css")},
+    path_schemas={"name": {"type": "string", "enum": sorted(ASSETS)}},
     errors=(404,),
 )
 def asset(name):
@@ -80,13 +83,17 @@ def asset(name):
 
 
 @meta.route("/openapi.json", methods=["GET"])
-@documented("This OpenAPI 3.1 document", responses={200: None})
+@documented("This OpenAPI 3.1 document", responses={200: {"type": "object"}}, errors=())
 def openapi():
     return _document(meta.current_app)
 
 
 @meta.route("/health", methods=["GET"])
-@documented("Liveness check", responses={200: None})
+@documented(
+    "Liveness check",
+    responses={200: {"type": "object", "properties": {"status": {"const": "ok"}}}},
+    errors=(),
+)
 def health():
     return {"status": "ok"}
 

@@ -24,10 +24,19 @@ def request_context(request, get_response):
     log.set_correlation_id(cid)
     response = get_response(request)
     response = _uniform_error(response)
+    _json_content_type(response)
     response.headers["X-Correlation-Id"] = cid
     route = (request.context or {}).get("resourcePath", "")
     log.info("request", method=request.method, route=route, status=response.status_code)
     return response
+
+
+def _json_content_type(response) -> None:
+    """A view that returns a dict answers JSON: say so (API Gateway would, chalice local
+    does not), as the OpenAPI document does."""
+    has_type = any(name.lower() == "content-type" for name in response.headers)
+    if not has_type and isinstance(response.body, (dict, list)):
+        response.headers["Content-Type"] = "application/json"
 
 
 def _uniform_error(response):

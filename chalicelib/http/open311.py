@@ -17,6 +17,16 @@ from pydantic import BaseModel, Field, RootModel
 
 from ..service import open311 as spec
 from ..service.open311 import Open311Config, Open311Error
+from .open311_doc import (
+    ERROR_TEXTS,
+    FILTER_CONDITIONS,
+    FILTERS,
+    JURISDICTION,
+    LOCALE,
+    errors_for,
+    post_form,
+    suffixed,
+)
 from .openapi import documented
 
 open311 = Blueprint(__name__)
@@ -139,34 +149,6 @@ class Open311Tokens(RootModel[list[Open311Token]]):
     pass
 
 
-def _query_parameter(name: str, description: str) -> dict:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": {"type": "string"},
-    }
-
-
-LOCALE = _query_parameter("locale", "zh-CN or en (else Accept-Language; default en)")
-JURISDICTION = _query_parameter("jurisdiction_id", "optional: this server has one")
-FILTERS = [
-    _query_parameter("service_request_id", "comma-separated ids; overrides the other filters"),
-    _query_parameter("service_code", "comma-separated service codes"),
-    _query_parameter(
-        "start_date",
-        "w3 date-time; at most 90 days before end_date; not before RECEIVED_SINCE (400 otherwise)",
-    ),
-    _query_parameter(
-        "end_date", "w3 date-time; default now; at most a year from now (400 otherwise)"
-    ),
-    _query_parameter("status", "open, closed, or both comma-separated"),
-    _query_parameter("page", "extension: page number from 1"),
-    _query_parameter("page_size", "extension: at most 1000 (the default)"),
-]
-
-
 # -- rendering ----------------------------------------------------------------------------
 
 
@@ -241,7 +223,9 @@ def _context(request):
     return params, _language(request, params), config, get_services()
 
 
-def _by_format(path: str, root: str, summary: str, model, methods=("GET",), parameters=()):
+def _by_format(
+    path, root, summary, model, methods=("GET",), errors=(400, 404), parameters=(), **doc
+):
     """Register `handler(request)` as `<path>.xml` and `<path>.json`."""
 
     def register(handler):
@@ -251,6 +235,10 @@ def _by_format(path: str, root: str, summary: str, model, methods=("GET",), para
                 f"{summary} ({fmt.upper()})",
                 responses={200: model if fmt == "json" else XML},
                 parameters=[JURISDICTION, LOCALE, *parameters],
+                errors=errors,
+                error_body=errors_for(fmt),
+                error_texts=ERROR_TEXTS,
+                **doc,
             )(view)
             open311.route(f"{path}.{fmt}", methods=list(methods), content_types=ANY_BODY)(view)
         return handler
@@ -302,6 +290,7 @@ def services(request):
     "Open311 service requests received",
     Open311Requests,
     parameters=FILTERS,
+    conditions=FILTER_CONDITIONS,
 )
 def requests(request):
     params, lang, _, services = _context(request)
@@ -314,6 +303,9 @@ def requests(request):
     "Open311: post a service request (form-encoded, api_key required); creates a complaint",
     Open311CreatedList,
     methods=("POST",),
+    errors=(400, 403, 404),
+    request=post_form(),
+    request_media=FORM,
 )
 def post_request(request):
     _, lang, config, services = _context(request)
@@ -357,8 +349,12 @@ def _api_key(request) -> str | None:
 @open311.route("/services/{code_ext}", methods=["GET"])
 @documented(
     "Open311 service definition: the attributes of a service (path ends .json or .xml)",
-    responses={200: Open311ServiceDefinition},
+    responses={200: (Open311ServiceDefinition, XML)},
     parameters=[JURISDICTION, LOCALE],
+    path_schemas={"code_ext": suffixed("a service_code")},
+    errors=(400, 404),
+    error_body=errors_for(None),
+    error_texts=ERROR_TEXTS,
 )
 def service_definition(code_ext):
     def answer(code, request):
@@ -371,8 +367,12 @@ def service_definition(code_ext):
 @open311.route("/requests/{id_ext}", methods=["GET"])
 @documented(
     "Open311 service request by id (path ends .json or .xml)",
-    responses={200: Open311Requests},
+    responses={200: (Open311Requests, XML)},
     parameters=[JURISDICTION, LOCALE],
+    path_schemas={"id_ext": suffixed("a service_request_id")},
+    errors=(400, 404),
+    error_body=errors_for(None),
+    error_texts=ERROR_TEXTS,
 )
 def get_request(id_ext):
     def answer(number, request):
@@ -385,8 +385,12 @@ def get_request(id_ext):
 @open311.route("/tokens/{token_ext}", methods=["GET"])
 @documented(
     "Open311 token lookup: requests are created at once, so every token is unknown (404)",
-    responses={200: Open311Tokens},
+    responses={200: (Open311Tokens, XML)},
     parameters=[JURISDICTION],
+    path_schemas={"token_ext": suffixed("a token")},
+    errors=(400, 404),
+    error_body=errors_for(None),
+    error_texts=ERROR_TEXTS,
 )
 def get_token(token_ext):
     def answer(token, request):

@@ -38,7 +38,13 @@ ANY_BODY = [
     "Submit a complaint",
     request=ComplaintInput,
     responses={201: Receipt},
-    parameters=[header("Idempotency-Key", "retries with the same key and body create nothing")],
+    parameters=[
+        header(
+            "Idempotency-Key",
+            "retries with the same key and body create nothing",
+            schema={"type": "string", "minLength": 8, "maxLength": 128},
+        )
+    ],
     errors=(400, 409, 413, 415, 422),
 )
 @handles_errors

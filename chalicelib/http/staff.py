@@ -6,14 +6,14 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from ..domain import commands
-from ..domain.handling import BODIES
+from ..domain.handling import BODIES, HANDLING_FIELDS
 from ..domain.lifecycle import Action
 from ..domain.listing import ListCriteria
 from ..service import staff as use_case
 from ..wiring import get_services
 from .auth import current_actor, staff_authorizer
 from .errors import HttpError, handles_errors, read_json
-from .openapi import documented, header
+from .openapi import documented, if_match_header
 from .public import ANY_BODY
 from .schemas import (
     FailedNotifications,
@@ -54,7 +54,27 @@ ACTION_PATHS = {
     "extension-decision": Action.decide_extension,
     "grade": Action.change_grade,
 }
-IF_MATCH = header("If-Match", "the ETag of the version you read", required=True)
+IF_MATCH = if_match_header()
+# Rules JSON Schema cannot carry (time, the case's state, several fields): see openapi.py.
+FINISH = {"actual_finish": "not before actual_start"}
+ACTION_CONDITIONS = {
+    Action.record_handling: FINISH,
+    Action.resolve: {
+        **FINISH,
+        **{f: "on record before resolving (sent now or earlier)" for f in HANDLING_FIELDS},
+    },
+    Action.request_extension: {
+        "new_due": "later than the resolution deadline, within the limit for the grade"
+    },
+    Action.decide_extension: {"approve": "only while an extension request is pending"},
+}
+LIST_CONDITIONS = {
+    "cursor": "only a next_cursor this list returned, with the same filters",
+    "received_from": "within the dates the service keeps lists for",
+    "received_to": "not before received_from, within the same bounds",
+}
+INTAKE_CONDITIONS = {"received_at": "not in the future, nor before the service's look-back"}
+ETAG = {"ETag": "the version, to send back as If-Match"}
 
 
 def _body() -> dict:
@@ -81,6 +101,7 @@ def expected_version(request) -> int:
     "List complaints (filters are key or index queries)",
     responses={200: StaffList},
     query=ListCriteria,
+    conditions=LIST_CONDITIONS,
     errors=STAFF_ERRORS,
     secured=True,
 )
@@ -97,6 +118,7 @@ def list_complaints():
     "Record a complaint taken by phone, visit, letter, fax or e-mail",
     request=commands.StaffIntake,
     responses={201: Receipt},
+    conditions=INTAKE_CONDITIONS,
     errors=STAFF_ERRORS,
     secured=True,
 )
@@ -115,6 +137,7 @@ def record_intake():
 @documented(
     "One complaint, with its ETag",
     responses={200: StaffComplaint},
+    response_headers=ETAG,
     errors=STAFF_ERRORS,
     secured=True,
 )
@@ -168,7 +191,9 @@ for _segment, _action in ACTION_PATHS.items():
         f"{_action.value.replace('_', ' ').capitalize()} (If-Match required)",
         request=BODIES[_action],
         responses={200: StaffComplaint},
+        response_headers=ETAG,
         parameters=[IF_MATCH],
+        conditions=ACTION_CONDITIONS.get(_action),
         errors=(*STAFF_ERRORS, 428),
         secured=True,
     )(_view)
