@@ -19,6 +19,9 @@ ERRORS = (400, 401, 403)
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SVG = "image/svg+xml"
+MONTH = {"month": {"type": "string", "pattern": use_case.MONTH.pattern}}
+ONE_FILTER = "at most one of category, channel and grade; with by=department, kind or itself"
+CONDITIONS = {dimension: ONE_FILTER for dimension in ("category", "channel", "grade")}
 
 
 def _request():
@@ -35,6 +38,7 @@ def _lang(request, query) -> str:
     "12-month trend of every figure, ending at `to` (default: this month)",
     responses={200: TrendReport},
     query=use_case.TrendQuery,
+    conditions=CONDITIONS,
     errors=ERRORS,
     secured=True,
 )
@@ -50,6 +54,7 @@ def trend():
     "Chart: received vs closed per month and the on-time resolution rate (SVG)",
     responses={200: SVG},
     query=use_case.TrendQuery,
+    conditions=CONDITIONS,
     errors=ERRORS,
     secured=True,
 )
@@ -68,6 +73,8 @@ def trend_chart():
     "A month's figures per group (JSON, or format=csv / format=xlsx)",
     responses={200: MonthReport},
     query=use_case.ReportQuery,
+    conditions=CONDITIONS,
+    path_schemas=MONTH,
     errors=ERRORS,
     secured=True,
     produces=(CSV, XLSX),
@@ -97,6 +104,7 @@ def month_report(month):
     "Chart: on-time acceptance and resolution rates by department for a month (SVG)",
     responses={200: SVG},
     query=use_case.ChartQuery,
+    path_schemas=MONTH,
     errors=ERRORS,
     secured=True,
 )
