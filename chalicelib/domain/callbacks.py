@@ -72,11 +72,33 @@ class CallbackAnswers(BaseModel):
         return not self.solved or self.satisfaction <= 2
 
 
+# The validator's rules below, as JSON Schema for the OpenAPI document.
+_ATTEMPT_RULES = {
+    "allOf": [
+        {
+            "if": {"properties": {"outcome": {"const": "reached"}}, "required": ["outcome"]},
+            "then": {"required": ["answers"], "properties": {"answers": {"type": "object"}}},
+            "else": {"properties": {"answers": {"type": "null"}}},
+        },
+        {
+            "if": {
+                "properties": {"if_dissatisfied": {"const": "reopen"}},
+                "required": ["if_dissatisfied"],
+            },
+            "then": {
+                "required": ["reason"],
+                "properties": {"reason": {"type": "string", "pattern": r"\S"}},
+            },
+        },
+    ]
+}
+
+
 class CallbackAttemptInput(BaseModel):
     """One call: its outcome and slot; answers when reached. A dissatisfied complainant's
     case becomes a re-complaint one grade up unless they ask for it to be reopened."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_ATTEMPT_RULES)
 
     outcome: Outcome
     slot: Slot

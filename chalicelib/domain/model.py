@@ -103,6 +103,11 @@ DEFAULT_CATEGORIES = (
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,24}$")
 # What the documents promise (stricter: no space at the end, which would be stripped).
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-]{3,23}[0-9()\-]$"
+# contact.normalise_mobile's rule as the documents give it (without separators): a mainland
+# mobile with or without +86/0086/86, or E.164 outside +86.
+MOBILE_PATTERN = (
+    r"^(?:(?:\+86|0086|86)?1[3-9][0-9]{9}|\+(?:[1-79][0-9]{6,14}|8[0-57-9][0-9]{5,13}))$"
+)
 
 
 NON_BLANK = r"\S"
@@ -145,6 +150,18 @@ NAMED_UNLESS_ANONYMOUS = {
             _present("email"),
             _present("address", {"type": "string", "pattern": NON_BLANK}),
         ],
+        # A contact preference needs the contact it names.
+        "allOf": [
+            {
+                "if": _present("contact_preference", {"const": preference}),
+                "then": {"anyOf": [_present(name) for name in names]},
+            }
+            for preference, names in (
+                ("email", ("email",)),
+                ("sms", ("mobile",)),
+                ("phone", ("mobile", "office_phone")),
+            )
+        ],
     },
 }
 
@@ -182,13 +199,14 @@ EMAIL_PATTERN = (
 )
 Email = Annotated[EmailStr, Field(max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})]
 Phone = Annotated[Text(30), Field(json_schema_extra={"pattern": PHONE_PATTERN})]
+Mobile = Annotated[Text(30), Field(json_schema_extra={"pattern": MOBILE_PATTERN})]
 
 
 class Complainant(Strict):
     model_config = ConfigDict(json_schema_extra=NAMED_UNLESS_ANONYMOUS)
 
     name: Text(100) | None = None
-    mobile: Phone | None = None
+    mobile: Mobile | None = None
     office_phone: Phone | None = None
     email: Email | None = None
     address: Text(500) | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, RootModel
 
-from ..domain.model import EMAIL_PATTERN, PHONE_PATTERN
+from ..domain.model import EMAIL_PATTERN, MOBILE_PATTERN
 from ..service import open311 as spec
 from .openapi import configured
 
@@ -168,7 +168,7 @@ def post_form() -> dict:
         # The complainant's name is last + first, at most 100 characters in all.
         "first_name": _text(49, True),
         "last_name": _text(49, True),
-        "phone": {"type": "string", "pattern": PHONE_PATTERN},
+        "phone": {"type": "string", "pattern": MOBILE_PATTERN},  # the complainant's mobile
         "description": _text(spec.MAX_DESCRIPTION),
         "media_url": {"type": "string", "pattern": r"^https?://\S+$", "maxLength": 2000},
         "locale": LOCALE["schema"],

@@ -203,7 +203,7 @@ def _operation(path: str, method: str, spec: dict, entry) -> dict:
             {"name": name, "in": "path", "required": True, "schema": _path_schema(spec, name)}
             for name in _path_params(path)
         ]
-        + spec["parameters"]
+        + [_if_match_schema(p) for p in spec["parameters"]]
         + _query_params(spec.get("query"))
     )
     op = {"summary": spec["summary"], "parameters": params, "responses": {}}
@@ -225,6 +225,13 @@ def _operation(path: str, method: str, spec: dict, entry) -> dict:
     for status in sorted(implied_errors(method, path, spec, entry) | set(spec["errors"])):
         op["responses"][str(status)] = _error_response(status, spec)
     return op
+
+
+def _if_match_schema(parameter: dict) -> dict:
+    """Whatever a route says of If-Match, the server takes only its ETags."""
+    if parameter["in"] == "header" and parameter["name"].lower() == "if-match":
+        return {**parameter, "schema": {"type": "string", "pattern": ETAG_PATTERN}}
+    return parameter
 
 
 def _description(spec: dict) -> str:

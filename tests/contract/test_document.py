@@ -9,8 +9,11 @@ import re
 
 import pytest
 from chalice import Chalice
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from chalicelib.domain.model import MOBILE_PATTERN
 from chalicelib.http.openapi import ETAG_PATTERN, Undocumented, build_document, documented
 from tests.helpers import complaint_body, post_json
 
@@ -300,3 +303,65 @@ def test_open311_suffix_is_in_the_path_schema(document):
         assert not re.search(pattern, "TS-1")
         assert set(get["responses"]["200"]["content"]) == {"application/json", "text/xml"}
         assert set(get["responses"]) == {"200", "400", "404", "429"}
+
+
+def test_every_if_match_takes_the_etag_pattern(document):
+    for path, method, operation in operations(document):
+        for parameter in operation["parameters"]:
+            if parameter["name"].lower() == "if-match":
+                assert parameter["schema"]["pattern"] == ETAG_PATTERN, f"{method} {path}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=st.from_regex(MOBILE_PATTERN, fullmatch=True))
+def test_every_mobile_the_document_allows_is_one_the_server_takes(number):
+    from chalicelib.domain.contact import normalise_mobile
+
+    assert normalise_mobile(number.strip()).startswith("+")
+
+
+@pytest.mark.parametrize(
+    "complainant, valid",
+    [
+        ({"name": "Li", "address": "1 Main St", "contact_preference": "sms"}, False),
+        ({"name": "Li", "mobile": "13800138000", "contact_preference": "sms"}, True),
+        ({"name": "Li", "mobile": "13800138000", "contact_preference": "email"}, False),
+        ({"name": "Li", "office_phone": "010 1234 5678", "contact_preference": "phone"}, True),
+        ({"anonymous": True, "contact_preference": "email"}, True),
+    ],
+)
+def test_a_contact_preference_needs_its_contact(client, document, complainant, valid):
+    body = complaint_body(complainant=complainant)
+    assert validator(document, "ComplaintInput").is_valid(body) is valid
+    assert post_json(client, "/complaints", body).status_code == (201 if valid else 400)
+
+
+@pytest.mark.parametrize(
+    "attempt, valid",
+    [
+        ({"outcome": "reached", "slot": "morning"}, False),
+        ({"outcome": "busy", "slot": "morning"}, True),
+        ({"outcome": "busy", "slot": "morning", "answers": None}, True),
+        (
+            {
+                "outcome": "reached",
+                "slot": "morning",
+                "answers": {"solved": True, "satisfaction": 4, "staff_attitude": 5},
+            },
+            True,
+        ),
+        ({"outcome": "busy", "slot": "morning", "if_dissatisfied": "reopen"}, False),
+    ],
+)
+def test_callback_answers_only_when_reached(document, attempt, valid):
+    from pydantic import ValidationError
+
+    from chalicelib.domain.callbacks import CallbackAttemptInput
+
+    assert validator(document, "CallbackAttemptInput").is_valid(attempt) is valid
+    try:
+        CallbackAttemptInput.model_validate(attempt)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted is valid

@@ -151,28 +151,15 @@ def make_known(client):
     return made
 
 
-# Defects this run found that another slice is fixing; each entry names its cause.
-KNOWN = {
-    "POST /staff/complaints": "500 for received_at years back: the report backlog books one"
-    " item per month since receipt, over TransactWriteItems' 100 (issue 13 item 6 bounds it)",
-}
-
-
 def operations(preflights=False):
     from app import app
 
-    labels = sorted(
+    return sorted(
         f"{method} {path}"
         for path, methods in app.routes.items()
         for method in methods
         if (method == "OPTIONS") == preflights
     )
-    return [
-        pytest.param(label, marks=pytest.mark.xfail(reason=KNOWN[label], strict=False))
-        if label in KNOWN
-        else label
-        for label in labels
-    ]
 
 
 @pytest.mark.parametrize("label", operations())
