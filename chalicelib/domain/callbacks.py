@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .patterns import NON_BLANK
+
 
 class Slot(StrEnum):
     morning = "morning"  # 09-12
@@ -87,7 +89,7 @@ _ATTEMPT_RULES = {
             },
             "then": {
                 "required": ["reason"],
-                "properties": {"reason": {"type": "string", "pattern": r"\S"}},
+                "properties": {"reason": {"type": "string", "pattern": NON_BLANK}},
             },
         },
     ]

@@ -26,6 +26,7 @@ from .callbacks import CallbackState, FollowUpFeedback
 from .contact import ContactPreference, normalise_mobile
 from .events import DomainEvent
 from .grading import default_grade
+from .patterns import NON_BLANK, SPACE
 
 
 class Channel(StrEnum):
@@ -110,9 +111,6 @@ MOBILE_PATTERN = (
 )
 
 
-NON_BLANK = r"\S"
-
-
 def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a type
     constraints = StringConstraints(
         strip_whitespace=True, min_length=min_length, max_length=max_length
@@ -177,8 +175,12 @@ def _http_link(value: str) -> str:
 
 
 # A link to a photo or video of the problem (Open311's media_url), shown to staff.
+MEDIA_URL_PATTERN = f"^[hH][tT][tT][pP][sS]?://[^{SPACE}/?#@]+[^{SPACE}]*$"  # _LINK
 MediaUrl = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_http_link)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2000),
+    AfterValidator(_http_link),
+    Field(json_schema_extra={"pattern": MEDIA_URL_PATTERN}),
 ]
 
 

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from .actor import Actor, Role
 from .calendar import BusinessCalendar
 from .grading import GRADES
-from .model import Channel, Complaint, Status, Strict, Text
+from .model import Channel, Complaint, OneOf, Status, Strict, Text
 
 # Deadlines a case is sorted by; the grade review is an internal check, not a promise.
 SORTING_DEADLINES = ("acceptance", "first_contact", "resolution", "follow_up", "follow_up_reply")
@@ -71,7 +71,7 @@ class QueueFilters(Strict):
 
     department: Text(100) | None = None
     status: Status | None = None
-    grade: str | None = None
+    grade: OneOf(GRADES) | None = None
     category: Text(50) | None = None
     channel: Channel | None = None
     limit: int = Field(default=25, ge=1, le=100)

@@ -30,6 +30,7 @@ NAME = re.compile(r"^[a-z0-9-]+\.(js|css)$")
 @documented(
     "The staff console (HTML); it signs in and then uses only the staff API",
     responses={200: "text/html"},
+    errors=(),
 )
 def page():
     request = console.current_request

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, RootModel
 
-from ..domain.model import EMAIL_PATTERN, MOBILE_PATTERN
+from ..domain.model import EMAIL_PATTERN, MEDIA_URL_PATTERN, MOBILE_PATTERN, SPACE
 from ..service import open311 as spec
 from .openapi import configured
 
-NON_BLANK = r"\S"
+NON_BLANK = f"[^{SPACE}]"
 FORMATS = ("json", "xml")
 
 
@@ -170,7 +170,7 @@ def post_form() -> dict:
         "last_name": _text(49, True),
         "phone": {"type": "string", "pattern": MOBILE_PATTERN},  # the complainant's mobile
         "description": _text(spec.MAX_DESCRIPTION),
-        "media_url": {"type": "string", "pattern": r"^https?://\S+$", "maxLength": 2000},
+        "media_url": {"type": "string", "pattern": MEDIA_URL_PATTERN, "maxLength": 2000},
         "locale": LOCALE["schema"],
         "lang": LOCALE["schema"],
     }

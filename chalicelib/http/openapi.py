@@ -36,6 +36,7 @@ ERRORS = {
     422: "Idempotency-Key reused with another body",
     428: "If-Match required",
     429: "Too many requests: retry after a pause",
+    503: "A service this needs is not configured or not reachable",
 }
 # What a client may send as If-Match: the quoted version number from ETag (weak or strong).
 ETAG_PATTERN = r'^(W/)?"[0-9]+"$'

@@ -28,6 +28,7 @@ def _query() -> dict:
     "How many cases each of the caller's queues holds (same filters as one queue)",
     responses={200: QueueCounts},
     query=QueueFilters,
+    conditions={"cursor": "only a next_cursor this queue returned"},
     errors=STAFF_ERRORS,
     secured=True,
 )
@@ -42,6 +43,7 @@ def counts():
     " each case carries `clock`, the working hours left on each pending deadline",
     responses={200: QueuePage},
     query=QueueFilters,
+    conditions={"cursor": "only a next_cursor this queue returned"},
     errors=STAFF_ERRORS,
     secured=True,
 )
