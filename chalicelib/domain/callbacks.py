@@ -131,7 +131,6 @@ class CallbackState(BaseModel):
     slot: Slot
     status: CallbackStatus = CallbackStatus.due
     attempts: list[CallbackAttempt] = Field(default_factory=list)
-    number_to_call: str | None = None  # kept here so the list shows it without the doc
 
     @property
     def open(self) -> bool:

@@ -39,11 +39,7 @@ def open_callback(complaint: Complaint, ctx, slots: tuple[Slot, ...] = ()) -> No
         return
     resolved_day = ctx.calendar.local(ctx.at).date()
     day = ctx.calendar.add_working_days(resolved_day, ctx.limits.callback_delay_days)
-    state = CallbackState(
-        due_on=day,
-        slot=first_slot(slots),
-        number_to_call=callable_number(complaint.data.complainant),
-    )
+    state = CallbackState(due_on=day, slot=first_slot(slots))
     complaint.callback = state
     complaint.deadlines["callback"] = Deadline(start=ctx.at, due=due_at(state, ctx.calendar))
 

@@ -268,16 +268,18 @@ _SURVEY = {
 
 
 def survey_message(
-    complaint: Complaint, url: str, reply_by: datetime, template: str = "survey"
+    complaint: Complaint, base_url: str, token: str, reply_by: datetime, template: str = "survey"
 ) -> Message | None:
     """The survey link by the complainant's written channel; None if they have none."""
     channel = written_channel(complaint.data.complainant)
     if channel == "sms":
         values = {"number": complaint.number, "reply_by": reply_by.date().isoformat()}
-        return _sms(complaint, template, values, link=url)
+        link = sms.survey_link(base_url, complaint.number, token)
+        return _sms(complaint, template, values, link=link)
     email = complaint.data.complainant.email
     if channel != "email":
         return None  # anonymous or no channel: the survey waits on the tracking page
+    url = f"{base_url.rstrip('/')}/survey?number={complaint.number}&token={token}"
     subject, body = _SURVEY[complaint.data.language]
     values = {"number": complaint.number, "url": url, "reply_by": reply_by.isoformat()}
     return Message(

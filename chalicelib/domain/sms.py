@@ -67,13 +67,12 @@ TEMPLATES: dict[str, dict[Language, str]] = {
         Language.en: "Your complaint {number} has been resolved. The outcome: {link}",
     },
     "survey": {
-        Language.zh_cn: "您的投诉{number}已处理，请评价是否解决及满意度（1-5分）：{link} "
-        "{reply_by}前未回复将自动关闭。",
+        Language.zh_cn: "您的投诉已处理，请评价满意度：{link} {reply_by}前未回复将自动关闭。",
         Language.en: "Complaint {number} was resolved. Is it solved, how satisfied are you "
         "(1-5)? {link} No reply by {reply_by}: it closes.",
     },
     "message_left": {
-        Language.zh_cn: "我们致电回访投诉{number}未能联系上您，请在{reply_by}前评价：{link}",
+        Language.zh_cn: "回访未能联系上您，请在{reply_by}前评价：{link}",
         Language.en: "We called about complaint {number} but missed you. Please answer by "
         "{reply_by}: {link}",
     },
@@ -97,4 +96,10 @@ def track_link(base_url: str, number: str) -> str:
 
 
 def survey_link(base_url: str, number: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}/survey?number={number}&token={token}"
+    """The survey page's short form (`n`, `t`): it keeps the Chinese texts in two segments."""
+    return f"{base_url.rstrip('/')}/survey?n={number}&t={token}"
+
+
+# Every template stays within two segments for a PUBLIC_BASE_URL up to this long, a
+# five-digit case number and a survey token of 22 characters (tests/unit/test_sms.py).
+MAX_BASE_URL = 40

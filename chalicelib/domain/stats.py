@@ -35,7 +35,14 @@ TRACKED = {
     # A survey sent, a callback owed instead, or the follow-up settled before either.
     "follow_up": (
         "fu",
-        {"follow_up_sent", "follow_up_by_callback", "follow_up_settled", "survey_answered"},
+        {
+            "follow_up_sent",
+            "follow_up_by_callback",
+            "follow_up_settled",
+            "survey_answered",
+            "callback_message_left",
+            "callback_unreachable",
+        },
     ),
 }
 # Events that settle a follow-up (回访): a survey answer or, from the phone follow-up work,

@@ -24,6 +24,8 @@ from ..domain.callbacks import (
     Outcome,
     Slot,
 )
+from ..domain.contact import callable_number
+from ..domain.deadlines import next_check_at
 from ..domain.errors import Forbidden, IllegalTransition, NotFound, StaleVersion
 from ..domain.grading import one_grade_up
 from ..domain.handling import link_recomplaint, perform, stamp
@@ -111,7 +113,7 @@ def callback_item(complaint: Complaint, actor: Actor, today) -> dict:
         "slot": state.slot.value,
         "overdue": state.due_on < today,
         "attempts": len(state.attempts),
-        "phone": state.number_to_call,
+        "phone": callable_number(person),
         "name": person.name if sees_identity(actor, complaint) else "***",
         "version": complaint.version,
     }
@@ -235,16 +237,18 @@ def _leave_message(complaint: Complaint, ctx, services, status: CallbackStatus) 
     token = secrets.token_urlsafe(SURVEY_TOKEN_BYTES)
     reply_by = follow_up_reply_due(ctx.at, ctx.limits, ctx.calendar)
     base = services.settings.public_base_url.rstrip("/")
-    url = f"{base}/survey?number={complaint.number}&token={token}"
     message = None
     if status == CallbackStatus.message_left:
-        message = survey_message(complaint, url, reply_by, template="message_left")
+        message = survey_message(complaint, base, token, reply_by, template="message_left")
     elif complaint.data.complainant.email:  # a wrong number: not that number again
-        message = survey_message(complaint, url, reply_by)
+        message = survey_message(complaint, base, token, reply_by)
         message = message if message and message.channel == "email" else None
 
     def change(c: Complaint) -> None:
         follow_up.stop_calling(c, status, ctx.at)
+        survey = c.deadlines.get("follow_up")
+        if survey and survey.pending:
+            survey.met_at = ctx.at  # the message is the follow-up: no survey on top of it
         c.deadlines["follow_up_reply"] = Deadline(start=ctx.at, due=reply_by)
         if message:
             c.survey_token_hash = hash_token(token)
@@ -290,6 +294,8 @@ def _recomplaint(complaint: Complaint, answers, actor: Actor, services) -> dict:
 
 
 def _commit(complaint: Complaint, services, extra: list) -> None:
+    # A callback moved, or a reply window opened: the job's next look at the case moves.
+    complaint.next_due_at = next_check_at(complaint, services.calendar)
     now = services.clock.now()
     outbox = entries_for(complaint, complaint.pending_events(), now, services.track_url)
     outbox += extra
@@ -304,7 +310,7 @@ def _result(complaint: Complaint) -> dict:
         "status": complaint.status.value,
         "version": complaint.version,
         "settled_by": complaint.follow_up_settled_by,
-        "callback": state.model_dump(mode="json", exclude={"number_to_call"}) if state else None,
+        "callback": state.model_dump(mode="json") if state else None,
     }
 
 

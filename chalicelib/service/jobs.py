@@ -172,8 +172,7 @@ def _send_survey(complaint: Complaint, ctx: Context, services: Services) -> list
     token = secrets.token_urlsafe(SURVEY_TOKEN_BYTES)
     due = follow_up_reply_due(ctx.at, ctx.limits, ctx.calendar)
     base = services.settings.public_base_url.rstrip("/")
-    url = f"{base}/survey?number={complaint.number}&token={token}"
-    message = survey_message(complaint, url, due)
+    message = survey_message(complaint, base, token, due)
     calling = awaits_callback(complaint)
 
     def change(c: Complaint) -> None:

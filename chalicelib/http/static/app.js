@@ -533,10 +533,13 @@
   // so that it stays out of history and bookmarks.
   function fromQuery() {
     const url = new URL(location.href);
-    const number = (url.searchParams.get("number") || "").trim();
-    const token = (url.searchParams.get("token") || "").trim();
-    if (url.searchParams.has("token")) {
+    // `n` and `t` are the short forms text messages use (two SMS segments are tight).
+    const param = (long, short) => (url.searchParams.get(long) || url.searchParams.get(short) || "").trim();
+    const number = param("number", "n");
+    const token = param("token", "t");
+    if (url.searchParams.has("token") || url.searchParams.has("t")) {
       url.searchParams.delete("token");
+      url.searchParams.delete("t");
       history.replaceState(null, "", url);
     }
     return { number, token };
