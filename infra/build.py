@@ -27,6 +27,7 @@ from typing import Any
 
 from chalicelib import metrics_names
 from infra import package as package_module
+from infra import sms
 
 PROJECT = Path(__file__).resolve().parent.parent
 STAGES = ("dev", "prod")
@@ -549,6 +550,7 @@ def common_environment() -> dict:
         "AUTH_ISSUER": sub("https://${StaffUserPool.ProviderURL}"),
         "AUTH_JWKS_URL": sub("https://${StaffUserPool.ProviderURL}/.well-known/jwks.json"),
         "AUTH_AUDIENCE": ref("StaffUserPoolClient"),
+        **sms.environment(),
     }
 
 
@@ -617,6 +619,11 @@ def alarms(metrics_namespace: str) -> dict:
         metrics_namespace,
         metrics_names.NOTIFICATIONS_FAILED,
         "Scheduled runs could not deliver mail",
+    )
+    resources["SmsDeferredAlarm"] = _job_metric_alarm(
+        metrics_namespace,
+        metrics_names.SMS_DEFERRED,
+        "The daily SMS cap was reached: text messages wait in the outbox for tomorrow",
     )
     resources["JobErrorsAlarm"] = _job_metric_alarm(
         metrics_namespace,
@@ -696,10 +703,11 @@ def merge_template(stage: str) -> dict:
         **function_overrides(),
         **alarms(metrics_namespace(stage)),
         **gateway_responses(),
+        **sms.resources(),
     }
     return {
         "Description": f"Complaint service ({stage})",
-        "Parameters": parameters(),
+        "Parameters": parameters() | sms.parameters(),
         "Conditions": conditions(),
         "Resources": resources,
         "Outputs": outputs(),

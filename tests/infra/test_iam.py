@@ -45,6 +45,7 @@ COMMON = {
     ("ses:SendEmail", CONFIG_SET),
     ("ses:SendRawEmail", CONFIG_SET),
     ("sns:Publish", "NotificationsTopic"),
+    ("sns:Publish", "*"),  # SMS to complainants: SNS has no ARN for a phone number
 }
 ATTACHMENT_OBJECTS = "${AttachmentsBucket.Arn}/attachments/*"
 ATTACHMENTS_BUCKET = "AttachmentsBucket.Arn"
@@ -66,6 +67,11 @@ EXPECTED_GRANTS = {
         ("s3:ListBucket", ATTACHMENTS_BUCKET, ATTACHMENTS_PREFIX_ONLY),
         # The console's assignee picker: GET /staff/directory reads the role groups.
         ("cognito-idp:ListUsersInGroup", "StaffUserPool.Arn"),
+    },
+    "SmsSettingsRole": {
+        ("sns:SetSMSAttributes", "*"),
+        ("logs:CreateLogStream", "SmsSettingsLogGroup.Arn"),
+        ("logs:PutLogEvents", "SmsSettingsLogGroup.Arn"),
     },
     "StaffJwtRole": {
         ("logs:CreateLogStream", "StaffJwtLogGroup.Arn"),
@@ -132,9 +138,24 @@ def wildcard_resources(template: dict) -> list[str]:
         for resource in _as_list(statement.get("Resource", [])):
             text = resource if isinstance(resource, str) else resource.get("Fn::Sub", "")
             text = text[0] if isinstance(text, list) else text  # Fn::Sub [template, values]
-            if "*" in text and text not in ALLOWED_RESOURCE_PATTERNS:
+            if (
+                "*" in text
+                and text not in ALLOWED_RESOURCE_PATTERNS
+                and not _account_wide(statement)
+            ):
                 found.append(f"{path}: {text}")
     return found
+
+
+# SNS names no resource for these: a text message to a phone number (Publish with
+# PhoneNumber) and the account's SMS settings are authorised on "*" only. A statement may
+# name "*" if it grants nothing but these (docs/architecture.md, "IAM").
+ACCOUNT_WIDE_ACTIONS = frozenset({"sns:Publish", "sns:SetSMSAttributes"})
+
+
+def _account_wide(statement: dict) -> bool:
+    actions = set(_as_list(statement.get("Action", [])))
+    return bool(actions) and actions <= ACCOUNT_WIDE_ACTIONS and statement["Resource"] == "*"
 
 
 def _resource_name(resource) -> str:
