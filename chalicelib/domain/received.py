@@ -34,10 +34,11 @@ class ReceivedBounds:
             )
         earliest = self.earliest_received(now)
         if value < earliest:
+            shown = earliest.astimezone(ZoneInfo(self.timezone)).isoformat(timespec="seconds")
             raise InvalidCommand(
                 "received_at is too far back",
                 {
-                    "received_at": f"must not be before {earliest.isoformat()}: a complaint "
+                    "received_at": f"must not be before {shown}: a complaint "
                     f"is dated at most {self.lookback_days} days back and not before "
                     f"{self.since.isoformat()}"
                 },

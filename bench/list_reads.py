@@ -1,0 +1,122 @@
+"""DynamoDB calls and items read per staff list request, whatever the parameters.
+
+Usage: .venv/bin/python -m bench.list_reads [--complaints 100]
+
+In moto in-process, complaints are recorded through the staff intake use case, spread
+over the last year (RECEIVED_LOOKBACK_DAYS), a few still open, most closed by refusal.
+Then each list below is walked to its end through next_cursor, as a client would, and
+every AWS call is counted (bench/counting.py): the most Query calls and items read by any
+one request, and the number of requests the walk took. Counts, never timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import sys
+import warnings
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bench.counting import items_read, recording
+from bench.intake_calls import ENV, table
+
+TZ = ZoneInfo("Asia/Shanghai")
+LISTS = [
+    ("admin, unfiltered (every month back to RECEIVED_SINCE)", "admin", {}),
+    ("admin, received_from=2020-01-01, limit=200", "admin", {"received_from": "2020-01-01"}),
+    ("admin, escalation_level=3 (matches none)", "admin", {"escalation_level": "3"}),
+    ("admin, status=received", "admin", {"status": "received"}),
+    ("supervisor of 3 departments, escalation_level=3", "supervisor", {"escalation_level": "3"}),
+]
+
+
+def seed(services, count: int) -> None:
+    from chalicelib.adapters.clock import FixedClock
+    from chalicelib.domain.actor import Actor
+    from chalicelib.domain.lifecycle import Action
+    from chalicelib.service import staff
+
+    agent = Actor(user_id="ag-1", roles=["intake_agent"], departments=["*"])
+    boss = Actor(user_id="sup-1", roles=["supervisor"], departments=["*"])
+    now = datetime.now(TZ)
+    services.clock = FixedClock(now)
+    departments = ("service", "sales", "quality")
+    for n in range(count):
+        body = {
+            "channel": "letter",
+            "received_at": (now - timedelta(days=1 + n * 360 // count)).isoformat(),
+            "category": "billing",
+            "subject": f"Letter {n}",
+            "description": "x",
+            "complainant": {"anonymous": True},
+            "department": departments[n % 3],
+        }
+        number = staff.record_intake(body, agent, services).number
+        if n % 10:
+            version = services.complaints.load(number).version
+            refusal = {"reason": "outside our remit"}
+            staff.act(number, Action.refuse, refusal, boss, version, services)
+
+
+def walk(services, actor, query: dict) -> tuple[int, int, int, int]:
+    """(requests, most calls in one, most items read in one, items listed)."""
+    from chalicelib.service import staff
+
+    requests = most_calls = most_read = listed = 0
+    cursor = None
+    while True:
+        page_query = {**query, **({"cursor": cursor} if cursor else {})}
+        with recording() as recorder:
+            page = staff.list_complaints(page_query, actor, services)
+        calls = [call for call in recorder.calls if call.service == "dynamodb"]
+        requests += 1
+        most_calls = max(most_calls, len(calls))
+        most_read = max(most_read, items_read(calls))
+        listed += len(page["items"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            return requests, most_calls, most_read, listed
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.list_reads")
+    parser.add_argument("--complaints", type=int, default=100)
+    args = parser.parse_args(argv)
+    for key, value in ENV.items():
+        os.environ[key] = value
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
+
+    from moto import mock_aws
+
+    rows = []
+    with mock_aws(), contextlib.redirect_stdout(io.StringIO()):
+        from chalicelib import wiring
+        from chalicelib.domain.actor import Actor
+        from scripts.bootstrap import bootstrap
+
+        bootstrap()
+        services = wiring.get_services()
+        seed(services, args.complaints)
+        actors = {
+            "admin": Actor(user_id="adm-1", roles=["admin"]),
+            "supervisor": Actor(
+                user_id="sup-1", roles=["supervisor"], departments=["service", "sales", "quality"]
+            ),
+        }
+        for name, who, query in LISTS:
+            limit = "200" if "limit=200" in name else "50"
+            result = walk(services, actors[who], {**query, "limit": limit})
+            rows.append([name, *result])
+    print(f"{args.complaints} complaints over the last year; each list walked to its end")
+    headers = ["list", "requests", "max calls/request", "max items read/request", "listed"]
+    print(table(headers, rows))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
