@@ -90,6 +90,7 @@ def _html(base: str) -> str:
 
 
 def settings(base: str) -> dict:
+    from ..config import get_phone_settings
     from ..domain.commands import STAFF_CHANNELS
     from ..domain.grading import GRADES
     from .local_signin import enabled as local_sign_in
@@ -105,6 +106,8 @@ def settings(base: str) -> dict:
         "channels": [channel.value for channel in STAFF_CHANNELS],
         "grades": list(GRADES),
         "timezone": app_settings.timezone,
+        # Who sees the callbacks due (GET /staff/callbacks), so that others are not sent there.
+        "callback_roles": list(get_phone_settings().callback_roles),
     }
 
 

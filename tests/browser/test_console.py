@@ -341,3 +341,12 @@ def test_an_admin_sees_failed_notifications(stack, contexts):
     expect(page.locator("#queue-title")).to_have_text("Failed notifications")
     check_accessibility(page, "failed notifications")
     session.shot("admin-failed", page)
+
+
+def test_quality_sees_the_callbacks_due(stack, contexts):
+    session = contexts("zh-CN")
+    page = sign_in(session, "qa-service")
+    page.locator("a[data-queue='callbacks']").click()
+    expect(page.locator("#queue-title")).to_have_text("待电话回访")
+    check_accessibility(page, "callbacks")
+    session.shot("quality-callbacks", page)

@@ -65,6 +65,7 @@ export const api = {
   counts: (filters) => get(`/staff/queues${query(filters)}`),
   queue: (name, filters) => get(`/staff/queues/${encodeURIComponent(name)}${query(filters)}`),
   failed: () => get("/staff/outbox/failed"),
+  callbacks: () => get("/staff/callbacks?when=due&limit=100"),
   complaint: (number) => request("GET", `/staff/complaints/${encodeURIComponent(number)}`),
   history: (number) => get(`/staff/complaints/${encodeURIComponent(number)}/history`),
   attachments: (number) => get(`/staff/complaints/${encodeURIComponent(number)}/attachments`),

@@ -179,4 +179,5 @@ export const can = {
   reports: () => holds(REPORT_ROLES),
   intake: () => holds(INTAKE_ROLES),
   failed: () => holds(["admin"]),
+  callbacks: () => holds(config.callback_roles || []),
 };

@@ -24,6 +24,11 @@ export async function render(main, wanted, { stillCurrent, rerender }) {
     const failed = await api.failed();
     queues.push({ queue: "failed", count: failed.items.length, capped: false, items: failed.items });
   }
+  // Another slice's list (phone follow-up): if it fails, the queues still open.
+  const due = auth.can.callbacks() ? await api.callbacks().catch(() => null) : null;
+  if (due) {
+    queues.push({ queue: "callbacks", count: due.items.length, capped: Boolean(due.next_cursor), items: due.items });
+  }
   const names = queues.map((q) => q.queue);
   let current = names.includes(wanted) ? wanted : null;
   if (!current) {
@@ -52,6 +57,10 @@ export async function render(main, wanted, { stillCurrent, rerender }) {
   replace(main, heading, searchForm(), h("nav", { "aria-label": t("queues.title") }, tabs), filterForm(filters, rerender), results);
   if (!current) {
     replace(results, h("p", { id: "queue-title" }, t("queues.none")));
+    return;
+  }
+  if (current === "callbacks") {
+    showCallbacks(results, queues.find((q) => q.queue === "callbacks").items);
     return;
   }
   if (current === "failed") {
@@ -152,6 +161,47 @@ function showFailed(section, items) {
               h("td", {}, String(item.attempts)),
               h("td", {}, item.last_error || ""),
               h("td", {}, dateTime(item.created_at)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+// Phone follow-up (回访) due: made from the case (the list comes from GET /staff/callbacks).
+function showCallbacks(section, items) {
+  const title = h("h2", { id: "queue-title" }, t("queue.callbacks"));
+  if (!items.length) {
+    replace(section, title, h("p", {}, t("queues.empty")));
+    return;
+  }
+  const head = ["field.number", "field.subject", "field.department", "callback.due", "callback.slot", "field.name", "field.mobile", "callback.attempts"];
+  replace(
+    section,
+    title,
+    h(
+      "div",
+      scrollable(t("queue.callbacks")),
+      h(
+        "table",
+        {},
+        h("thead", {}, h("tr", {}, head.map((key) => h("th", { scope: "col" }, t(key))))),
+        h(
+          "tbody",
+          {},
+          items.map((item) =>
+            h(
+              "tr",
+              { dataset: { number: item.number } },
+              h("th", { scope: "row" }, h("a", { href: `#/case/${encodeURIComponent(item.number)}` }, item.number)),
+              h("td", {}, item.subject),
+              h("td", {}, label("department", item.department)),
+              h("td", {}, item.due_on, " ", item.overdue ? h("span", { className: "badge overdue" }, t("badge.overdue")) : ""),
+              h("td", {}, t(`slot.${item.slot}`)),
+              h("td", {}, item.name || ""),
+              h("td", {}, item.phone || ""),
+              h("td", {}, String(item.attempts)),
             ),
           ),
         ),

@@ -1,0 +1,83 @@
+"""The console's queues in the domain: who opens which, the nearest deadline, time left."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from chalicelib.domain.actor import Actor
+from chalicelib.domain.calendar import BusinessCalendar
+from chalicelib.domain.model import Complaint, ComplaintInput, Deadline, Status
+from chalicelib.domain.queues import Queue, clock, nearest_deadline, own_cases_only, queues_for
+
+CALENDAR = BusinessCalendar(
+    country="CN",
+    extra_days_off=frozenset(),
+    extra_working_days=frozenset(),
+    timezone="Asia/Shanghai",
+    business_start=time(9),
+    business_end=time(18),
+)
+# Monday 2026-11-23, 10:00 in Shanghai.
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+def complaint(**deadlines) -> Complaint:
+    data = ComplaintInput(
+        category="billing",
+        subject="s",
+        description="d",
+        complainant={"name": "n", "mobile": "13800138000"},
+    )
+    return Complaint(
+        number="TS-20261123-0001",
+        received_at=NOW - timedelta(days=3),
+        channel="web",
+        grade="C",
+        department="service",
+        tracking_token_hash="x",
+        data=data,
+        deadlines={
+            name: Deadline(start=NOW - timedelta(days=3), due=due)
+            for name, due in deadlines.items()
+        },
+    )
+
+
+def test_the_nearest_pending_deadline_sorts_the_case():
+    case = complaint(resolution=NOW + timedelta(days=9), first_contact=NOW + timedelta(hours=2))
+    assert nearest_deadline(case) == ("first_contact", NOW + timedelta(hours=2))
+    case.deadlines["first_contact"].met_at = NOW
+    assert nearest_deadline(case)[0] == "resolution"
+    case.status = Status.closed
+    assert nearest_deadline(case) is None  # finished cases leave the queues
+
+
+def test_the_grade_review_does_not_sort_a_case():
+    case = complaint(grade_review=NOW + timedelta(hours=1), resolution=NOW + timedelta(days=5))
+    assert nearest_deadline(case)[0] == "resolution"
+
+
+def test_time_left_is_in_working_hours_and_negative_once_breached():
+    # Due Tuesday 10:00: 8 business hours left on Monday, 1 on Tuesday morning.
+    soon = NOW + timedelta(days=1)
+    # Breached last Friday at 17:00: 1 hour on Friday, 1 hour this Monday morning.
+    breached = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    result = clock(complaint(resolution=soon, acceptance=breached), NOW, CALENDAR)
+    assert result["deadlines"]["resolution"]["working_hours_left"] == 9.0
+    assert result["deadlines"]["resolution"]["overdue"] is False
+    assert result["deadlines"]["acceptance"] == {
+        "due": breached.isoformat(),
+        "working_hours_left": -2.0,
+        "overdue": True,
+        "due_soon": False,
+    }
+    assert result["nearest"] == "acceptance"
+
+
+def test_who_opens_which_queue():
+    handler = Actor("h", roles=["handler"], departments=["service"])
+    supervisor = Actor("s", roles=["supervisor"], departments=["service"])
+    intake = Actor("i", roles=["intake_agent"], departments=["service"])
+    assert queues_for(handler) == [Queue.mine, Queue.due, Queue.waiting]
+    assert Queue.to_accept in queues_for(supervisor)
+    assert queues_for(intake) == []
+    assert own_cases_only(handler) and not own_cases_only(supervisor)
+    assert date(2026, 11, 23).weekday() == 0
