@@ -38,3 +38,13 @@ def run_jobs(event):
     from chalicelib.jobs import run_scheduled
 
     return run_scheduled()
+
+
+# SES's bounce and complaint events, published by the configuration set to this topic
+# (infra/build.py names the stack's topic; this name is chalice's placeholder for it).
+@app.on_sns_message(topic="complaints-email-events")
+def ses_events(event):
+    """Suppress hard-bounced and complaining addresses; mark the cases they concern."""
+    from chalicelib.email_events import handle
+
+    return handle(event.message)

@@ -48,6 +48,12 @@ class Settings:
             timezone=self.timezone,
         )
 
+    # Acknowledgement limits (domain/limits.py) and the key of their hashes.
+    ack_limit_per_recipient_day: int = 3
+    ack_limit_per_source_hour: int = 10
+    intake_limit_per_source_hour: int = 30
+    limit_hash_key: str = "local-only-limit-key"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
@@ -72,6 +78,10 @@ def get_settings() -> Settings:
         # far back staff may date a complaint they take down later.
         received_since=os.environ.get("RECEIVED_SINCE", "2020-01-01"),
         received_lookback_days=int(os.environ.get("RECEIVED_LOOKBACK_DAYS", "366")),
+        ack_limit_per_recipient_day=int(os.environ.get("ACK_LIMIT_PER_RECIPIENT_DAY", "3")),
+        ack_limit_per_source_hour=int(os.environ.get("ACK_LIMIT_PER_SOURCE_HOUR", "10")),
+        intake_limit_per_source_hour=int(os.environ.get("INTAKE_LIMIT_PER_SOURCE_HOUR", "30")),
+        limit_hash_key=os.environ.get("LIMIT_HASH_KEY") or "local-only-limit-key",
     )
 
 

@@ -21,19 +21,29 @@ def set_services(services: Services | None) -> None:
 
 def build_services() -> Services:
     from .adapters.clock import SystemClock
+    from .adapters.limits import DynamoLimits
     from .adapters.notifier import AwsNotifier
     from .adapters.repository import DynamoComplaints
     from .adapters.sms import DynamoSmsGate, GatedNotifier
     from .config import get_calendar, get_phone_settings, get_settings
+    from .domain.limits import recipient_key
 
     settings = get_settings()
     phone = get_phone_settings()
-    notifier = AwsNotifier(settings.ses_sender, settings.notify_topic_arn, phone.sms_sender_id)
+    limits = DynamoLimits()
+
+    def suppressed(address: str) -> str | None:
+        return limits.suppressed(recipient_key(settings.limit_hash_key, "email", address))
+
+    notifier = AwsNotifier(
+        settings.ses_sender, settings.notify_topic_arn, phone.sms_sender_id, suppressed
+    )
     services = Services(
         settings=settings,
         complaints=DynamoComplaints(settings.timezone),
         notifier=notifier,
         clock=SystemClock(),
+        limits=limits,
     )
     # SMS pass the opt-out and the daily cap, judged on the services' clock.
     gate = DynamoSmsGate(phone.sms_daily_cap, get_calendar)

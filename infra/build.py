@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib import metrics_names
+from infra import abuse, sms
 from infra import package as package_module
-from infra import sms
 
 PROJECT = Path(__file__).resolve().parent.parent
 STAGES = ("dev", "prod")
@@ -68,6 +68,7 @@ class Function:
     name_suffix: str  # deployed as <stack name>-<suffix>
     schedule_event: str | None = None
     dead_letter_queue: bool = False
+    sns_event: str | None = None  # chalice's name for an SNS subscription event
     serves_http: bool = False  # gets the settings of the HTTP routes (attachments, CORS, Open311)
 
     @property
@@ -94,7 +95,13 @@ FUNCTIONS = (
         schedule_event="RunJobsEvent",
         dead_letter_queue=True,
     ),
+    # SES bounces and complaints (chalicelib/service/bounces.py), from EmailEventsTopic.
+    Function("SesEvents", "ses_events", "ses-events", sns_event=abuse.SES_EVENTS_SUBSCRIPTION),
 )
+# The scheduled job runs every 5 minutes: a retried invocation older than this is dropped
+# rather than run beside the next one (with reserved concurrency 1 they never overlap).
+JOB_MAX_EVENT_AGE_SECONDS = 240
+JOB_MAX_RETRIES = 1
 
 
 def _camel(snake: str) -> str:
@@ -222,6 +229,8 @@ def tables(protected: bool) -> dict:
     complaints = _table_properties(schema.complaints_table("unused"))
     complaints["PointInTimeRecoverySpecification"] = {"PointInTimeRecoveryEnabled": True}
     complaints["DeletionProtectionEnabled"] = protected
+    # Only the acknowledgement counters carry this attribute (chalicelib/adapters/limits.py).
+    complaints["TimeToLiveSpecification"] = {"AttributeName": "ttl_expires", "Enabled": True}
     idempotency = _table_properties(schema.idempotency_table("unused"))
     idempotency["TimeToLiveSpecification"] = {
         "AttributeName": IDEMPOTENCY_TTL_ATTRIBUTE,
@@ -551,6 +560,7 @@ def common_environment() -> dict:
         "AUTH_JWKS_URL": sub("https://${StaffUserPool.ProviderURL}/.well-known/jwks.json"),
         "AUTH_AUDIENCE": ref("StaffUserPoolClient"),
         **sms.environment(),
+        "LIMIT_HASH_KEY": abuse.limit_hash_key_variable(),
     }
 
 
@@ -569,8 +579,13 @@ def function_overrides() -> dict:
             }
         if function.schedule_event:
             # A known rule name, for the alarm on the rule's failed invocations.
-            schedule = {"Properties": {"Name": function.deployed_name}}
+            retries = {
+                "MaximumRetryAttempts": JOB_MAX_RETRIES,
+                "MaximumEventAgeInSeconds": JOB_MAX_EVENT_AGE_SECONDS,
+            }
+            schedule = {"Properties": {"Name": function.deployed_name, "RetryPolicy": retries}}
             properties["Events"] = {function.schedule_event: schedule}
+            properties["EventInvokeConfig"] = dict(retries)
         resources[function.logical_id] = {"Properties": properties}
         # Named from the stack, not from the function, so the role's policy can name the log
         # group without a dependency cycle (role -> log group -> function -> role).
@@ -704,7 +719,10 @@ def merge_template(stage: str) -> dict:
         **alarms(metrics_namespace(stage)),
         **gateway_responses(),
         **sms.resources(),
+        **abuse.resources(chalice_config(), stage),
     }
+    throttling = abuse.method_settings(abuse.stage_limits(chalice_config(), stage))
+    resources["RestAPI"]["Properties"]["MethodSettings"] = throttling
     return {
         "Description": f"Complaint service ({stage})",
         "Parameters": parameters() | sms.parameters(),
@@ -810,12 +828,24 @@ def package(stage: str, out_dir: Path, region: str = DEFAULT_REGION) -> Path:
     template_path = out_dir / "sam.json"
     template = json.loads(template_path.read_text())
     check_functions(template)
+    wire_sns_topics(template)
+    template_path.write_text(json.dumps(template, indent=2) + "\n")
     check_runtime(template)
     try:
         package_module.finish(out_dir / "deployment.zip", lambda_runtime())
     except package_module.PackageError as error:
         raise BuildError(str(error)) from error
     return template_path
+
+
+def wire_sns_topics(template: dict) -> None:
+    """Point SNS subscriptions at the stack's topic. chalice names a topic by its name in
+    app.py, and --merge-template merges dicts key by key, so the whole value is replaced
+    here instead (a topic of the stack, not one of a fixed name per account)."""
+    for function in FUNCTIONS:
+        if function.sns_event:
+            events = template["Resources"][function.logical_id]["Properties"]["Events"]
+            events[function.sns_event]["Properties"]["Topic"] = ref("EmailEventsTopic")
 
 
 def lambda_runtime() -> str:

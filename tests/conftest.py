@@ -22,6 +22,9 @@ LOCAL_ENV = {
     "AUTH_JWKS_FILE": os.path.join(KEY_DIR, "jwks.json"),
     "AUTH_ISSUER": "http://127.0.0.1/test-issuer",
     "AUTH_AUDIENCE": "complaints-test",
+    # The test client gives every request one source; tests/api/test_abuse.py sets its own.
+    "INTAKE_LIMIT_PER_SOURCE_HOUR": "100000",
+    "ACK_LIMIT_PER_SOURCE_HOUR": "100000",
 }
 for _key, _value in LOCAL_ENV.items():
     os.environ[_key] = _value

@@ -7,17 +7,26 @@ message attributes, so one topic serves every department.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..domain.notifications import Message
-from ..service.ports import DeliveryError
+from ..service.ports import DeliveryError, Suppressed
 from .aws import client
 
 
 class AwsNotifier:
-    def __init__(self, sender: str, topic_arn: str, sms_sender_id: str = ""):
+    def __init__(
+        self,
+        sender: str,
+        topic_arn: str,
+        sms_sender_id: str = "",
+        suppressed: Callable[[str], str | None] | None = None,
+    ):
         self.sender = sender
         self.topic_arn = topic_arn
         self.sms_sender_id = sms_sender_id
+        # Why an address must not be mailed (it bounced, or its owner reported spam), or None.
+        self.suppressed = suppressed
 
     def send(self, message: Message) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -35,6 +44,12 @@ class AwsNotifier:
             raise DeliveryError(_describe(error)) from error
 
     def _email(self, message: Message) -> None:
+        if self.suppressed and self.suppressed(message.recipient):
+            raise Suppressed("suppressed: the address bounced or reported spam")
+        extra = {}
+        if message.attributes.get("complaint"):
+            # Named in SES's bounce and complaint events (service/bounces.py).
+            extra["Tags"] = [{"Name": "complaint", "Value": message.attributes["complaint"]}]
         client("ses").send_email(
             Source=self.sender,
             Destination={"ToAddresses": [message.recipient]},
@@ -42,6 +57,7 @@ class AwsNotifier:
                 "Subject": {"Data": message.subject, "Charset": "UTF-8"},
                 "Body": {"Text": {"Data": message.body, "Charset": "UTF-8"}},
             },
+            **extra,
         )
 
     def _raw_email(self, message: Message) -> None:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from ..adapters.idempotency import AlreadyInProgress, KeyReusedWithOtherBody
 from ..domain import errors as domain
+from ..domain.limits import TooManyRequests
 from ..observability import logger
 
 JSON = "application/json"
@@ -67,6 +68,10 @@ def to_response(error: Exception) -> Response:
         return error_response(
             400, "validation_error", "the request has invalid fields", validation_fields(error)
         )
+    if isinstance(error, TooManyRequests):
+        response = error_response(429, error.code, error.message)
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
     if isinstance(error, domain.DomainError):
         return _domain_response(error)
     if isinstance(error, KeyReusedWithOtherBody):

@@ -283,7 +283,17 @@ def _content(body) -> dict:
 
 def _error_response(status: int, spec: dict) -> dict:
     text = spec.get("error_texts", {}).get(status) or ERRORS.get(status, "Error")
-    return {"description": text, "content": _content(spec.get("error_body") or ErrorBody)}
+    response = {"description": text, "content": _content(spec.get("error_body") or ErrorBody)}
+    if status == 429:  # the service's and WAF's refusals say when to come back
+        response["headers"] = {"Retry-After": RETRY_AFTER}
+    return response
+
+
+RETRY_AFTER = {
+    "description": "seconds until the source may send again (the service and WAF send it;"
+    " API Gateway's own throttling does not)",
+    "schema": {"type": "integer", "minimum": 1},
+}
 
 
 def _flatten(bodies):

@@ -45,7 +45,7 @@ ANY_BODY = [
             schema={"type": "string", "minLength": 8, "maxLength": 128},
         )
     ],
-    errors=(400, 409, 413, 415, 422),
+    errors=(400, 409, 413, 415, 422, 429),
 )
 @handles_errors
 def post_complaint():
@@ -54,7 +54,8 @@ def post_complaint():
     body = read_json(request, services.settings.max_body_bytes)
     data = ComplaintInput.model_validate(body)
     key = request.headers.get("idempotency-key")
-    receipt = submit_once(data, key) if key else _submit(data)
+    source = source_address(request)
+    receipt = submit_once(data, key, source) if key else _submit(data, source)
     location = f"/complaints/{receipt['number']}"
     return Response(body=receipt, status_code=201, headers={"Location": location})
 
@@ -131,12 +132,18 @@ def _complainant_request():
     return request.headers.get("x-tracking-token"), body, services
 
 
-def _submit(data: ComplaintInput) -> dict:
-    receipt = submit_complaint(data, get_services())
+def source_address(request) -> str | None:
+    """The caller's address as API Gateway saw it (not a header the caller can set)."""
+    identity = (request.context or {}).get("identity") or {}
+    return identity.get("sourceIp") or None
+
+
+def _submit(data: ComplaintInput, source: str | None = None) -> dict:
+    receipt = submit_complaint(data, get_services(), source=source)
     return receipt_body(receipt)
 
 
-def submit_once(data: ComplaintInput, key: str) -> dict:
+def submit_once(data: ComplaintInput, key: str, source: str | None = None) -> dict:
     """A retry with the same key and body gets the first receipt back, token included.
 
     The stored receipt holds the token sealed with the key, which is itself stored only
@@ -153,7 +160,7 @@ def submit_once(data: ComplaintInput, key: str) -> dict:
         )
 
     def command(body: dict) -> dict:
-        receipt = _submit(ComplaintInput.model_validate(body))
+        receipt = _submit(ComplaintInput.model_validate(body), source)
         receipt["tracking_token"] = wrap_token(receipt["tracking_token"], key)
         return receipt
 

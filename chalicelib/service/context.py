@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..config import Settings, get_calendar, get_sla_policy
-from .ports import Clock, Complaints, Notifier
+from .ports import Clock, Complaints, Limits, Notifier
 
 
 @dataclass
@@ -15,6 +15,7 @@ class Services:
     complaints: Complaints
     notifier: Notifier
     clock: Clock
+    limits: Limits | None = None  # acknowledgement limits and suppressions; None: none
 
     @cached_property
     def calendar(self):

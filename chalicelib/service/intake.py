@@ -24,6 +24,7 @@ from ..domain.model import Channel, Complaint, ComplaintInput, Status, SurveyAns
 from ..domain.numbering import local_day
 from ..domain.tokens import hash_token, new_tracking_token, token_matches
 from ..observability import count
+from .acks import AckGate
 from .context import Services
 from .outbox import deliver, entries_for
 
@@ -59,10 +60,16 @@ def submit_complaint(
     actor_role: str = "complainant",
     received_at: datetime | None = None,
     linked: Callable[[Complaint], list[Complaint]] | None = None,
+    source: str | None = None,
 ) -> Receipt:
-    """Register a complaint. `linked(new)` may change other complaints in the same commit."""
+    """Register a complaint. `linked(new)` may change other complaints in the same commit.
+
+    `source` (the caller's address, for public intake) is counted: past its hourly limit the
+    caller gets TooManyRequests; past the acknowledgement limits the complaint is taken and
+    its acknowledgement held (service/acks.py)."""
     department = check_configured(data, services)
     now = services.clock.now()
+    gate = AckGate(services, now, source)
     token = new_tracking_token()
 
     def build(number: str):
@@ -86,6 +93,7 @@ def submit_complaint(
             for changed in (complaint, *others)
             for entry in entries_for(changed, changed.pending_events(), now, services.track_url)
         ]
+        gate.apply(complaint, outbox)
         return complaint, outbox, others, repeat
 
     # The number carries the day it was registered, whatever day it was received.

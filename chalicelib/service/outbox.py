@@ -7,6 +7,7 @@ the change that caused it.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from ..domain.events import DomainEvent
@@ -22,10 +23,23 @@ def entries_for(
     complaint: Complaint, events: list[DomainEvent], at: datetime, track_url: str
 ) -> list[OutboxEntry]:
     return [
-        OutboxEntry(number=complaint.number, id=uuid.uuid4().hex, message=message, created_at=at)
+        OutboxEntry(
+            number=complaint.number,
+            id=uuid.uuid4().hex,
+            message=_tagged(message, complaint.number),
+            created_at=at,
+        )
         for event in events
         for message in messages_for(event, complaint, track_url=track_url)
     ]
+
+
+def _tagged(message: Message, number: str) -> Message:
+    """E-mails carry their case's number as an SES message tag, so that a bounce or spam
+    report about one (service/bounces.py) names the case it concerns."""
+    if message.channel != "email" or "complaint" in message.attributes:
+        return message
+    return replace(message, attributes={**message.attributes, "complaint": number})
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -41,7 +55,8 @@ def deliver(
     Staff messages for the same person or group are sent as one digest: a run that
     escalates forty cases to one supervisor sends one message listing forty, not forty.
     """
-    for group in group_for_delivery(entries):
+    owed = [entry for entry in entries if entry.status == "pending"]  # not held ones
+    for group in group_for_delivery(owed):
         message = group[0].message if len(group) == 1 else digest(group)
         try:
             notifier.send(message)

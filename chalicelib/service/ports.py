@@ -68,6 +68,21 @@ class Suppressed(DeliveryError):
     """Never to be sent (the recipient opted out of SMS)."""
 
 
+class Limits(Protocol):
+    """Counters with an expiry and the suppression list (adapters/limits.py)."""
+
+    def take(self, key: str, limit: int, expires_at: datetime) -> bool:
+        """Count one more unless `limit` is reached; False (nothing counted) if it is."""
+
+    def add(self, key: str, expires_at: datetime) -> int:
+        """Count one more; returns the count."""
+
+    def suppressed(self, key: str) -> str | None:
+        """Why the recipient is suppressed (bounce, complaint), or None."""
+
+    def suppress(self, key: str, reason: str, at: datetime) -> None: ...
+
+
 class Notifier(Protocol):
     def send(self, message: Message) -> None:
         """Deliver or raise; the caller records the outcome either way."""

@@ -83,6 +83,15 @@ EXPECTED_GRANTS = {
         ("logs:PutLogEvents", "RunJobsLogGroup.Arn"),
         ("sqs:SendMessage", "JobsDeadLetterQueue.Arn"),
     },
+    # SES bounces: read the case, save it (a transaction) and the suppression item.
+    "SesEventsRole": {
+        *(
+            (f"dynamodb:{a}", TABLE)
+            for a in ("GetItem", "PutItem", "UpdateItem", "ConditionCheckItem")
+        ),
+        ("logs:CreateLogStream", "SesEventsLogGroup.Arn"),
+        ("logs:PutLogEvents", "SesEventsLogGroup.Arn"),
+    },
 }
 
 

@@ -49,7 +49,8 @@ def test_complaints_table_is_the_one_the_app_creates(templates, stage):
     }
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
-    assert "TimeToLiveSpecification" not in table
+    # Only the acknowledgement counters carry the TTL attribute (adapters/limits.py).
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "ttl_expires", "Enabled": True}
 
 
 @pytest.mark.parametrize("stage", STAGES)
