@@ -109,7 +109,7 @@ HTTP_WIRED = {
 @pytest.mark.parametrize("stage", STAGES)
 def test_functions_find_their_resources_in_the_environment(templates, stage):
     functions = resources_of(templates[stage], "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "StaffJwt", "RunJobs"}
+    assert set(functions) == {"APIHandler", "StaffJwt", "RunJobs", "SesEvents"}
     for name, function in functions.items():
         variables = function["Properties"]["Environment"]["Variables"]
         assert {key: variables.get(key) for key in WIRED} == WIRED
