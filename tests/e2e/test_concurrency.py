@@ -84,6 +84,48 @@ def assert_distinct_and_readable(stack, results) -> None:
         assert view.json()["subject"] == receipt["subject"]
 
 
+def make_jobs(stack, now: str) -> subprocess.Popen:
+    """`make jobs NOW=...` as the README has it, against this stack's ports."""
+    env = stack_env(stack.port, stack.moto_port, stack.local_dir)
+    return subprocess.Popen(
+        ["make", "-s", "--no-print-directory", "jobs", f"NOW={now}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen) -> dict:
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err[-2000:]
+    # The report is the indented JSON at the end; the service's one-line logs come before.
+    start = out.rindex("\n{\n") + 1 if "\n{\n" in out else out.index("{")
+    return json.loads(out[start:])
+
+
+def test_two_overlapping_job_runs_lose_no_commit_and_repeat_nothing(stack):
+    results = intakes(stack, 12, 4)
+    assert [status for status, _ in results] == [201] * 12
+    # Six weeks on, a Tuesday at 10:00 in Shanghai: every acceptance deadline is long
+    # breached, so each complaint has reminders and escalations to record.
+    day = date.today() + timedelta(days=42)
+    day += timedelta(days=(1 - day.weekday()) % 7)
+    now = f"{day.isoformat()}T10:00:00+08:00"
+
+    first, second = make_jobs(stack, now), make_jobs(stack, now)
+    reports = [finish(first), finish(second)]
+
+    # Each due complaint was changed by exactly one of the runs (the other's write was
+    # stale). First in this module, so the twelve are all the stack holds.
+    assert sum(report["changed"] for report in reports) == max(r["due"] for r in reports)
+    # ...and nothing either run committed was lost: a third run at the same time finds
+    # every notice recorded, so it changes and sends nothing.
+    third = finish(make_jobs(stack, now))
+    assert (third["changed"], third["notices"]) == (0, 0), (reports, third)
+
+
 def test_fifty_distinct_intakes_at_once_all_get_their_own_number(stack):
     assert_distinct_and_readable(stack, intakes(stack, 50, 50, barrier=True))
 
@@ -124,44 +166,3 @@ def test_twenty_accepts_with_one_etag_one_wins(stack):
     after = call("GET", url, headers={"Authorization": auth})
     assert after.json()["status"] == "accepted"
     assert after.headers["ETag"] == f'"{int(etag.strip(chr(34))) + 1}"'
-
-
-def make_jobs(stack, now: str) -> subprocess.Popen:
-    """`make jobs NOW=...` as the README has it, against this stack's ports."""
-    env = stack_env(stack.port, stack.moto_port, stack.local_dir)
-    return subprocess.Popen(
-        ["make", "-s", "--no-print-directory", "jobs", f"NOW={now}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finish(process: subprocess.Popen) -> dict:
-    out, err = process.communicate(timeout=300)
-    assert process.returncode == 0, err[-2000:]
-    # The report is the indented JSON at the end; the service's one-line logs come before.
-    start = out.rindex("\n{\n") + 1 if "\n{\n" in out else out.index("{")
-    return json.loads(out[start:])
-
-
-def test_two_overlapping_job_runs_lose_no_commit_and_repeat_nothing(stack):
-    results = intakes(stack, 12, 4)
-    assert [status for status, _ in results] == [201] * 12
-    # Six weeks on, a Tuesday at 10:00 in Shanghai: every acceptance deadline is long
-    # breached, so each complaint has reminders and escalations to record.
-    day = date.today() + timedelta(days=42)
-    day += timedelta(days=(1 - day.weekday()) % 7)
-    now = f"{day.isoformat()}T10:00:00+08:00"
-
-    first, second = make_jobs(stack, now), make_jobs(stack, now)
-    reports = [finish(first), finish(second)]
-
-    # Each complaint was changed by exactly one of the runs (the other's write was stale)...
-    assert sum(report["changed"] for report in reports) == 12, reports
-    # ...and nothing either run committed was lost: a third run at the same time finds
-    # every notice recorded, so it changes and sends nothing.
-    third = finish(make_jobs(stack, now))
-    assert (third["changed"], third["notices"]) == (0, 0), (reports, third)
