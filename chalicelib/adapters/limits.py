@@ -14,6 +14,7 @@ item carries).
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
@@ -40,7 +41,15 @@ class SuppressedItem(Item):
     at = UnicodeAttribute()
 
 
+# An address found not suppressed is not looked up again for this long in one process: the
+# intake checks it before queueing the acknowledgement and the notifier before sending it.
+CLEAR_FOR_SECONDS = 60.0
+
+
 class DynamoLimits:
+    def __init__(self):
+        self._clear: dict[str, float] = {}  # key -> monotonic time the answer expires
+
     def take(self, key: str, limit: int, expires_at: datetime) -> bool:
         item = LimitItem(f"LIMIT#{key}", "LIMIT")
         try:
@@ -60,12 +69,18 @@ class DynamoLimits:
         return int(item.n)
 
     def suppressed(self, key: str) -> str | None:
+        if self._clear.get(key, 0.0) > time.monotonic():
+            return None
         try:
             return SuppressedItem.get(f"SUPPRESSED#{key}", "SUPPRESSED").reason
         except DoesNotExist:
+            if len(self._clear) > 10_000:
+                self._clear.clear()
+            self._clear[key] = time.monotonic() + CLEAR_FOR_SECONDS
             return None
 
     def suppress(self, key: str, reason: str, at: datetime) -> None:
+        self._clear.pop(key, None)
         SuppressedItem(
             f"SUPPRESSED#{key}", "SUPPRESSED", reason=reason, at=at.astimezone(UTC).isoformat()
         ).save()
