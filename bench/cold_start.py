@@ -149,8 +149,11 @@ def local_env(moto_port: int) -> dict[str, str]:
         POWERTOOLS_SERVICE_NAME="complaints",
         POWERTOOLS_METRICS_NAMESPACE="ComplaintsCold",
         POWERTOOLS_LOG_LEVEL="WARNING",
-        # Every child posts from one address: the per-source limit must not stop the bench.
+        # Every child posts from one source and address: no limit may hold its work back
+        # (an intake whose acknowledgement is held never creates the SES client).
         INTAKE_LIMIT_PER_SOURCE_HOUR="100000",
+        ACK_LIMIT_PER_SOURCE_HOUR="100000",
+        ACK_LIMIT_PER_RECIPIENT_DAY="100000",
     )
     return env
 
