@@ -39,6 +39,8 @@ def _range(when: str, today: date):
         return key < f"{day}#"
     if when == "today":
         return key.between(f"{day}#", f"{day}#~")
+    if when == "all":
+        return None
     return key <= f"{day}#~"  # due: today and overdue
 
 

@@ -51,6 +51,7 @@ class When(StrEnum):
     due = "due"  # today's and overdue
     today = "today"
     overdue = "overdue"
+    all = "all"  # every open callback, those due later included
 
 
 class CallbackQuery(BaseModel):
