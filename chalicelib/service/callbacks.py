@@ -44,6 +44,7 @@ RACE_RETRIES = 3
 # The digest goes with the first run from opening time; a run in this window checks the
 # day's marker (one read), so the job reads nothing for it the rest of the day.
 DIGEST_WINDOW = timedelta(hours=1)
+DIGEST_AUDIENCE = "callbacks"  # the SNS filter attribute callback staff subscribe to
 SURVEY_TOKEN_BYTES = 16  # 128 bits: short enough for a two-segment SMS
 
 
@@ -355,10 +356,10 @@ def _digest_entry(department: str, due: list[Complaint], today, now) -> OutboxEn
     body = f"{len(due)} 件回访待办 / {len(due)} callbacks due ({department}):\n" + "\n".join(lines)
     message = Message(
         "topic",
-        "callbacks",
+        DIGEST_AUDIENCE,
         department,
         f"{len(due)} callbacks due today",
         body + "\n",
-        {"audience": "callbacks", "department": department},
+        {"audience": DIGEST_AUDIENCE, "department": department},
     )
     return OutboxEntry(f"CALLBACKS-{today:%Y%m%d}", uuid.uuid4().hex, message, now)

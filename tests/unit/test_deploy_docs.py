@@ -29,6 +29,9 @@ def published_audiences() -> set[str]:
     values = dict(number="n", grade="C", subject="s", department="service", channel="web")
     new = notifications._to_supervisors(SimpleNamespace(department="service"), values)
     audiences.add(new.attributes["audience"])
+    from chalicelib.service import callbacks
+
+    audiences.add(callbacks.DIGEST_AUDIENCE)  # the 09:00 callback digest
     # Any other staff message written with a literal audience attribute (digests, ...).
     for source in (DEPLOY.parents[1] / "chalicelib").rglob("*.py"):
         audiences |= set(re.findall(r'"audience": "(\w+)"', source.read_text()))
