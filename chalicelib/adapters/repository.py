@@ -16,7 +16,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import Conflict, StaleVersion
 from ..domain.events import DomainEvent
-from ..domain.model import Complaint
+from ..domain.model import AFTER_CLOSE_EVENTS, Complaint
 from ..domain.notifications import Message, OutboxEntry
 from ..domain.queues import nearest_deadline
 from ..service.ports import RepeatState
@@ -267,6 +267,8 @@ class DynamoComplaints:
         return RepeatState(issue, json.loads(item.seen), int(item.version))
 
     def _commit(self, complaints: list[Complaint], outbox, repeat=None) -> None:
+        if _audit_only(complaints, outbox, repeat):
+            return self._append_audit(complaints[0])
         items = [self._to_item(complaint) for complaint in complaints]
         increments, bookings = self._statistics(complaints, items)
         for attempt in range(TRANSIENT_ATTEMPTS):
@@ -281,6 +283,26 @@ class DynamoComplaints:
             complaint.version = int(item.version)
             complaint._stats = booking
             complaint.clear_events()
+
+    def _append_audit(self, complaint: Complaint) -> None:
+        """Feedback after a case closed goes to the audit trail only: the closed record
+        keeps its version, and the check on that version still settles any race."""
+        try:
+            with TransactWrite(connection=get_connection()) as tx:
+                tx.condition_check(
+                    ComplaintItem,
+                    complaint_pk(complaint.number),
+                    "META",
+                    condition=ComplaintItem.version == complaint.version,
+                )
+                for index, event in enumerate(complaint.pending_events()):
+                    tx.save(
+                        _event_item(complaint, index, event),
+                        condition=EventItem.pk.does_not_exist(),
+                    )
+        except TransactWriteError as error:
+            _raise_conflict(error, ["known"] + ["event"] * len(complaint.pending_events()))
+        complaint.clear_events()
 
     def _transact(self, complaints, items, outbox, repeat, increments) -> None:
         roles = []  # what each put in the transaction is, to read cancellation reasons
@@ -361,6 +383,20 @@ def _repeat_item(state: RepeatState) -> RepeatItem:
     if state.version:
         item.version = state.version
     return item
+
+
+def _audit_only(complaints: list[Complaint], outbox, repeat) -> bool:
+    """A closed case takes nothing but reopen; a late follow-up answer on it is kept as
+    an audit entry, never as a change to the record."""
+    if len(complaints) != 1 or outbox or repeat:
+        return False
+    complaint = complaints[0]
+    events = complaint.pending_events()
+    return (
+        complaint.closed_when_read
+        and bool(events)
+        and all(event.type in AFTER_CLOSE_EVENTS for event in events)
+    )
 
 
 def _save_complaint(tx: TransactWrite, complaint: Complaint, item: ComplaintItem) -> list:

@@ -88,7 +88,8 @@ class Status(StrEnum):
 FINAL_STATUSES = frozenset({Status.not_accepted, Status.closed, Status.withdrawn})
 REOPENING_EVENTS = frozenset({"reopened"})  # the one change a closed case takes
 # A follow-up answer that comes after another settled (and maybe closed) the case is kept
-# as additional feedback (issue 11): it changes no status, deadline or figure.
+# as additional feedback (issue 11): it changes no status, deadline or figure, and on a
+# closed case it is written to the audit trail only (the record is not changed).
 AFTER_CLOSE_EVENTS = frozenset({"follow_up_feedback"})
 
 DEFAULT_CATEGORIES = (
@@ -503,6 +504,10 @@ class Complaint(BaseModel):
             },
         )
         return complaint
+
+    @property
+    def closed_when_read(self) -> bool:
+        return self._closed_when_read
 
     @property
     def is_open(self) -> bool:

@@ -308,12 +308,14 @@ def test_callback_and_survey_race_one_settles_the_other_is_feedback(services):
     loads = iter([stale])
     services.complaints.load = lambda n: next(loads, None) or real_load(n)
     answer_survey(number, survey_token, {"score": 4, "solved": True}, services)
+    closed_version = real_load(number).version
     result = call(services, number, "reached", answers=UNHAPPY)
     services.complaints.load = real_load
     assert result["settled_by"] == "survey" and result["recorded_as"] == "additional_feedback"
     complaint = services.complaints.load(number)
     assert complaint.status.value == "closed" and complaint.recomplaints == []
-    assert [f.by for f in complaint.feedback] == ["callback"]
+    # Nothing changes a closed case but reopen: the late answer is in the audit trail only.
+    assert complaint.feedback == [] and complaint.version == closed_version
     types = events(services, number)
     assert types.count("survey_answered") == 1 and "follow_up_settled" not in types
     assert types.count("follow_up_feedback") == 1
@@ -324,6 +326,7 @@ def test_a_survey_after_a_settling_callback_is_kept_as_feedback(client, services
     number = receipt["number"]
     resolve(services, number)
     call(services, number, "reached", when=at(2026, 3, 6, 10), answers=SATISFIED)
+    closed_version = services.complaints.load(number).version
     path = f"/complaints/{number}/survey"
     late = post_json(
         client, path, {"score": 1, "solved": False}, {"X-Tracking-Token": receipt["tracking_token"]}
@@ -332,6 +335,8 @@ def test_a_survey_after_a_settling_callback_is_kept_as_feedback(client, services
     complaint = services.complaints.load(number)
     assert complaint.status.value == "closed" and complaint.recomplaints == []
     assert complaint.follow_up_settled_by == "callback"
+    assert complaint.version == closed_version and complaint.feedback == []
+    assert events(services, number).count("follow_up_feedback") == 1
 
 
 def test_recording_a_call_over_http(client, services, token):

@@ -168,7 +168,7 @@ export function signOut() {
 
 // What the signed-in user's roles open in the console (the API decides in the end).
 const REPORT_ROLES = ["supervisor", "manager", "director", "quality", "admin"];
-const INTAKE_ROLES = ["intake_agent", "supervisor", "manager", "director", "admin"];
+const INTAKE_ROLES = ["intake_agent", "supervisor", "manager", "director"];
 
 function holds(roles) {
   const who = claims();
