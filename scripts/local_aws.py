@@ -24,6 +24,8 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import run_simple
 
+from scripts import moto_transactions
+
 
 class Serialised:
     """WSGI middleware: one request inside the wrapped application at a time."""
@@ -45,6 +47,7 @@ class Serialised:
 
 
 def application() -> Serialised:
+    moto_transactions.install()
     app = DomainDispatcherApplication(create_backend_app)
     return Serialised(app)
 
