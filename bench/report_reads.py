@@ -32,21 +32,14 @@ from zoneinfo import ZoneInfo
 
 from bench.counting import items_read, recording
 from bench.intake_calls import ENV, table
+from chalicelib.domain.model import DEFAULT_CATEGORIES, Channel
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONTH = "2026-11"
 START = datetime(2026, 11, 1, tzinfo=TZ)
 DEPARTMENTS = ("service", "sales", "quality")
-CATEGORIES = (
-    "product_quality",
-    "service_attitude",
-    "service_efficiency",
-    "professional_competence",
-    "billing",
-    "delivery",
-    "other",
-)
-CHANNELS = ("web", "phone", "email", "fax", "letter", "visit", "open311", "other")
+CATEGORIES = DEFAULT_CATEGORIES
+CHANNELS = tuple(channel.value for channel in Channel)
 KINDS = ("complaint", "complaint", "complaint", "request", "suggestion", "inquiry")
 KINDS += ("misconduct_report",)
 GRADES = ("A", "B", "C", "C", "C", "D")
