@@ -19,7 +19,7 @@ from pynamodb.transactions import TransactWrite
 from ..domain.callbacks import Slot
 from ..domain.errors import InvalidCommand
 from ..domain.model import Complaint, Status
-from .dynamo import ComplaintItem, CounterItem
+from .dynamo import ComplaintItem, CounterItem, get_connection
 
 SLOT_ORDER = {slot: str(position) for position, slot in enumerate(Slot)}
 
@@ -72,8 +72,6 @@ def callbacks_due(
 def claim_digest(day: date, entries: list, outbox_item) -> bool:
     """Write the day's digest marker and its outbox entries in one transaction; False if
     another run already wrote them (each digest is sent once, whatever runs overlap)."""
-    from .repository import get_connection
-
     marker = CounterItem(f"CBDIGEST#{day:%Y%m%d}", "CBDIGEST", value=len(entries))
     try:
         with TransactWrite(connection=get_connection()) as tx:

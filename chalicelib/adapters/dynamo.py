@@ -7,6 +7,7 @@ live in one partition (pk = C#<number>) and commit in one transaction.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -41,6 +42,13 @@ class SharedConnection(Connection):
     @property
     def client(self):
         return aws.client("dynamodb")
+
+
+@lru_cache(maxsize=1)
+def get_connection() -> Connection:
+    """The connection for transactions (TransactWrite), on the process's one DynamoDB client
+    like every model; the repository and the callbacks store both write through it."""
+    return SharedConnection(region=REGION)
 
 
 class Item(Model):

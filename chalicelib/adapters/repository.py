@@ -7,10 +7,8 @@ import random
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
@@ -22,14 +20,13 @@ from ..domain.queues import nearest_deadline
 from ..service.ports import RepeatState
 from .callbacks import callback_keys, callbacks_due, claim_digest, digest_sent
 from .dynamo import (
-    REGION,
     ComplaintItem,
     CounterItem,
     EventItem,
     GapItem,
     OutboxItem,
     RepeatItem,
-    SharedConnection,
+    get_connection,
 )
 from .stats_store import add_to_transaction
 
@@ -39,12 +36,6 @@ DELIVERY_GRACE = timedelta(minutes=2)
 CLAIM_LEASE = timedelta(minutes=10)  # a run that dies mid-send leaves it for a later one
 
 Build = Callable[[str], tuple]
-
-
-@lru_cache(maxsize=1)
-def get_connection() -> Connection:
-    # For transactions; on the process's one DynamoDB client, like every model.
-    return SharedConnection(region=REGION)
 
 
 def _iso(value: datetime | None) -> str | None:
