@@ -41,7 +41,7 @@ def run_jobs(event):
 
 
 # SES's bounce and complaint events, published by the configuration set to this topic
-# (infra/build.py names the stack's topic; this name is chalice's placeholder for it).
+# (infra/chalice_package.py wires the stack's topic; this name is chalice's placeholder for it).
 @app.on_sns_message(topic="complaints-email-events")
 def ses_events(event):
     """Suppress hard-bounced and complaining addresses; mark the cases they concern."""

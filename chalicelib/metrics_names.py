@@ -1,5 +1,5 @@
 """Names of the job metrics that alarms watch: chalicelib/jobs.py counts them and
-infra/build.py alarms on them, so a rename cannot leave an alarm watching nothing."""
+infra/alarms.py alarms on them, so a rename cannot leave an alarm watching nothing."""
 
 # A scheduled run could not deliver notifications (the outbox keeps them for the next run).
 NOTIFICATIONS_FAILED = "NotificationsFailed"

@@ -1,1 +1,1 @@
-"""The deployable definition: see build.py and docs/deploy.md."""
+"""The deployable definition, one module per concern: see build.py and docs/deploy.md."""

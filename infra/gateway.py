@@ -4,7 +4,7 @@ Some requests never reach the function: no Authorization header on a staff route
 authorizer is not even called), a path or method no route has, throttling, a gateway
 timeout. API Gateway answers those with its own bodies (`{"message": "Unauthorized"}`,
 403 `Missing Authentication Token` for an unknown path) unless the API defines gateway
-responses. These are they: infra/build.py puts them in the REST API's definition
+responses. These are they: infra/api.py puts them in the REST API's definition
 (`x-amazon-apigateway-gateway-responses`, deployed with the API), and the local stack's
 server (scripts/serve_local.py) answers the same for the same cases.
 """

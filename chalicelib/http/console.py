@@ -122,7 +122,7 @@ def sign_in(local: bool) -> dict:
         "mode": "cognito",
         "domain": domain.rstrip("/"),
         "client_id": client_id,
-        # Exactly as registered on the app client (infra/build.py): <PUBLIC_BASE_URL>/console/
+        # Exactly as registered on the app client (infra/auth.py): <PUBLIC_BASE_URL>/console/
         "redirect_uri": f"{get_settings().public_base_url.rstrip('/')}/console/",
     }
 

@@ -1,7 +1,7 @@
 """Signing in on the local stack: pick a demo user, get a token minted with the local key.
 
 These routes exist only where LOCAL_SIGN_IN is "true", which .chalice/config.json sets for
-the `local` stage alone (infra/build.py refuses a deployable stage that sets it, and
+the `local` stage alone (infra/stage_config.py refuses a deployable stage that sets it, and
 tests/infra checks the packaged API has no such path). On AWS staff sign in through the
 Cognito hosted UI instead.
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.adapters.limits import TTL_ATTRIBUTE
-from infra import abuse, build
+from infra import abuse, build, stage_config
 
 STAGES = build.STAGES
 
@@ -17,7 +17,7 @@ def resources(templates, stage):
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_stage_and_route_throttling_come_from_the_stage_config(templates, stage):
-    limits = build.chalice_config()["stages"][stage]["abuse_limits"]
+    limits = stage_config.chalice_config()["stages"][stage]["abuse_limits"]
     settings = resources(templates, stage)["RestAPI"]["Properties"]["MethodSettings"]
     every = next(s for s in settings if s["ResourcePath"] == "/*")
     assert every["HttpMethod"] == "*"
@@ -43,7 +43,7 @@ def test_prod_blocks_a_flooding_ip_with_a_rate_based_rule_answering_429(template
     [rule] = acl["Rules"]
     statement = rule["Statement"]["RateBasedStatement"]
     assert statement["AggregateKeyType"] == "IP"
-    limit = build.chalice_config()["stages"]["prod"]["abuse_limits"]["waf_requests_per_ip"]
+    limit = stage_config.chalice_config()["stages"]["prod"]["abuse_limits"]["waf_requests_per_ip"]
     assert statement["Limit"] == limit
     answer = rule["Action"]["Block"]["CustomResponse"]
     assert answer["ResponseCode"] == 429

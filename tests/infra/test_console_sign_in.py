@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from infra import build
+from infra import build, stage_config
 
 STAGES = build.STAGES
 CONSOLE = {"Fn::Sub": "${PublicBaseUrl}/console/"}
@@ -37,12 +37,12 @@ def test_no_deployable_stage_has_the_local_sign_in_route(templates, stage):
 
 
 def test_the_local_stage_alone_turns_the_local_sign_in_on():
-    config = json.loads((build.PROJECT / ".chalice" / "config.json").read_text())
+    config = json.loads((stage_config.PROJECT / ".chalice" / "config.json").read_text())
     assert config["stages"]["local"]["environment_variables"]["LOCAL_SIGN_IN"] == "true"
     assert "LOCAL_SIGN_IN" not in config.get("environment_variables", {})
     for stage in STAGES:
         assert "LOCAL_SIGN_IN" not in config["stages"][stage].get("environment_variables", {})
-    assert "LOCAL_SIGN_IN" in build.LOCAL_ONLY_VARIABLES
+    assert "LOCAL_SIGN_IN" in stage_config.LOCAL_ONLY_VARIABLES
 
 
 def test_the_redirect_uri_the_console_sends_is_the_registered_one(monkeypatch):

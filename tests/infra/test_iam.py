@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from infra import build
+from infra import build, functions, stage_config, storage
 from tests.helpers import complaint_body, post_json
 
 STAGES = build.STAGES
@@ -255,7 +255,7 @@ def test_each_function_role_grants_exactly_what_it_uses(templates, stage):
     for name, role in roles.items():
         assert grants(role) == EXPECTED_GRANTS[name], name
         assert "ManagedPolicyArns" not in role["Properties"]
-    for function in build.FUNCTIONS:
+    for function in functions.FUNCTIONS:
         properties = resources[function.logical_id]["Properties"]
         assert properties["Role"] == {"Fn::GetAtt": [function.role, "Arn"]}
         # SAM policy templates or managed policies would bypass the hand-written files.
@@ -264,9 +264,9 @@ def test_each_function_role_grants_exactly_what_it_uses(templates, stage):
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_roles_carry_the_hand_written_policy_files(templates, stage):
-    for function in build.FUNCTIONS:
+    for function in functions.FUNCTIONS:
         name = function.chalice_name.replace("_", "-")
-        path = build.PROJECT / ".chalice" / f"policy-{name}.json"
+        path = stage_config.PROJECT / ".chalice" / f"policy-{name}.json"
         role = templates[stage]["Resources"][function.role]
         assert role["Properties"]["Policies"][0]["PolicyDocument"] == json.loads(path.read_text())
 
@@ -279,7 +279,7 @@ def _role_statements(template: dict, role: str) -> list[dict]:
 @pytest.mark.parametrize("stage", STAGES)
 def test_only_the_api_touches_attachments_and_only_under_the_prefix(templates, stage):
     template = templates[stage]
-    for function in build.FUNCTIONS:
+    for function in functions.FUNCTIONS:
         s3 = [
             statement
             for statement in _role_statements(template, function.role)
@@ -293,11 +293,11 @@ def test_only_the_api_touches_attachments_and_only_under_the_prefix(templates, s
             if actions == {"s3:ListBucket"}:
                 assert statement["Resource"] == {"Fn::GetAtt": ["AttachmentsBucket", "Arn"]}
                 prefixes = statement["Condition"]["StringLike"]["s3:prefix"]
-                assert prefixes == [build.ATTACHMENTS_PREFIX + "*"]
+                assert prefixes == [storage.ATTACHMENTS_PREFIX + "*"]
             else:
                 assert "s3:ListBucket" not in actions
                 assert statement["Resource"] == {
-                    "Fn::Sub": "${AttachmentsBucket.Arn}/" + build.ATTACHMENTS_PREFIX + "*"
+                    "Fn::Sub": "${AttachmentsBucket.Arn}/" + storage.ATTACHMENTS_PREFIX + "*"
                 }
                 assert "Condition" not in statement
 
@@ -328,4 +328,4 @@ def test_the_keys_the_app_writes_are_inside_the_granted_prefix(client):
         {"X-Tracking-Token": receipt["tracking_token"]},
     ).json_body
     key = grant["upload"]["fields"]["key"]
-    assert fnmatch.fnmatchcase(key, build.ATTACHMENTS_PREFIX + "*"), key
+    assert fnmatch.fnmatchcase(key, storage.ATTACHMENTS_PREFIX + "*"), key

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from infra import build, package
+from infra import build, functions, package, stage_config
 
 
 @pytest.fixture(scope="session")
@@ -33,16 +33,16 @@ def pyc_of(name: str, tag: str) -> str:
 
 
 def test_the_declared_runtime_is_what_every_function_runs(templates):
-    runtime = build.chalice_config()["lambda_runtime"]
+    runtime = stage_config.chalice_config()["lambda_runtime"]
     for template in templates.values():
-        for function in build.FUNCTIONS:
+        for function in functions.FUNCTIONS:
             properties = template["Resources"][function.logical_id]["Properties"]
             assert properties["Runtime"] == runtime
 
 
 @pytest.mark.parametrize("stage", build.STAGES)
 def test_every_module_ships_bytecode_for_the_declared_runtime(template_paths, stage):
-    runtime = build.chalice_config()["lambda_runtime"]
+    runtime = stage_config.chalice_config()["lambda_runtime"]
     tag = package.runtime_tag(runtime)
     assert tag == sys.implementation.cache_tag  # the interpreter that wrote them
     listed = names(template_paths, stage)

@@ -15,7 +15,7 @@ import pytest
 from chalicelib import metrics_names
 from chalicelib.adapters import schema
 from chalicelib.domain.actor import Role
-from infra import build
+from infra import build, chalice_package, functions, stage_config
 
 STAGES = build.STAGES
 TABLE_LAYOUT = ("BillingMode", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes")
@@ -135,7 +135,7 @@ def test_the_open311_keys_come_from_secrets_manager_not_from_the_template(templa
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_nothing_local_reaches_a_deployable_stage(templates, stage):
-    config = json.loads((build.PROJECT / ".chalice" / "config.json").read_text())
+    config = json.loads((stage_config.PROJECT / ".chalice" / "config.json").read_text())
     sources = {
         "config.json": config["stages"][stage],
         **{
@@ -147,7 +147,7 @@ def test_nothing_local_reaches_a_deployable_stage(templates, stage):
     }
     for source, data in sources.items():
         text = json.dumps(data)
-        for marker in (*build.LOCAL_ONLY_VARIABLES, "127.0.0.1", "localhost", "moto"):
+        for marker in (*stage_config.LOCAL_ONLY_VARIABLES, "127.0.0.1", "localhost", "moto"):
             assert marker not in text, f"{marker} in {source} of stage {stage}"
 
 
@@ -230,19 +230,19 @@ def test_build_refuses_functions_it_does_not_wire():
         }
     }
     with pytest.raises(build.BuildError, match="OnUpload"):
-        build.check_functions(template)
-    # A function build.py wires but the app lacks is left as a bare override by the merge.
+        chalice_package.check_functions(template)
+    # A function infra/functions.py wires but the app lacks is left as a bare override by the merge.
     del template["Resources"]["OnUpload"]
     template["Resources"]["RunJobs"] = {"Properties": {"FunctionName": "x"}}
     with pytest.raises(build.BuildError, match="RunJobs"):
-        build.check_functions(template)
+        chalice_package.check_functions(template)
 
 
 def test_package_environment_drops_local_endpoint_and_keys(monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("TABLE_NAME", "complaints-test")
-    env = build.package_environment("eu-west-1")
+    env = chalice_package.package_environment("eu-west-1")
     assert {k: v for k, v in env.items() if k.startswith("AWS_")} == {
         "AWS_DEFAULT_REGION": "eu-west-1"
     }
@@ -259,7 +259,7 @@ def test_templates_are_written_where_asked(template_paths):
 @pytest.mark.parametrize("stage", STAGES)
 def test_each_function_logs_to_the_group_its_role_may_write(templates, stage):
     resources = templates[stage]["Resources"]
-    for function in build.FUNCTIONS:
+    for function in functions.FUNCTIONS:
         name = resources[function.logical_id]["Properties"]["FunctionName"]["Fn::Sub"]
         group = resources[function.log_group]
         assert group["Properties"]["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/{name}"}

@@ -1,0 +1,96 @@
+"""CloudWatch alarms, all to the ops topic: each function's errors and throttles, the
+schedule's failed invocations, the dead letter queue, and the counts the scheduled run keeps
+(chalicelib/metrics_names.py)."""
+
+from __future__ import annotations
+
+from chalicelib import metrics_names
+from infra.cfn import get_att, ref
+from infra.functions import FUNCTIONS
+
+ALARM_PERIOD_SECONDS = 300
+
+
+def alarms(metrics_namespace: str) -> dict:
+    resources = {}
+    for function in FUNCTIONS:
+        for metric in ("Errors", "Throttles"):
+            resources[f"{function.logical_id}{metric}Alarm"] = _alarm(
+                f"{function.logical_id}: Lambda {metric.lower()}",
+                "AWS/Lambda",
+                metric,
+                {"FunctionName": ref(function.logical_id)},
+            )
+        if function.schedule_event:
+            resources[f"{function.logical_id}ScheduleFailedAlarm"] = _alarm(
+                f"{function.logical_id}: the schedule could not invoke the function",
+                "AWS/Events",
+                "FailedInvocations",
+                {"RuleName": function.deployed_name},
+            )
+    resources["JobsDeadLetterQueueAlarm"] = _alarm(
+        "A scheduled run failed all its retries (message in the dead-letter queue)",
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        {"QueueName": get_att("JobsDeadLetterQueue", "QueueName")},
+        statistic="Maximum",
+    )
+    resources["NotificationsFailedAlarm"] = _job_metric_alarm(
+        metrics_namespace,
+        metrics_names.NOTIFICATIONS_FAILED,
+        "Scheduled runs could not deliver mail",
+    )
+    resources["SmsDeferredAlarm"] = _job_metric_alarm(
+        metrics_namespace,
+        metrics_names.SMS_DEFERRED,
+        "The daily SMS cap was reached: text messages wait in the outbox for tomorrow",
+    )
+    resources["JobErrorsAlarm"] = _job_metric_alarm(
+        metrics_namespace,
+        metrics_names.JOB_ERRORS,
+        "Scheduled runs could not process a complaint",
+    )
+    return resources
+
+
+def _alarm(description, namespace, metric, dimensions, statistic="Sum") -> dict:
+    properties = {
+        "AlarmDescription": description,
+        "Namespace": namespace,
+        "MetricName": metric,
+        "Dimensions": [{"Name": key, "Value": value} for key, value in dimensions.items()],
+        "Statistic": statistic,
+        "Period": ALARM_PERIOD_SECONDS,
+    }
+    return {"Type": "AWS::CloudWatch::Alarm", "Properties": _alarm_common() | properties}
+
+
+def _job_metric_alarm(namespace: str, metric: str, description: str) -> dict:
+    # A run that cannot deliver notifications, or process one complaint, does not fail (the
+    # outbox keeps them for the next run; the other complaints go on), so Lambda's Errors
+    # never see it: the run counts it instead. The query sums the count whatever dimensions
+    # it carries.
+    query = f'SELECT SUM({metric}) FROM "{namespace}"'
+    properties = {
+        "AlarmDescription": f"{description} ({metric})",
+        "Metrics": [
+            {
+                "Id": "failures",
+                "Expression": query,
+                "Period": ALARM_PERIOD_SECONDS,
+                "ReturnData": True,
+            }
+        ],
+    }
+    return {"Type": "AWS::CloudWatch::Alarm", "Properties": _alarm_common() | properties}
+
+
+def _alarm_common() -> dict:
+    return {
+        "EvaluationPeriods": 1,
+        "Threshold": 1,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        "TreatMissingData": "notBreaching",
+        "AlarmActions": [ref("OpsTopic")],
+        "OKActions": [ref("OpsTopic")],
+    }
