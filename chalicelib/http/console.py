@@ -7,10 +7,8 @@ organisation's departments and categories); everything else comes from the staff
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,11 +17,11 @@ from chalice import Blueprint, Response
 from ..config import get_settings
 from .errors import error_response
 from .openapi import documented
+from .static_files import STATIC, collect, content_type, text
+from .static_files import version as files_version
 
 console = Blueprint(__name__)
-FILES = Path(__file__).parent / "static" / "console"
-TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
-NAME = re.compile(r"^[a-z0-9-]+\.(js|css)$")
+FILES = STATIC / "console"
 
 
 @console.route("/console", methods=["GET"])
@@ -55,30 +53,23 @@ def asset(name):
     if name not in assets():
         return error_response(404, "not_found", "no such file")
     headers = {
-        "Content-Type": TYPES[Path(name).suffix],
+        "Content-Type": content_type(name),
         "X-Content-Type-Options": "nosniff",
         # Modules import each other by plain relative names: revalidate, never run stale ones.
         "Cache-Control": "no-cache",
     }
-    return Response(body=assets()[name], headers=headers)
+    return Response(body=text(assets()[name]), headers=headers)
 
 
 @lru_cache(maxsize=1)
-def assets() -> dict[str, str]:
-    """Every file of the console, by name; nothing else can be asked for."""
-    return {
-        path.name: path.read_text(encoding="utf-8")
-        for path in sorted(FILES.iterdir())
-        if NAME.match(path.name)
-    }
+def assets() -> dict[str, Path]:
+    """Every file of the console and the shared modules, by name; nothing else can be asked for."""
+    return collect(FILES)
 
 
 @lru_cache(maxsize=1)
 def version() -> str:
-    digest = hashlib.sha256()
-    for name, text in assets().items():
-        digest.update(name.encode() + text.encode("utf-8"))
-    return digest.hexdigest()[:12]
+    return files_version(assets())
 
 
 @lru_cache(maxsize=4)

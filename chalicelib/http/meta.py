@@ -7,11 +7,9 @@ they work wherever the API does, offline included.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
@@ -19,16 +17,13 @@ from chalice import Blueprint, Response
 from ..config import get_settings
 from .errors import error_response
 from .openapi import build_document, documented
+from .static_files import STATIC, collect, content_type, text, version
 
 meta = Blueprint(__name__)
-STATIC = Path(__file__).parent / "static"
 HTML = "text/html; charset=utf-8"
 PAGES = {"form": "form.html", "track": "track.html", "survey": "survey.html"}
 # The only files /static/ serves: nothing else under the folder can be asked for by name.
-ASSETS = {
-    "app.js": "text/javascript; charset=utf-8",
-    "app.css": "text/css; charset=utf-8",
-}
+ASSETS = collect(STATIC)
 PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # The survey link carries a token in its query string: never pass it on as a referrer.
@@ -65,7 +60,7 @@ def survey():
 
 @meta.route("/static/{name}", methods=["GET"])
 @documented(
-    "The pages' script and style sheet (app.js, app.css)",
+    "The pages' ES modules and style sheet",
     responses={200: ("text/javascript", "text/css")},
     path_schemas={"name": {"type": "string", "enum": sorted(ASSETS)}},
     errors=(404,),
@@ -74,12 +69,13 @@ def asset(name):
     if name not in ASSETS:
         return error_response(404, "not_found", "no such file")
     headers = {
-        "Content-Type": ASSETS[name],
+        "Content-Type": content_type(name),
         "X-Content-Type-Options": "nosniff",
-        # Pages ask for ?v=<hash of the assets>, so a new release is fetched at once.
-        "Cache-Control": "public, max-age=86400",
+        # Pages ask for ?v=<hash of the assets>, so a new release is fetched at once; modules
+        # import each other by plain names, so those are revalidated, never run stale.
+        "Cache-Control": "no-cache" if name.endswith(".js") else "public, max-age=86400",
     }
-    return Response(body=_asset(name), headers=headers)
+    return Response(body=text(ASSETS[name]), headers=headers)
 
 
 @meta.route("/openapi.json", methods=["GET"])
@@ -114,17 +110,9 @@ def _html(name: str) -> str:
     return html.replace("__CONFIG__", data).replace("__V__", _assets_version())
 
 
-@lru_cache(maxsize=len(ASSETS))
-def _asset(name: str) -> str:
-    return (STATIC / name).read_text(encoding="utf-8")
-
-
 @lru_cache(maxsize=1)
 def _assets_version() -> str:
-    digest = hashlib.sha256()
-    for name in sorted(ASSETS):
-        digest.update(_asset(name).encode("utf-8"))
-    return digest.hexdigest()[:12]
+    return version(ASSETS)
 
 
 @lru_cache(maxsize=1)

@@ -88,23 +88,68 @@ def test_pages_load_nothing_from_elsewhere(client, path):
 
 
 def test_assets_are_served_from_an_allow_list(client):
-    script = client.http.get("/static/app.js")
-    assert script.status_code == 200
-    assert script.headers["Content-Type"] == "text/javascript; charset=utf-8"
-    assert script.headers["X-Content-Type-Options"] == "nosniff"
+    for name in ("form.js", "track.js", "survey.js", "i18n.js", "elements.js"):
+        script = client.http.get(f"/static/{name}")
+        assert script.status_code == 200, name
+        assert script.headers["Content-Type"] == "text/javascript; charset=utf-8"
+        assert script.headers["X-Content-Type-Options"] == "nosniff"
+        # Imported by plain names, so never run stale after a release.
+        assert script.headers["Cache-Control"] == "no-cache"
     css = client.http.get("/static/app.css")
     assert css.headers["Content-Type"] == "text/css; charset=utf-8"
-    for name in ("form.html", "..%2Fmeta.py", "app.js.map", "APP.JS"):
+    names = ("form.html", "..%2Fmeta.py", "app.js", "form.js.map", "FORM.JS", "shared", "dom.js")
+    for name in names:
         refused = client.http.get(f"/static/{name}")
         assert refused.status_code == 404, name
         assert refused.json_body["error"]["code"] == "not_found"
+
+
+def modules() -> dict[str, str]:
+    """The public pages' ES modules and the ones they share with the console, by name."""
+    paths = [*STATIC.glob("*.js"), *(STATIC / "shared").glob("*.js")]
+    return {path.name: path.read_text(encoding="utf-8") for path in paths}
+
+
+def test_every_import_is_a_module_that_is_served(client):
+    texts = modules()
+    for name, text in texts.items():
+        assert "import(" not in text, name  # static imports only: the CSP allows no eval
+        for imported in re.findall(r'^(?:import|export) .* from "([^"]+)";$', text, re.M):
+            assert imported.startswith("./") and imported[2:] in texts, (name, imported)
+            assert client.http.get(f"/static/{imported[2:]}").status_code == 200
+
+
+def test_each_page_loads_its_own_module(client):
+    for path, page in PAGES.items():
+        _, html = get_page(client, path)
+        sources = [a["src"] for a in Page(html).all("script") if a.get("src")]
+        modules_loaded = [a for a in Page(html).all("script") if a.get("type") == "module"]
+        assert [src.split("?")[0] for src in sources] == [f"/static/{page}.js"]
+        assert len(modules_loaded) == 1
+
+
+def test_shared_modules_are_the_same_file_for_the_pages_and_the_console(client):
+    shared = sorted((STATIC / "shared").glob("*.js"))
+    assert shared
+    for path in shared:
+        public = client.http.get(f"/static/{path.name}")
+        console = client.http.get(f"/console/assets/{path.name}")
+        assert public.body == console.body == path.read_bytes()
+    console_imports = "".join(p.read_text() for p in (STATIC / "console").glob("*.js"))
+    for path in shared:
+        assert f'from "./{path.name}"' in console_imports, path.name
+
+
+def test_no_script_of_the_pages_is_over_400_lines():
+    for name, text in modules().items():
+        assert len(text.splitlines()) <= 400, name
 
 
 def test_asset_links_change_with_the_assets(client):
     from chalicelib.http import meta
 
     _, html = get_page(client, "/")
-    version = re.search(r"/static/app\.js\?v=([0-9a-f]{12})", html).group(1)
+    version = re.search(r"/static/form\.js\?v=([0-9a-f]{12})", html).group(1)
     assert f"/static/app.css?v={version}" in html
     assert version == meta._assets_version()
 
@@ -150,21 +195,18 @@ def test_every_control_is_labelled_and_tied_to_its_error(client, path):
 
 
 def test_both_languages_have_every_text():
-    script = (STATIC / "app.js").read_text(encoding="utf-8")
-    zh_block = script[script.index('"zh-CN": {') : script.index("\n    en: {")]
-    en_block = script[script.index("\n    en: {") : script.index("// -- language")]
-    # A key opens a line or follows "{" or ","; a colon inside a text does neither.
-    key = re.compile(r'(?:^|[{,])\s*(?:"([^"]+)"|([a-z_]+)):\s', re.MULTILINE)
-
-    def keys(block: str) -> set[str]:
-        return {a or b for a, b in key.findall(block)} - {"zh-CN", "en"}
-
-    zh, en = keys(zh_block), keys(en_block)
-    assert zh == en, zh ^ en
+    table = (STATIC / "i18n.js").read_text(encoding="utf-8")
+    table = table[table.index("const TABLE = {") : table.index("\n};")]
+    rows = re.findall(r'^  "([^"]+)": \["((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)"\],$', table, re.M)
+    assert len(rows) == len([line for line in table.splitlines() if line.startswith("  ")])
+    keys = {key for key, zh, en in rows if zh and en}
+    assert len(keys) == len(rows), "a text missing in one language"
     used = set()
     for page in STATIC.glob("*.html"):
         used |= set(re.findall(r'data-i18n(?:-aria)?="([^"]+)"', page.read_text("utf-8")))
-    assert used <= zh, used - zh
+    for text in modules().values():
+        used |= set(re.findall(r'\bt\("([a-z_.]+)"', text))
+    assert used <= keys, used - keys
 
 
 @pytest.fixture

@@ -118,3 +118,16 @@ def test_the_unzipped_package_runs_from_bytecode(unzipped):
     ]
     assert any(path.endswith("app.cpython-311.pyc") for path in loaded)
     assert [path for path in loaded if not path.endswith(".pyc")] == []
+
+
+def test_every_page_and_file_the_function_serves_is_shipped(template_paths):
+    from chalicelib.http import console, meta
+    from chalicelib.http.static_files import STATIC
+
+    root = Path(__file__).resolve().parents[2]
+    served = [*meta.ASSETS.values(), *console.assets().values()]
+    served += [STATIC / page for page in meta.PAGES.values()] + [console.FILES / "console.html"]
+    listed = names(template_paths)
+    missing = [str(p.relative_to(root)) for p in served if str(p.relative_to(root)) not in listed]
+    assert not missing, missing
+    assert "chalicelib/http/static/shared/elements.js" in listed

@@ -1,38 +1,9 @@
-// A few DOM helpers: elements are built with h(), never from HTML strings, so text from the
-// API can never become markup.
+// A few DOM helpers: elements are built with h() (elements.js, shared with the public pages),
+// never from HTML strings, so text from the API can never become markup.
 
-export function h(tag, attrs = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === false || value === null || value === undefined) continue;
-    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
-    else if (name === "className") element.className = value;
-    else if (name === "dataset") Object.assign(element.dataset, value);
-    else if (value === true) element.setAttribute(name, "");
-    else element.setAttribute(name, String(value));
-  }
-  append(element, children);
-  return element;
-}
+import { h, replace, uid } from "./elements.js";
 
-function append(element, children) {
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-}
-
-export function replace(element, ...children) {
-  element.replaceChildren();
-  append(element, children);
-  return element;
-}
-
-let unique = 0;
-export function uid(prefix) {
-  unique += 1;
-  return `${prefix}-${unique}`;
-}
+export { h, replace, uid };
 
 // A labelled form control; `control` is an input/select/textarea element.
 export function field(labelText, control, hint) {
