@@ -13,8 +13,9 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from .base import Model
 from .patterns import NON_BLANK
 
 
@@ -59,7 +60,7 @@ _Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20
 _Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
-class CallbackAnswers(BaseModel):
+class CallbackAnswers(Model):
     """What the complainant said on the phone: solved, satisfaction and staff attitude."""
 
     model_config = ConfigDict(extra="forbid")
@@ -96,7 +97,7 @@ _ATTEMPT_RULES = {
 }
 
 
-class CallbackAttemptInput(BaseModel):
+class CallbackAttemptInput(Model):
     """One call: its outcome and slot; answers when reached. A dissatisfied complainant's
     case becomes a re-complaint one grade up unless they ask for it to be reopened."""
 
@@ -117,14 +118,14 @@ class CallbackAttemptInput(BaseModel):
         return self
 
 
-class CallbackAttempt(BaseModel):
+class CallbackAttempt(Model):
     at: datetime
     by: str
     outcome: Outcome
     slot: Slot
 
 
-class CallbackState(BaseModel):
+class CallbackState(Model):
     """The callback a case owes: when and in which slot the next call is due."""
 
     due_on: date
@@ -137,7 +138,7 @@ class CallbackState(BaseModel):
         return self.status == CallbackStatus.due
 
 
-class FollowUpFeedback(BaseModel):
+class FollowUpFeedback(Model):
     """An answer that came after the follow-up was already settled (kept, not counted)."""
 
     at: datetime

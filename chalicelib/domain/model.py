@@ -12,7 +12,6 @@ from typing import Annotated
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     EmailStr,
     Field,
@@ -22,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from .base import Model
 from .callbacks import CallbackState, FollowUpFeedback
 from .contact import ContactPreference, normalise_mobile
 from .events import DomainEvent
@@ -185,7 +185,7 @@ MediaUrl = Annotated[
 ]
 
 
-class Strict(BaseModel):
+class Strict(Model):
     """Unknown fields are errors: a typo in a form must not silently drop data."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -286,7 +286,7 @@ class AttachmentRef(Strict):
         return value
 
 
-class StoredAttachment(BaseModel):
+class StoredAttachment(Model):
     """A file linked to the case, kept privately in object storage under `key`.
 
     Recorded when its upload is granted; `uploaded_at` is set once the stored object was
@@ -359,7 +359,7 @@ class PartUsed(Strict):
     quantity: int = Field(default=1, ge=1, le=100_000)
 
 
-class HandlingRecord(BaseModel):
+class HandlingRecord(Model):
     """What the handler found and did (问题原因, 解决方案, 处理结果, 配品配件)."""
 
     root_cause: str | None = None
@@ -370,7 +370,7 @@ class HandlingRecord(BaseModel):
     actual_finish: datetime | None = None
 
 
-class ExtensionRequest(BaseModel):
+class ExtensionRequest(Model):
     requested_by: str
     requested_at: datetime
     reason: str
@@ -392,7 +392,7 @@ class SurveyAnswer(Strict):
         return not self.solved or self.score <= 2
 
 
-class Deadline(BaseModel):
+class Deadline(Model):
     """One period the organisation must act within; `start` is when its clock began.
 
     `first_due` is the due this obligation began with, kept once a grade change or a pause
@@ -421,7 +421,7 @@ class Deadline(BaseModel):
         return self.met_at is None
 
 
-class Complaint(BaseModel):
+class Complaint(Model):
     """The stored record. `number` and `received_at` are set by the system, never typed."""
 
     number: str

@@ -23,8 +23,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
+from .base import Model
 from .calendar import BusinessCalendar
 from .errors import DomainError, InvalidCommand
 
@@ -66,7 +67,7 @@ class ExtensionTooLong(InvalidCommand):
 # --- limits -----------------------------------------------------------------------------
 
 
-class Limits(BaseModel):
+class Limits(Model):
     """Limits for one grade; `*_days` are working days, `*_hours` run on the clock."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -85,7 +86,7 @@ class Limits(BaseModel):
         return Limits.model_validate(self.model_dump() | patch.model_dump(exclude_unset=True))
 
 
-class LimitsPatch(BaseModel):
+class LimitsPatch(Model):
     """Some fields of Limits, for overrides; an explicit null is refused by Limits."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -117,7 +118,7 @@ DEFAULT_LIMITS: dict[Grade, Limits] = {
 _OVERRIDE_KEY = re.compile(r"^(kind|category):\S.*$")
 
 
-class SlaPolicy(BaseModel):
+class SlaPolicy(Model):
     """Limits per grade, optionally overridden per kind ("kind:<k>") or category
     ("category:<c>"). Both may apply: the kind override first, then the category one, so
     a category, being the finer classification, wins where both set the same field."""
@@ -164,7 +165,7 @@ class SlaPolicy(BaseModel):
         return limits
 
 
-class _PolicyConfig(BaseModel):
+class _PolicyConfig(Model):
     model_config = ConfigDict(extra="forbid")
 
     grades: dict[Grade, LimitsPatch] = Field(default_factory=dict)

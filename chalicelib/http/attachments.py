@@ -4,50 +4,18 @@ tracking token); staff list a case's files with short-lived download links."""
 from __future__ import annotations
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel
 
 from ..domain.model import AttachmentRef
-from ..service import attachments as use_case
 from ..wiring import get_services
 from .auth import current_actor
 from .errors import handles_errors, read_json
-from .openapi import documented, header
+from .openapi import Later, documented, header
 from .public import ANY_BODY
 from .staff import STAFF_ERRORS, authorizer
 
 attachments = Blueprint(__name__)
 
 TOKEN = header("X-Tracking-Token", "the token given on submission", required=True)
-
-
-class PresignedPost(BaseModel):
-    url: str
-    fields: dict[str, str]
-
-
-class AttachmentItem(BaseModel):
-    id: str
-    filename: str
-    content_type: str
-    size_bytes: int
-    added_at: str
-    uploaded: bool
-    download_url: str | None = None
-
-
-class UploadGrant(BaseModel):
-    """POST the file to `upload.url` as multipart/form-data: every field, then `file`."""
-
-    attachment_id: str
-    attachment: AttachmentItem
-    upload: PresignedPost
-    confirm_url: str
-
-
-class AttachmentList(BaseModel):
-    number: str
-    items: list[AttachmentItem]
-    expires_in: int | None = None
 
 
 def _token() -> str | None:
@@ -58,12 +26,14 @@ def _token() -> str | None:
 @documented(
     "Ask to upload a file (the complainant): a presigned POST for exactly that file",
     request=AttachmentRef,
-    responses={201: UploadGrant},
+    responses={201: Later("chalicelib.http.schemas_attachments", "UploadGrant")},
     parameters=[TOKEN],
     errors=(400, 404, 409, 413, 415),
 )
 @handles_errors
 def request_upload(number):
+    from ..service import attachments as use_case
+
     request = attachments.current_request
     services = get_services()
     body = read_json(request, services.settings.max_body_bytes)
@@ -85,12 +55,14 @@ def request_upload(number):
 )
 @documented(
     "Confirm an upload: the stored file is checked against its declaration",
-    responses={200: AttachmentItem},
+    responses={200: Later("chalicelib.http.schemas_attachments", "AttachmentItem")},
     parameters=[TOKEN],
     errors=(400, 404, 409),
 )
 @handles_errors
 def confirm_upload(number, attachment_id):
+    from ..service import attachments as use_case
+
     attachment = use_case.confirm_upload(number, attachment_id, _token(), get_services())
     return use_case.attachment_view(attachment)
 
@@ -98,12 +70,14 @@ def confirm_upload(number, attachment_id):
 @attachments.route("/complaints/{number}/attachments", methods=["GET"])
 @documented(
     "The complainant's list of files on their complaint",
-    responses={200: AttachmentList},
+    responses={200: Later("chalicelib.http.schemas_attachments", "AttachmentList")},
     parameters=[TOKEN],
     errors=(404,),
 )
 @handles_errors
 def list_public(number):
+    from ..service import attachments as use_case
+
     items = use_case.public_list(number, _token(), get_services())
     return {"number": number, "items": items}
 
@@ -111,11 +85,13 @@ def list_public(number):
 @attachments.route("/staff/complaints/{number}/attachments", methods=["GET"], authorizer=authorizer)
 @documented(
     "A case's files, each uploaded one with a download link valid for a few minutes",
-    responses={200: AttachmentList},
+    responses={200: Later("chalicelib.http.schemas_attachments", "AttachmentList")},
     errors=STAFF_ERRORS,
     secured=True,
 )
 @handles_errors
 def list_for_staff(number):
+    from ..service import attachments as use_case
+
     actor = current_actor(attachments.current_request)
     return use_case.staff_list(number, actor, get_services())

@@ -3,61 +3,18 @@ the survey page's SMS opt-out (complainant)."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
-
 from chalice import Blueprint, Response
-from pydantic import BaseModel
 
-from ..domain.callbacks import CallbackAttemptInput, CallbackState
-from ..service import callbacks as use_case
+from ..domain.callbacks import CallbackAttemptInput
 from ..service.intake import sms_opt_out
 from ..wiring import get_services
 from .auth import current_actor
 from .errors import handles_errors, read_json
-from .openapi import documented, header
+from .openapi import Later, documented, header
 from .public import ANY_BODY
 from .staff import STAFF_ERRORS, expected_version, staff_jwt
 
 callbacks = Blueprint(__name__)
-
-
-class CallbackItem(BaseModel):
-    number: str
-    department: str
-    grade: Literal["A", "B", "C", "D"]
-    subject: str
-    language: Literal["zh-CN", "en"]
-    resolved_at: str | None
-    due_on: date
-    slot: Literal["morning", "afternoon", "evening"]
-    overdue: bool
-    attempts: int
-    phone: str | None  # shown to the caller who makes the callback
-    name: str | None  # "***" where the caller may not see the identity
-    version: int
-
-
-class CallbackList(BaseModel):
-    today: date
-    items: list[CallbackItem]
-    next_cursor: str | None
-
-
-class CallbackResult(BaseModel):
-    number: str
-    status: str
-    version: int
-    settled_by: Literal["survey", "callback"] | None
-    callback: CallbackState | None
-    recorded_as: Literal["additional_feedback"] | None = None
-    recomplaint: str | None = None
-    recomplaint_token: str | None = None
-
-
-class OptOut(BaseModel):
-    number: str
-    sms: Literal["opted_out", "no_mobile"]
 
 
 OPTIONAL_IF_MATCH = header(
@@ -68,13 +25,15 @@ OPTIONAL_IF_MATCH = header(
 @callbacks.route("/staff/callbacks", methods=["GET"], authorizer=staff_jwt)
 @documented(
     "Callbacks due (today, overdue, or both) for the roles that make them, by department",
-    responses={200: CallbackList},
-    query=use_case.CallbackQuery,
+    responses={200: Later("chalicelib.http.schemas_callbacks", "CallbackList")},
+    query=Later("chalicelib.service.callbacks", "CallbackQuery"),
     errors=STAFF_ERRORS,
     secured=True,
 )
 @handles_errors
 def list_callbacks():
+    from ..service import callbacks as use_case
+
     query = dict(callbacks.current_request.query_params or {})
     actor = current_actor(callbacks.current_request)
     return use_case.list_due(query, actor, get_services())
@@ -89,13 +48,15 @@ def list_callbacks():
 @documented(
     "Record a callback attempt: outcome, slot, and the answers when reached",
     request=CallbackAttemptInput,
-    responses={200: CallbackResult},
+    responses={200: Later("chalicelib.http.schemas_callbacks", "CallbackResult")},
     parameters=[OPTIONAL_IF_MATCH],
     errors=STAFF_ERRORS,
     secured=True,
 )
 @handles_errors
 def record_callback(number):
+    from ..service import callbacks as use_case
+
     request = callbacks.current_request
     actor = current_actor(request)
     version = expected_version(request) if request.headers.get("if-match") else None
@@ -108,7 +69,7 @@ def record_callback(number):
 @callbacks.route("/complaints/{number}/sms-opt-out", methods=["POST"], content_types=ANY_BODY)
 @documented(
     "Stop text messages to the complainant's mobile (from the survey page)",
-    responses={200: OptOut},
+    responses={200: Later("chalicelib.http.schemas_callbacks", "OptOut")},
     parameters=[
         header(
             "X-Tracking-Token", "the tracking token, or the token of the survey link", required=True

@@ -15,8 +15,7 @@ from pathlib import Path
 from chalice import Blueprint
 
 from .errors import HttpError, handles_errors, read_json
-from .openapi import documented
-from .schemas import LocalSignIn, LocalToken, LocalUsers
+from .openapi import SCHEMAS, Later, documented
 
 local_signin = Blueprint(__name__)
 TOKEN_SECONDS = 3600
@@ -42,7 +41,7 @@ def _people() -> list[dict]:
 @local_signin.route("/console/local/users", methods=["GET"])
 @documented(
     "Local stack only: the demo staff one may sign in as",
-    responses={200: LocalUsers},
+    responses={200: Later(SCHEMAS, "LocalUsers")},
     errors=(503,),
 )
 @handles_errors
@@ -53,13 +52,15 @@ def users():
 @local_signin.route("/console/local/token", methods=["POST"], content_types=["application/json"])
 @documented(
     "Local stack only: a token for one demo user, signed with the local key",
-    request=LocalSignIn,
-    responses={200: LocalToken},
+    request=Later(SCHEMAS, "LocalSignIn"),
+    responses={200: Later(SCHEMAS, "LocalToken")},
     errors=(400, 404, 413, 415, 503),
 )
 @handles_errors
 def token():
     from scripts.mint_token import mint
+
+    from .schemas import LocalSignIn
 
     body = LocalSignIn.model_validate(read_json(local_signin.current_request, 4096))
     person = next((p for p in _people() if p["user_id"] == body.user_id), None)

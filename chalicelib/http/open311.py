@@ -13,8 +13,9 @@ import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
 
+from ..domain.base import Model
 from ..service import open311 as spec
 from ..service.open311 import Open311Config, Open311Error
 from .open311_doc import (
@@ -52,7 +53,7 @@ _NOT_XML_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010f
 # -- documented shapes (JSON) -------------------------------------------------------------
 
 
-class Open311Endpoint(BaseModel):
+class Open311Endpoint(Model):
     specification: str
     url: str
     changeset: str
@@ -60,7 +61,7 @@ class Open311Endpoint(BaseModel):
     formats: list[str]
 
 
-class Open311Discovery(BaseModel):
+class Open311Discovery(Model):
     changeset: str = Field(
         description="when the service list or definitions last changed (UTC, W3C): fetch"
         " them again when it moves",
@@ -71,7 +72,7 @@ class Open311Discovery(BaseModel):
     endpoints: list[Open311Endpoint]
 
 
-class Open311Service(BaseModel):
+class Open311Service(Model):
     service_code: str
     service_name: str
     description: str | None
@@ -82,15 +83,15 @@ class Open311Service(BaseModel):
 
 
 class Open311Services(RootModel[list[Open311Service]]):
-    pass
+    model_config = ConfigDict(defer_build=True)
 
 
-class Open311Value(BaseModel):
+class Open311Value(Model):
     key: str
     name: str
 
 
-class Open311Attribute(BaseModel):
+class Open311Attribute(Model):
     variable: bool
     code: str
     datatype: str
@@ -101,12 +102,12 @@ class Open311Attribute(BaseModel):
     values: list[Open311Value] | None = None
 
 
-class Open311ServiceDefinition(BaseModel):
+class Open311ServiceDefinition(Model):
     service_code: str
     attributes: list[Open311Attribute]
 
 
-class Open311Request(BaseModel):
+class Open311Request(Model):
     service_request_id: str
     status: str
     status_notes: str | None
@@ -127,26 +128,26 @@ class Open311Request(BaseModel):
 
 
 class Open311Requests(RootModel[list[Open311Request]]):
-    pass
+    model_config = ConfigDict(defer_build=True)
 
 
-class Open311Created(BaseModel):
+class Open311Created(Model):
     service_request_id: str
     service_notice: str | None
     account_id: str | None
 
 
 class Open311CreatedList(RootModel[list[Open311Created]]):
-    pass
+    model_config = ConfigDict(defer_build=True)
 
 
-class Open311Token(BaseModel):
+class Open311Token(Model):
     service_request_id: str
     token: str
 
 
 class Open311Tokens(RootModel[list[Open311Token]]):
-    pass
+    model_config = ConfigDict(defer_build=True)
 
 
 # -- rendering ----------------------------------------------------------------------------

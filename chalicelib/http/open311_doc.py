@@ -8,8 +8,9 @@ a contact) as JSON Schema, so a client generated from the document sends what is
 
 from __future__ import annotations
 
-from pydantic import BaseModel, RootModel
+from pydantic import ConfigDict, RootModel
 
+from ..domain.base import Model
 from ..domain.model import EMAIL_PATTERN, MEDIA_URL_PATTERN, MOBILE_PATTERN, SPACE
 from ..service import open311 as spec
 from .openapi import configured
@@ -18,13 +19,15 @@ NON_BLANK = f"[^{SPACE}]"
 FORMATS = ("json", "xml")
 
 
-class Open311ErrorItem(BaseModel):
+class Open311ErrorItem(Model):
     code: int
     description: str
 
 
 class Open311Errors(RootModel[list[Open311ErrorItem]]):
     """The spec's error answer (XML: <errors><error><code/><description/></error></errors>)."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 ERROR_TEXTS = {

@@ -17,13 +17,13 @@ Values that differ per deployment (categories, departments) are marked in the mo
 from __future__ import annotations
 
 import copy
+import importlib
+from dataclasses import dataclass
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
-
-from .schemas import ErrorBody
 
 REF = "#/components/schemas/{model}"
+SCHEMAS = "chalicelib.http.schemas"  # the response bodies, imported when the document is built
 JSON = "application/json"
 ERRORS = {
     400: "Invalid request: `error.fields` names each invalid field and why",
@@ -46,6 +46,29 @@ MISSING = object()
 
 class Undocumented(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Later:
+    """A model named by its module and name, imported when the document is built: a route
+    can describe its query or body without importing its use case when the app loads
+    (a cold start imports only what its first request needs)."""
+
+    module: str
+    name: str
+
+    def resolve(self):
+        return getattr(importlib.import_module(self.module), self.name)
+
+
+def _resolved(value):
+    if isinstance(value, Later):
+        return value.resolve()
+    if isinstance(value, tuple):
+        return tuple(_resolved(part) for part in value)
+    if isinstance(value, dict):
+        return {key: _resolved(part) for key, part in value.items()}
+    return value
 
 
 def documented(
@@ -106,6 +129,8 @@ def if_match_header() -> dict:
 
 
 def build_document(app, title: str = "Complaint service", version: str = "1", settings=None):
+    from pydantic.json_schema import models_json_schema
+
     if settings is None:
         from ..config import get_settings
 
@@ -162,11 +187,13 @@ def _route_specs(app):
                 raise Undocumented(f"{method} {path} has no @documented description")
             if spec["errors"] is MISSING:
                 raise Undocumented(f"{method} {path} does not declare its errors= (may be ())")
-            specs.append((path, method, spec, entry))
+            specs.append((path, method, _resolved(spec), entry))
     return specs
 
 
 def _models(specs) -> list[type[BaseModel]]:
+    from .schemas import ErrorBody
+
     found = {ErrorBody}
     for spec in specs:
         candidates = [
@@ -282,6 +309,8 @@ def _content(body) -> dict:
 
 
 def _error_response(status: int, spec: dict) -> dict:
+    from .schemas import ErrorBody
+
     text = spec.get("error_texts", {}).get(status) or ERRORS.get(status, "Error")
     response = {"description": text, "content": _content(spec.get("error_body") or ErrorBody)}
     if status == 429:  # the service's and WAF's refusals say when to come back

@@ -8,12 +8,10 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from ..domain.queues import QueueFilters
-from ..service import queues as use_case
 from ..wiring import get_services
 from .auth import current_actor
 from .errors import HttpError, handles_errors
-from .openapi import documented
-from .schemas import DirectoryQuery, QueueCounts, QueuePage, StaffDirectory
+from .openapi import SCHEMAS, Later, documented
 from .staff import STAFF_ERRORS, authorizer
 
 queues = Blueprint(__name__)
@@ -26,7 +24,7 @@ def _query() -> dict:
 @queues.route("/staff/queues", methods=["GET"], authorizer=authorizer)
 @documented(
     "How many cases each of the caller's queues holds (same filters as one queue)",
-    responses={200: QueueCounts},
+    responses={200: Later(SCHEMAS, "QueueCounts")},
     query=QueueFilters,
     conditions={"cursor": "only a next_cursor this queue returned"},
     errors=STAFF_ERRORS,
@@ -34,6 +32,8 @@ def _query() -> dict:
 )
 @handles_errors
 def counts():
+    from ..service import queues as use_case
+
     return use_case.queue_counts(_query(), current_actor(queues.current_request), get_services())
 
 
@@ -41,7 +41,7 @@ def counts():
 @documented(
     "One queue (mine, to_accept, due, waiting, follow_up), nearest deadline first;"
     " each case carries `clock`, the working hours left on each pending deadline",
-    responses={200: QueuePage},
+    responses={200: Later(SCHEMAS, "QueuePage")},
     query=QueueFilters,
     conditions={"cursor": "only a next_cursor this queue returned"},
     errors=STAFF_ERRORS,
@@ -49,6 +49,8 @@ def counts():
 )
 @handles_errors
 def queue(name):
+    from ..service import queues as use_case
+
     actor = current_actor(queues.current_request)
     return use_case.queue_page(name, _query(), actor, get_services())
 
@@ -56,14 +58,15 @@ def queue(name):
 @queues.route("/staff/directory", methods=["GET"], authorizer=authorizer)
 @documented(
     "Staff of the caller's departments (one department with ?department=), for assigning",
-    responses={200: StaffDirectory},
-    query=DirectoryQuery,
+    responses={200: Later(SCHEMAS, "StaffDirectory")},
+    query=Later(SCHEMAS, "DirectoryQuery"),
     errors=(*STAFF_ERRORS, 503),
     secured=True,
 )
 @handles_errors
 def directory():
     from ..adapters.directory import DirectoryUnavailable
+    from ..service import queues as use_case
 
     query = _query()
     unknown = set(query) - {"department"}

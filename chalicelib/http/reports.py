@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from ..service import reports as use_case
+from ..domain.patterns import MONTH_PATTERN
 from ..wiring import get_services
 from .auth import current_actor
 from .errors import handles_errors
-from .openapi import documented
-from .schemas_reports import MonthReport, TrendReport
+from .openapi import Later, documented
 from .staff import authorizer
 
 reports = Blueprint(__name__)
@@ -19,7 +18,11 @@ ERRORS = (400, 401, 403)
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SVG = "image/svg+xml"
-MONTH = {"month": {"type": "string", "pattern": use_case.MONTH.pattern}}
+MONTH = {"month": {"type": "string", "pattern": MONTH_PATTERN}}
+# The report machinery (use cases, statistics, charts, workbooks) is imported by the views
+# that use it, never when the app loads: a cold start's first request does not need it.
+USE_CASE = "chalicelib.service.reports"
+SCHEMAS = "chalicelib.http.schemas_reports"
 ONE_FILTER = "at most one of category, channel and grade; with by=department, kind or itself"
 CONDITIONS = {dimension: ONE_FILTER for dimension in ("category", "channel", "grade")}
 
@@ -30,20 +33,24 @@ def _request():
 
 
 def _lang(request, query) -> str:
+    from ..service import reports as use_case
+
     return use_case.language(query.lang, request.headers.get("accept-language"))
 
 
 @reports.route("/staff/reports/trend", methods=["GET"], authorizer=authorizer)
 @documented(
     "12-month trend of every figure, ending at `to` (default: this month)",
-    responses={200: TrendReport},
-    query=use_case.TrendQuery,
+    responses={200: Later(SCHEMAS, "TrendReport")},
+    query=Later(USE_CASE, "TrendQuery"),
     conditions=CONDITIONS,
     errors=ERRORS,
     secured=True,
 )
 @handles_errors
 def trend():
+    from ..service import reports as use_case
+
     request, actor, params = _request()
     query = use_case.TrendQuery.model_validate(params)
     return use_case.trend(query, actor, get_services(), _lang(request, query))
@@ -53,7 +60,7 @@ def trend():
 @documented(
     "Chart: received vs closed per month and the on-time resolution rate (SVG)",
     responses={200: SVG},
-    query=use_case.TrendQuery,
+    query=Later(USE_CASE, "TrendQuery"),
     conditions=CONDITIONS,
     errors=ERRORS,
     secured=True,
@@ -61,6 +68,7 @@ def trend():
 @handles_errors
 def trend_chart():
     from ..presentation.charts import trend_chart as draw
+    from ..service import reports as use_case
 
     request, actor, params = _request()
     query = use_case.TrendQuery.model_validate(params)
@@ -71,8 +79,8 @@ def trend_chart():
 @reports.route("/staff/reports/{month}", methods=["GET"], authorizer=authorizer)
 @documented(
     "A month's figures per group (JSON, or format=csv / format=xlsx)",
-    responses={200: MonthReport},
-    query=use_case.ReportQuery,
+    responses={200: Later(SCHEMAS, "MonthReport")},
+    query=Later(USE_CASE, "ReportQuery"),
     conditions=CONDITIONS,
     path_schemas=MONTH,
     errors=ERRORS,
@@ -81,6 +89,8 @@ def trend_chart():
 )
 @handles_errors
 def month_report(month):
+    from ..service import reports as use_case
+
     request, actor, params = _request()
     query = use_case.ReportQuery.model_validate(params)
     report = use_case.month_report(month, query, actor, get_services(), _lang(request, query))
@@ -103,7 +113,7 @@ def month_report(month):
 @documented(
     "Chart: on-time acceptance and resolution rates by department for a month (SVG)",
     responses={200: SVG},
-    query=use_case.ChartQuery,
+    query=Later(USE_CASE, "ChartQuery"),
     path_schemas=MONTH,
     errors=ERRORS,
     secured=True,
@@ -111,6 +121,7 @@ def month_report(month):
 @handles_errors
 def month_chart(month):
     from ..presentation.charts import department_chart
+    from ..service import reports as use_case
 
     request, actor, params = _request()
     query = use_case.ChartQuery.model_validate(params)

@@ -1,47 +1,35 @@
-"""Response bodies, declared so that the OpenAPI document describes what routes return."""
+"""Response bodies, declared so that the OpenAPI document describes what routes return.
+
+Imported when the document is built (openapi.Later), not when the app loads."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ..domain.base import Model
+from .receipt import Receipt as Receipt  # documented under this module's name too
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Model):
     code: str
     message: str
     fields: dict[str, str] | None = None
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Model):
     error: ErrorDetail
 
 
-class Receipt(BaseModel):
-    number: str
-    status: str
-    tracking_token: str
-    received_at: str
-
-
-def receipt_body(receipt) -> dict:
-    """A service.intake.Receipt as the API returns it."""
-    return Receipt(
-        number=receipt.number,
-        status=receipt.status,
-        tracking_token=receipt.tracking_token,
-        received_at=receipt.received_at.isoformat(),
-    ).model_dump()
-
-
-class TimelineItem(BaseModel):
+class TimelineItem(Model):
     at: str
     event: str
     details: dict[str, str] | None = None
 
 
-class PublicView(BaseModel):
+class PublicView(Model):
     number: str
     status: str
     kind: str
@@ -52,14 +40,14 @@ class PublicView(BaseModel):
     timeline: list[TimelineItem]
 
 
-class DeadlineLeft(BaseModel):
+class DeadlineLeft(Model):
     due: str
     working_hours_left: float  # negative: working hours since the deadline passed
     overdue: bool
     due_soon: bool  # due within one working day (8 business hours)
 
 
-class DeadlineClock(BaseModel):
+class DeadlineClock(Model):
     """Pending deadlines as of the response, in working hours on the business calendar."""
 
     deadlines: dict[str, DeadlineLeft]
@@ -68,7 +56,7 @@ class DeadlineClock(BaseModel):
     escalation_level: int
 
 
-class StaffComplaint(BaseModel):
+class StaffComplaint(Model):
     """A complaint as staff see it (identity masked where the caller may not see it)."""
 
     model_config = ConfigDict(extra="allow")
@@ -88,12 +76,12 @@ class StaffComplaint(BaseModel):
     clock: DeadlineClock | None = None
 
 
-class ListWindow(BaseModel):
+class ListWindow(Model):
     received_from: date = Field(description="first day received the list covers")
     received_to: date = Field(description="last day received the list covers")
 
 
-class StaffList(BaseModel):
+class StaffList(Model):
     """One page. Each request does bounded work (a fixed number of index queries), so a
     page may be short or empty while more follow: the list is complete only when
     next_cursor is null. Nothing is left out by age: the unfiltered list covers every
@@ -106,7 +94,7 @@ class StaffList(BaseModel):
     window: ListWindow
 
 
-class HistoryItem(BaseModel):
+class HistoryItem(Model):
     at: str
     action: str
     actor: str
@@ -116,18 +104,18 @@ class HistoryItem(BaseModel):
     details: dict
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Model):
     items: list[HistoryItem]
 
 
-class StatusChange(BaseModel):
+class StatusChange(Model):
     number: str
     status: str
     recomplaint: str | None = None
     recomplaint_token: str | None = None
 
 
-class FailedNotification(BaseModel):
+class FailedNotification(Model):
     number: str
     id: str
     channel: str
@@ -138,59 +126,59 @@ class FailedNotification(BaseModel):
     created_at: str
 
 
-class FailedNotifications(BaseModel):
+class FailedNotifications(Model):
     items: list[FailedNotification]
 
 
-class QueuePage(BaseModel):
+class QueuePage(Model):
     queue: Literal["mine", "to_accept", "due", "waiting", "follow_up"]
     items: list[StaffComplaint]
     next_cursor: str | None = None
 
 
-class QueueCount(BaseModel):
+class QueueCount(Model):
     queue: Literal["mine", "to_accept", "due", "waiting", "follow_up"]
     count: int
     capped: bool  # True: at least `count`; counting stops there
 
 
-class QueueCounts(BaseModel):
+class QueueCounts(Model):
     queues: list[QueueCount]
 
 
-class StaffMember(BaseModel):
+class StaffMember(Model):
     user_id: str
     name: str
     roles: list[str]
     departments: list[str]  # only those the caller covers
 
 
-class StaffDirectory(BaseModel):
+class StaffDirectory(Model):
     department: str | None = None
     people: list[StaffMember]
 
 
-class DirectoryQuery(BaseModel):
+class DirectoryQuery(Model):
     department: str | None = None
 
 
-class LocalUser(BaseModel):
+class LocalUser(Model):
     user_id: str
     name: str
     roles: list[str]
     departments: list[str]
 
 
-class LocalUsers(BaseModel):
+class LocalUsers(Model):
     people: list[LocalUser]
 
 
-class LocalSignIn(BaseModel):
+class LocalSignIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     user_id: str
 
 
-class LocalToken(BaseModel):
+class LocalToken(Model):
     id_token: str
     expires_in: int

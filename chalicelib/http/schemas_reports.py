@@ -4,29 +4,31 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ..domain.base import Model
 
 
-class Rate(BaseModel):
+class Rate(Model):
     numerator: int
     denominator: int
     value: float | None = Field(description="numerator / denominator; null when it is 0")
 
 
-class Duration(BaseModel):
+class Duration(Model):
     mean: float | None = Field(description="working hours, exact mean")
     p50: float | None = Field(description="working hours: upper edge of the median's bucket")
     p90: float | None = Field(description="working hours: upper edge of the p90's bucket")
     count: int
 
 
-class Mean(BaseModel):
+class Mean(Model):
     sum: int
     count: int
     value: float | None
 
 
-class Backlog(BaseModel):
+class Backlog(Model):
     model_config = ConfigDict(populate_by_name=True)
 
     age_0_3: int = Field(alias="0-3")
@@ -36,7 +38,7 @@ class Backlog(BaseModel):
     overdue: int
 
 
-class Values(BaseModel):
+class Values(Model):
     """Every figure of one group (keys and definitions: docs/reporting.md)."""
 
     received: int
@@ -67,29 +69,29 @@ class Values(BaseModel):
     backlog: Backlog
 
 
-class MetricInfo(BaseModel):
+class MetricInfo(Model):
     key: str
     label: str
     kind: Literal["count", "rate", "duration", "mean"]
 
 
-class Group(BaseModel):
+class Group(Model):
     key: str
     label: str
     values: Values
 
 
-class Total(BaseModel):
+class Total(Model):
     values: Values
 
 
-class Period(BaseModel):
+class Period(Model):
     start: str
     end: str
     complete: bool = Field(description="false while the month is running (backlog as of now)")
 
 
-class MonthReport(BaseModel):
+class MonthReport(Model):
     month: str
     timezone: str
     by: Literal["department", "category", "channel", "grade", "handler", "kind"]
@@ -103,12 +105,12 @@ class MonthReport(BaseModel):
     backlog: Backlog
 
 
-class TrendMonth(BaseModel):
+class TrendMonth(Model):
     month: str
     values: Values
 
 
-class TrendReport(BaseModel):
+class TrendReport(Model):
     to: str
     timezone: str
     lang: Literal["zh-CN", "en"]

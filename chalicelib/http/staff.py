@@ -9,20 +9,12 @@ from ..domain import commands
 from ..domain.handling import BODIES, HANDLING_FIELDS
 from ..domain.lifecycle import Action
 from ..domain.listing import ListCriteria
-from ..service import staff as use_case
 from ..wiring import get_services
 from .auth import current_actor, staff_authorizer
 from .errors import HttpError, handles_errors, read_json
-from .openapi import documented, if_match_header
+from .openapi import SCHEMAS, Later, documented, if_match_header
 from .public import ANY_BODY
-from .schemas import (
-    FailedNotifications,
-    HistoryEntry,
-    Receipt,
-    StaffComplaint,
-    StaffList,
-    receipt_body,
-)
+from .receipt import receipt_body
 
 staff = Blueprint(__name__)
 
@@ -99,7 +91,7 @@ def expected_version(request) -> int:
 @staff.route("/staff/complaints", methods=["GET"], authorizer=authorizer)
 @documented(
     "List complaints (filters are key or index queries)",
-    responses={200: StaffList},
+    responses={200: Later(SCHEMAS, "StaffList")},
     query=ListCriteria,
     conditions=LIST_CONDITIONS,
     errors=STAFF_ERRORS,
@@ -107,6 +99,8 @@ def expected_version(request) -> int:
 )
 @handles_errors
 def list_complaints():
+    from ..service import staff as use_case
+
     query = staff.current_request.query_params or {}
     return use_case.list_complaints(
         dict(query), current_actor(staff.current_request), get_services()
@@ -117,13 +111,15 @@ def list_complaints():
 @documented(
     "Record a complaint taken by phone, visit, letter, fax or e-mail",
     request=commands.StaffIntake,
-    responses={201: Receipt},
+    responses={201: Later(SCHEMAS, "Receipt")},
     conditions=INTAKE_CONDITIONS,
     errors=STAFF_ERRORS,
     secured=True,
 )
 @handles_errors
 def record_intake():
+    from ..service import staff as use_case
+
     actor = current_actor(staff.current_request)
     receipt = use_case.record_intake(_body(), actor, get_services())
     return Response(
@@ -136,13 +132,15 @@ def record_intake():
 @staff.route("/staff/complaints/{number}", methods=["GET"], authorizer=authorizer)
 @documented(
     "One complaint, with its ETag",
-    responses={200: StaffComplaint},
+    responses={200: Later(SCHEMAS, "StaffComplaint")},
     response_headers=ETAG,
     errors=STAFF_ERRORS,
     secured=True,
 )
 @handles_errors
 def get_complaint(number):
+    from ..service import staff as use_case
+
     actor = current_actor(staff.current_request)
     return _with_etag(use_case.get_complaint(number, actor, get_services()))
 
@@ -150,12 +148,14 @@ def get_complaint(number):
 @staff.route("/staff/complaints/{number}/history", methods=["GET"], authorizer=authorizer)
 @documented(
     "The audit trail: every change, who, role, when, before and after",
-    responses={200: HistoryEntry},
+    responses={200: Later(SCHEMAS, "HistoryEntry")},
     errors=STAFF_ERRORS,
     secured=True,
 )
 @handles_errors
 def complaint_history(number):
+    from ..service import staff as use_case
+
     actor = current_actor(staff.current_request)
     return {"items": use_case.history(number, actor, get_services())}
 
@@ -163,18 +163,22 @@ def complaint_history(number):
 @staff.route("/staff/outbox/failed", methods=["GET"], authorizer=authorizer)
 @documented(
     "Notifications given up after their last retry (admins)",
-    responses={200: FailedNotifications},
+    responses={200: Later(SCHEMAS, "FailedNotifications")},
     errors=STAFF_ERRORS,
     secured=True,
 )
 @handles_errors
 def failed_notifications():
+    from ..service import staff as use_case
+
     actor = current_actor(staff.current_request)
     return {"items": use_case.failed_notifications(actor, get_services())}
 
 
 def _action_view(action: Action):
     def view(number):
+        from ..service import staff as use_case
+
         request = staff.current_request
         actor = current_actor(request)
         version = expected_version(request)
@@ -190,7 +194,7 @@ for _segment, _action in ACTION_PATHS.items():
     documented(
         f"{_action.value.replace('_', ' ').capitalize()} (If-Match required)",
         request=BODIES[_action],
-        responses={200: StaffComplaint},
+        responses={200: Later(SCHEMAS, "StaffComplaint")},
         response_headers=ETAG,
         parameters=[IF_MATCH],
         conditions=ACTION_CONDITIONS.get(_action),

@@ -10,11 +10,12 @@ import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..config import get_phone_settings
 from ..domain import commands, follow_up
 from ..domain.actor import Actor, Role
+from ..domain.base import Model
 from ..domain.callbacks import (
     RETRY_OUTCOMES,
     CallbackAttempt,
@@ -55,7 +56,7 @@ class When(StrEnum):
     all = "all"  # every open callback, those due later included
 
 
-class CallbackQuery(BaseModel):
+class CallbackQuery(Model):
     """Filters of the callback list: which day range, which department, a page."""
 
     model_config = ConfigDict(extra="forbid")

@@ -11,11 +11,13 @@ from collections import Counter
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from ..domain.actor import Actor, Role
+from ..domain.base import Model
 from ..domain.errors import Forbidden, InvalidCommand
 from ..domain.lifecycle import ALL_DEPARTMENTS
+from ..domain.patterns import MONTH_PATTERN
 from ..domain.reporting import (
     BACKLOG_KEYS,
     METRICS,
@@ -27,14 +29,14 @@ from ..domain.stats import month_end, month_start, parse_cell, previous_month
 from .context import Services
 
 ORG_WIDE = frozenset({Role.QUALITY, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
-MONTH = re.compile(r"^(20[0-9]{2})-(0[1-9]|1[0-2])$")
+MONTH = re.compile(MONTH_PATTERN)
 Grouping = Literal["department", "category", "channel", "grade", "handler", "kind"]
 Format = Literal["json", "csv", "xlsx"]
 Lang = Literal["zh-CN", "en"]
 CELL_DIMENSIONS = ("category", "channel", "grade", "handler")
 
 
-class ReportQuery(BaseModel):
+class ReportQuery(Model):
     """Query of GET /staff/reports/{month}. Cells are kept per department and kind and one
     other dimension, so at most one of category, channel and grade may filter, and only
     with by= department, kind or that same dimension."""
@@ -53,7 +55,7 @@ class ReportQuery(BaseModel):
     lang: Lang | None = Field(None, description="labels and headers; else Accept-Language")
 
 
-class ChartQuery(BaseModel):
+class ChartQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     department: str | None = Field(None, max_length=100)
@@ -63,7 +65,7 @@ class ChartQuery(BaseModel):
     lang: Lang | None = None
 
 
-class TrendQuery(BaseModel):
+class TrendQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     to: str | None = Field(

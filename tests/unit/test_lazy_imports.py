@@ -1,0 +1,114 @@
+"""What a cold start imports (issue 19 item 3): importing the app loads the routes and the
+first intake's domain, never the report, export or documentation machinery, and no
+pydantic model builds its validator before it is first used.
+
+Each check runs in a fresh interpreter, so what other tests imported does not count.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Imported by the views or the document that need them, never by `import app`.
+NOT_AT_IMPORT = (
+    "openpyxl",
+    "email_validator",
+    "boto3",
+    "botocore",
+    "pynamodb",
+    "aws_lambda_powertools",
+    "chalicelib.service.reports",
+    "chalicelib.domain.reporting",
+    "chalicelib.domain.stats",
+    "chalicelib.presentation",
+    "chalicelib.service.staff",
+    "chalicelib.service.queues",
+    "chalicelib.service.callbacks",
+    "chalicelib.service.attachments",
+    "chalicelib.http.schemas",
+    "chalicelib.http.schemas_reports",
+    "chalicelib.http.schemas_attachments",
+    "chalicelib.http.schemas_callbacks",
+)
+
+
+def imported_by(code: str) -> set[str]:
+    script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def loaded(modules: set[str], name: str) -> list[str]:
+    return sorted(m for m in modules if m == name or m.startswith(name + "."))
+
+
+@pytest.fixture(scope="module")
+def after_import() -> set[str]:
+    return imported_by("import app")
+
+
+@pytest.mark.parametrize("name", NOT_AT_IMPORT)
+def test_importing_the_app_does_not_import(after_import, name):
+    assert loaded(after_import, name) == []
+
+
+def test_the_document_still_finds_every_lazily_named_model():
+    """`openapi.Later` names a model by module and name: a typo fails here, not in a client."""
+    modules = imported_by(
+        "import app\n"
+        "from chalicelib.http.openapi import build_document\n"
+        "from chalicelib.config import Settings\n"
+        "build_document(app.app)"
+    )
+    assert "chalicelib.http.schemas_reports" in modules
+
+
+def test_every_model_of_the_service_defers_building_its_validator():
+    """A model added without the shared base (domain/base.py) would build at import again."""
+    script = (
+        "import app, pkgutil, importlib, chalicelib, json\n"
+        "from pydantic import BaseModel\n"
+        "for info in pkgutil.walk_packages(chalicelib.__path__, 'chalicelib.'):\n"
+        "    importlib.import_module(info.name)\n"
+        "def subclasses(cls):\n"
+        "    for sub in cls.__subclasses__():\n"
+        "        yield sub\n"
+        "        yield from subclasses(sub)\n"
+        "eager = sorted({f'{m.__module__}.{m.__qualname__}' for m in subclasses(BaseModel)\n"
+        "    if m.__module__.startswith('chalicelib') and '[' not in m.__qualname__\n"
+        "    and not m.model_config.get('defer_build')})\n"
+        "print(json.dumps(eager))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_a_deferred_model_still_validates():
+    """Deferring builds the same validator later: a bad intake is still refused."""
+    from pydantic import ValidationError
+
+    from chalicelib.domain.model import ComplaintInput
+
+    with pytest.raises(ValidationError) as caught:
+        ComplaintInput.model_validate(
+            {
+                "category": "billing",
+                "subject": " ",
+                "description": "x",
+                "complainant": {"name": "Li", "email": "not-an-address"},
+                "surprise": 1,
+            }
+        )
+    fields = {".".join(map(str, error["loc"])) for error in caught.value.errors()}
+    assert fields == {"subject", "complainant.email", "surprise"}
