@@ -29,6 +29,9 @@ PAGE_HEADERS = {
     # The survey link carries a token in its query string: never pass it on as a referrer.
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
+    # No other site may frame a page (the tracking page's withdraw button could be
+    # clickjacked): frame-ancestors in the policy, and X-Frame-Options for older browsers.
+    "X-Frame-Options": "DENY",
 }
 
 
@@ -128,6 +131,7 @@ def _policy() -> str:
             "form-action 'self'",
             "base-uri 'none'",
             "object-src 'none'",
+            "frame-ancestors 'none'",
         ]
     )
 

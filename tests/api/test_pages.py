@@ -71,6 +71,14 @@ def test_pages_are_html_with_safe_headers(client, path):
 
 
 @pytest.mark.parametrize("path", list(PAGES))
+def test_no_other_site_may_frame_a_page(client, path):
+    response, _ = get_page(client, path)
+    policy = [part.strip() for part in response.headers["Content-Security-Policy"].split(";")]
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("path", list(PAGES))
 def test_pages_load_nothing_from_elsewhere(client, path):
     _, html = get_page(client, path)
     page = Page(html)
