@@ -76,6 +76,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.import_time
 	$(BIN)/python -m bench.job_scan
 	$(BIN)/python -m bench.list_reads
+	$(BIN)/python -m bench.search_reads
 	$(BIN)/python -m bench.cold_start $(if $(wildcard build/dev/deployment.zip),--package build/dev/deployment.zip)
 
 clean:

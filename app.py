@@ -13,6 +13,7 @@ from chalicelib.http.open311 import open311
 from chalicelib.http.public import public
 from chalicelib.http.queues import queues
 from chalicelib.http.reports import XLSX, reports
+from chalicelib.http.search import search
 from chalicelib.http.staff import staff
 
 # Powertools owns logging (JSON with correlation ids); Chalice must not add its own handler.
@@ -28,6 +29,7 @@ app.register_blueprint(callbacks)
 app.register_blueprint(open311, url_prefix="/open311/v2")
 app.register_blueprint(console)
 app.register_blueprint(queues)
+app.register_blueprint(search)
 install_local_sign_in(app)  # the local stage only (.chalice/config.json)
 install_cors(app)  # last: gives every route above an OPTIONS route
 

@@ -51,9 +51,18 @@ def complaint_pk(number: str) -> str:
 
 
 class DynamoComplaints:
-    def __init__(self, timezone: str, calendar=None):
+    def __init__(self, timezone: str, calendar=None, lookup_key: str | None = None):
         self.timezone = ZoneInfo(timezone)
         self.calendar = calendar  # the business calendar, for the statistics
+        self._lookup_key = lookup_key  # the HMAC key of the lookup index
+
+    @property
+    def lookup_key(self) -> str:
+        if self._lookup_key is None:
+            from ..config import get_settings
+
+            self._lookup_key = get_settings().limit_hash_key
+        return self._lookup_key
 
     # -- reads -------------------------------------------------------------------------
 
@@ -84,6 +93,22 @@ class DynamoComplaints:
         from .queries import search
 
         return search(criteria, departments, self.timezone.key, window)
+
+    def find(self, partitions: list[str], limit: int, cursor: str | None):
+        """Complaints found under lookup partitions, newest first (adapters/lookup.py)."""
+        from .lookup import find
+
+        return find(partitions, limit, cursor)
+
+    def log_search(self, at: datetime, user: str, roles: list[str], kind: str, results: int):
+        from .lookup import log_search
+
+        log_search(at, user, roles, kind, results)
+
+    def search_log(self, month: str, limit: int, cursor: str | None):
+        from .lookup import read_log
+
+        return read_log(month, limit, cursor)
 
     def report_cells(self, month: str):
         """The month's statistics cells: one Query of its partition (domain/stats.py)."""
@@ -304,11 +329,24 @@ class DynamoComplaints:
                     roles.append("repeat")
                 for complaint, item in zip(complaints, items, strict=True):
                     roles += _save_complaint(tx, complaint, item)
+                    roles += self._index_new(tx, complaint)
                 for entry in outbox:
                     tx.save(_outbox_item(entry))
                 add_to_transaction(tx, increments)
         except TransactWriteError as error:
             _raise_conflict(error, roles)
+
+    def _index_new(self, tx: TransactWrite, complaint: Complaint) -> list[str]:
+        """A new complaint's lookup rows (keyed hashes only), in its own transaction."""
+        if complaint.version != 0:
+            return []
+        from ..domain.lookup import index_partitions
+        from .lookup import lookup_rows
+
+        rows = lookup_rows(complaint, index_partitions(complaint, self.lookup_key))
+        for row in rows:
+            tx.save(row)
+        return ["lookup"] * len(rows)
 
     def _statistics(self, complaints: list[Complaint], items: list[ComplaintItem]):
         """The monthly counters this commit moves, and each complaint's new booking

@@ -17,6 +17,8 @@ LISTING_INDEXES = (
     ("by_dept_deadline", "department", "deadline_sk"),
     ("by_dept_status_deadline", "dept_status", "deadline_sk"),
     ("by_assignee_deadline", "assignee", "deadline_sk"),
+    # Sparse (lookup rows only): a complainant's or respondent's keyed hash, newest first.
+    ("by_lookup", "lookup_pk", "list_sk"),
 )
 SPARSE_INDEXES = (
     ("by_due", "due_pk", "due_sk"),

@@ -227,6 +227,9 @@ def test_staff_intake_by_phone_shows_the_number_to_read_back(stack, contexts):
     form.locator("[name=description]").fill("来电称三天前的包裹仍未送达。")
     form.locator("[name=name]").fill("韩梅梅")
     form.locator("[name=mobile]").fill("13700137000")
+    form.locator("[name=contact_preference]").select_option("phone")
+    form.locator("[name='respondent.department']").fill("城东配送站")
+    form.locator("[name='respondent.person']").fill("张师傅")
     session.shot("intake-form", page)
     form.locator("[type=submit]").click()
     number_text = page.locator("#receipt-number")
@@ -237,6 +240,8 @@ def test_staff_intake_by_phone_shows_the_number_to_read_back(stack, contexts):
     recorded = status_of(stack, number)
     assert recorded["channel"] == "phone" and recorded["data"]["subject"] == "包裹未送达"
     assert recorded["received_at"].startswith("2026-11-02T01:30")  # 09:30 in Shanghai
+    assert recorded["data"]["respondent"] == {"department": "城东配送站", "person": "张师傅"}
+    assert recorded["data"]["complainant"]["contact_preference"] == "phone"
     # A complaint that came in later than "now" is refused, with the field marked.
     form.locator("[name=subject]").fill("x")
     form.locator("[name=description]").fill("y")

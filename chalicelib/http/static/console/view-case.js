@@ -350,6 +350,7 @@ function complainantSection(c) {
       ["field.email", who.email],
       ["field.address", who.address],
       ["field.organisation", who.organisation],
+      ["field.contact_preference", who.contact_preference ? t(`preference.${who.contact_preference}`) : ""],
       ["field.anonymous", yesNo(who.anonymous)],
       ["field.confidential", yesNo(who.confidential)],
     ]),

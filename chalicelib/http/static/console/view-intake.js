@@ -8,8 +8,18 @@ import { announce, field, h, replace, select, showFieldErrors } from "./dom.js";
 import { fromOrgTime, label, lang, orgNow, t } from "./i18n.js";
 
 
+const PREFERENCES = ["", "email", "sms", "phone", "none"];
+
 function input(name, attrs = {}) {
   return h("input", { type: "text", name, ...attrs });
+}
+
+// Who is complained about: sent only when the agent named a department or a person.
+function respondent(data) {
+  const department = (data["respondent.department"] || "").trim();
+  const person = (data["respondent.person"] || "").trim();
+  if (!department && !person) return undefined;
+  return { department: department || undefined, person: person || undefined };
 }
 
 export async function render(main) {
@@ -39,11 +49,20 @@ export async function render(main) {
     h(
       "fieldset",
       {},
+      h("legend", {}, t("field.respondent")),
+      field(t("respondent.department"), input("respondent.department", { maxlength: 100, autocomplete: "off" })),
+      field(t("respondent.person"), input("respondent.person", { maxlength: 100, autocomplete: "off" })),
+    ),
+    h(
+      "fieldset",
+      {},
       h("legend", {}, t("intake.complainant")),
       field(t("field.name"), input("name", { maxlength: 100, autocomplete: "off" })),
       field(t("field.mobile"), h("input", { type: "tel", name: "mobile", maxlength: 30, autocomplete: "off" })),
+      field(t("field.office_phone"), h("input", { type: "tel", name: "office_phone", maxlength: 30, autocomplete: "off" })),
       field(t("field.email"), h("input", { type: "email", name: "email", maxlength: 254, autocomplete: "off" })),
       field(t("field.address"), input("address", { maxlength: 500, autocomplete: "off" })),
+      field(t("field.contact_preference"), select("contact_preference", PREFERENCES.map((p) => [p, t(`preference.${p || "default"}`)]), "")),
       h("div", { className: "check" }, h("input", { type: "checkbox", name: "anonymous", id: "intake-anonymous" }), h("label", { for: "intake-anonymous" }, t("field.anonymous"))),
       h("div", { className: "check" }, h("input", { type: "checkbox", name: "confidential", id: "intake-confidential" }), h("label", { for: "intake-confidential" }, t("field.confidential"))),
     ),
@@ -64,12 +83,15 @@ export async function render(main) {
       description: data.description,
       desired_outcome: optional(data.desired_outcome),
       people_affected: Number(data.people_affected || 1),
+      respondent: respondent(data),
       language: lang(),
       complainant: {
         name: optional(data.name),
         mobile: optional(data.mobile),
+        office_phone: optional(data.office_phone),
         email: optional(data.email),
         address: optional(data.address),
+        contact_preference: data.contact_preference || undefined,
         anonymous: data.anonymous === "on",
         confidential: data.confidential === "on",
       },
@@ -87,7 +109,9 @@ export async function render(main) {
         ),
       );
       form.reset();
-      received.value = orgNow();
+      // A new "now": the old bound would refuse a call taken after the page was drawn.
+      received.max = orgNow();
+      received.value = received.max;
       result.querySelector("#receipt-number").focus();
     } catch (error) {
       if (error instanceof ApiError && error.status === 400) {

@@ -1,0 +1,136 @@
+"""AWS calls and items read per lookup (`GET /staff/search`) at two sizes of the table.
+
+Usage: .venv/bin/python -m bench.search_reads [--sizes 10,10000]
+
+In moto in-process, each size is a fresh table holding that many complaints, each with
+its own caller (mobile, e-mail) and lookup rows, written as the intake writes them (the
+complaint item and its rows; straight batch writes, to seed 10,000 in reasonable time).
+One caller has 3 complaints of which 1 is confidential. Each search below is made through
+the use case and every AWS call counted (bench/counting.py). Counts, never timings: the
+figures must be the same at both sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import sys
+import warnings
+from datetime import UTC, datetime, timedelta
+
+from bench.counting import items_read, recording
+from bench.intake_calls import ENV, table
+
+NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
+CALLER = {"name": "Caller", "mobile": "13912345678", "email": "caller@example.com"}
+SEARCHES = [
+    ("supervisor: phone (+86 spelling)", "supervisor", {"phone": "+86 139-1234-5678"}),
+    ("handler: phone (confidential case hidden)", "handler", {"phone": "13912345678"}),
+    ("supervisor: e-mail", "supervisor", {"email": "CALLER@example.com"}),
+    ("supervisor: a number nobody has", "supervisor", {"phone": "13700000000"}),
+    ("director (*): respondent person", "director", {"respondent_person": "wang"}),
+    ("supervisor: number", "supervisor", {"number": "TS-20261206-0003"}),
+]
+
+
+def complaint(number: int, complainant: dict, received):
+    from chalicelib.domain.model import Channel, Complaint, ComplaintInput
+    from chalicelib.domain.tokens import hash_token, new_tracking_token
+
+    data = ComplaintInput.model_validate(
+        {
+            "category": "billing",
+            "subject": f"Complaint {number}",
+            "description": "x",
+            "complainant": complainant,
+            "respondent": {"person": "Wang" if number % 50 == 0 else f"P{number}"},
+        }
+    )
+    return Complaint.receive(
+        number=f"TS-20261206-{number:04d}" if number < 10_000 else f"TS-20261205-{number:05d}",
+        data=data,
+        received_at=received,
+        channel=Channel.web,
+        department=("service", "sales", "quality")[number % 3],
+        tracking_token_hash=hash_token(new_tracking_token()),
+    )
+
+
+def seed(repository, count: int) -> None:
+    from chalicelib.adapters.dynamo import ComplaintItem
+    from chalicelib.adapters.lookup import lookup_rows
+    from chalicelib.domain.lookup import index_partitions
+
+    with ComplaintItem.batch_write() as batch:
+        for n in range(1, count + 1):
+            if n <= 3:
+                who = {**CALLER, "confidential": n == 2}
+            else:
+                who = {"name": f"C{n}", "mobile": f"1380{n:07d}", "email": f"c{n}@example.com"}
+            case = complaint(n, who, NOW - timedelta(minutes=n))
+            item = repository._to_item(case)
+            item.version = 1
+            batch.save(item)
+            for row in lookup_rows(case, index_partitions(case, repository.lookup_key)):
+                batch.save(row)
+
+
+def measure(services, actor, query: dict) -> tuple[int, int, int]:
+    """(DynamoDB calls, items read, results)."""
+    from chalicelib.service.search import search
+
+    with recording() as recorder:
+        page = search({**query, "limit": "20"}, actor, services)
+    calls = [call for call in recorder.calls if call.service == "dynamodb"]
+    return len(calls), items_read(calls), len(page["items"])
+
+
+def run_size(count: int) -> list[list]:
+    from moto import mock_aws
+
+    from chalicelib.adapters.clock import FixedClock
+    from chalicelib.domain.actor import Actor
+
+    actors = {
+        "supervisor": Actor(user_id="sup-1", roles=["supervisor"], departments=["service"]),
+        "handler": Actor(user_id="h-1", roles=["handler"], departments=["service", "sales"]),
+        "director": Actor(user_id="dir-1", roles=["director"], departments=["*"]),
+    }
+    rows = []
+    with mock_aws():
+        from chalicelib import wiring
+        from scripts.bootstrap import bootstrap
+
+        wiring.set_services(None)
+        bootstrap()
+        services = wiring.get_services()
+        services.clock = FixedClock(NOW)
+        seed(services.complaints, count)
+        for name, who, query in SEARCHES:
+            rows.append([count, name, *measure(services, actors[who], query)])
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.search_reads")
+    parser.add_argument("--sizes", default="10,10000")
+    args = parser.parse_args(argv)
+    for key, value in ENV.items():
+        os.environ[key] = value
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
+    rows = []
+    for size in (int(part) for part in args.sizes.split(",")):
+        with contextlib.redirect_stdout(io.StringIO()):
+            rows += run_size(size)
+    print("GET /staff/search through the use case; DynamoDB calls per request (incl. the log)")
+    headers = ["complaints", "search", "DynamoDB calls", "items read", "results"]
+    print(table(headers, rows))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
