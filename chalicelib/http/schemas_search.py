@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ..domain.base import Model as BaseModel
 from ..domain.lookup import LookupKind
 from ..domain.model import Channel, Status
 

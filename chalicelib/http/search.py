@@ -6,13 +6,13 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from ..domain.lookup import LOG_CONDITIONS, SEARCH_CONDITIONS, LogQuery, SearchQuery
-from ..service import search as use_case
 from ..wiring import get_services
 from .auth import current_actor
 from .errors import handles_errors
-from .openapi import documented
-from .schemas_search import SearchLog, SearchPage
+from .openapi import Later, documented
 from .staff import STAFF_ERRORS, authorizer
+
+SCHEMAS = "chalicelib.http.schemas_search"  # imported when the document is built
 
 search = Blueprint(__name__)
 
@@ -28,7 +28,7 @@ def _query() -> dict:
     " normalised values, newest first, within the caller's scope; a confidential"
     " complainant's cases are found by phone or e-mail only by users who may see their"
     " identity. Searches by phone, e-mail or token are logged (GET /staff/search/log).",
-    responses={200: SearchPage},
+    responses={200: Later(SCHEMAS, "SearchPage")},
     query=SearchQuery,
     conditions=SEARCH_CONDITIONS,
     errors=STAFF_ERRORS,
@@ -36,6 +36,8 @@ def _query() -> dict:
 )
 @handles_errors
 def find():
+    from ..service import search as use_case
+
     return use_case.search(_query(), current_actor(search.current_request), get_services())
 
 
@@ -43,7 +45,7 @@ def find():
 @documented(
     "Who searched by phone, e-mail or tracking token, when, by what kind of key and how"
     " many results (never the key), newest first, one UTC month (quality and admin)",
-    responses={200: SearchLog},
+    responses={200: Later(SCHEMAS, "SearchLog")},
     query=LogQuery,
     conditions=LOG_CONDITIONS,
     errors=STAFF_ERRORS,
@@ -51,4 +53,6 @@ def find():
 )
 @handles_errors
 def log():
+    from ..service import search as use_case
+
     return use_case.access_log(_query(), current_actor(search.current_request), get_services())

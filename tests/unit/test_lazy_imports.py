@@ -32,10 +32,12 @@ NOT_AT_IMPORT = (
     "chalicelib.service.queues",
     "chalicelib.service.callbacks",
     "chalicelib.service.attachments",
+    "chalicelib.service.search",
     "chalicelib.http.schemas",
     "chalicelib.http.schemas_reports",
     "chalicelib.http.schemas_attachments",
     "chalicelib.http.schemas_callbacks",
+    "chalicelib.http.schemas_search",
 )
 
 
