@@ -3,7 +3,9 @@
 On the first working day of each month, from 09:00 organisation time, the job queues last
 month's report for the REPORT_RECIPIENTS as one outbox entry whose key names the month,
 written only if it does not exist yet: overlapping or retried runs queue it once, and the
-outbox keeps it (retries with backoff) until SES has taken it.
+outbox keeps it (retries with backoff) until SES has taken it. Like every other notice it
+goes out in business hours: a first run after closing time (the job was down all day, say)
+queues it for the next business hour instead of mailing management at night.
 
 The message is a raw MIME e-mail: an HTML table of the key figures per department with a
 plain-text alternative, the full report as CSV and XLSX, and the two SVG charts. Every
@@ -69,6 +71,8 @@ def queue_monthly_report(now: datetime, services: Services) -> OutboxEntry | Non
         return None  # queued earlier: the outbox (and its retries) owns it
     message = build_message(month, services, now)
     entry = OutboxEntry(number=number, id="monthly", message=message, created_at=now)
+    if not services.calendar.is_business_time(now):
+        entry.next_attempt_at = services.calendar.next_business_time(now)
     if not services.complaints.queue_once(entry):
         return None  # another run queued it first
     # Once a month, also drop the open-case items that no longer count anything.

@@ -54,6 +54,27 @@ def test_sent_once_on_the_first_working_day_from_nine(services):
     assert len(raw_sent()) == 1
 
 
+@pytest.mark.parametrize(
+    "night",
+    [
+        datetime(2026, 12, 1, 23, 30, tzinfo=TZ),  # the first working day, after closing
+        datetime(2026, 12, 2, 3, 0, tzinfo=TZ),  # the job was down until the small hours
+    ],
+)
+def test_a_first_run_at_night_holds_it_for_business_hours(services, night):
+    """Issue 19: queued at night, it goes at the next business hour, like every notice."""
+    queued = run(services, night)
+    assert queued.monthly_report == "REPORT-2026-11"
+    assert queued.held == 1 and raw_sent() == []
+    # Later night runs neither send it nor queue it again.
+    assert run(services, datetime(2026, 12, 2, 8, 55, tzinfo=TZ)).monthly_report is None
+    assert raw_sent() == []
+    run(services, datetime(2026, 12, 2, 9, 0, tzinfo=TZ))
+    assert len(raw_sent()) == 1
+    run(services, datetime(2026, 12, 2, 9, 5, tzinfo=TZ))
+    assert len(raw_sent()) == 1
+
+
 def test_a_holiday_on_the_first_waits_for_the_first_working_day(services):
     # 1-7 October 2026 are National Day holidays; 10 October (a Saturday) is worked.
     from chalicelib.service.monthly_report import send_at
