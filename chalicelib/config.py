@@ -121,6 +121,7 @@ class PhoneSettings:
 
     sms_daily_cap: int  # SMS per organisation per day; beyond it they wait in the outbox
     sms_sender_id: str  # SNS SenderID where the country supports one ("" for none)
+    sms_signature: str  # 【...】 at the start of every SMS, as registered ("" for none)
     callback_roles: tuple[str, ...]  # roles that make callbacks and see the list
     callback_slots: tuple[str, ...]  # slots the organisation calls in, in order
     callback_attempts: int  # unanswered calls before a message is left
@@ -130,6 +131,7 @@ class PhoneSettings:
 def get_phone_settings() -> PhoneSettings:
     from .domain.actor import Role
     from .domain.callbacks import Slot
+    from .domain.sms import check_signature
 
     roles = _list("CALLBACK_ROLES", ("intake_agent", "quality"))
     slots = _list("CALLBACK_SLOTS", ("morning", "afternoon"))
@@ -140,10 +142,16 @@ def get_phone_settings() -> PhoneSettings:
     return PhoneSettings(
         sms_daily_cap=int(os.environ.get("SMS_DAILY_CAP", "500")),
         sms_sender_id=os.environ.get("SMS_SENDER_ID", ""),
+        # A malformed signature fails at start, not as texts the carriers silently refuse.
+        sms_signature=check_signature(signature) if (signature := _sms_signature()) else "",
         callback_roles=roles,
         callback_slots=slots,
         callback_attempts=max(1, int(os.environ.get("CALLBACK_ATTEMPTS", "3"))),
     )
+
+
+def _sms_signature() -> str:
+    return os.environ.get("SMS_SIGNATURE", "").strip()
 
 
 def report_recipients() -> tuple[str, ...]:

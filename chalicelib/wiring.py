@@ -36,7 +36,11 @@ def build_services() -> Services:
         return limits.suppressed(recipient_key(settings.limit_hash_key, "email", address))
 
     notifier = AwsNotifier(
-        settings.ses_sender, settings.notify_topic_arn, phone.sms_sender_id, suppressed
+        settings.ses_sender,
+        settings.notify_topic_arn,
+        phone.sms_sender_id,
+        suppressed,
+        sms_signature=phone.sms_signature,
     )
     services = Services(
         settings=settings,

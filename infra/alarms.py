@@ -1,26 +1,41 @@
-"""CloudWatch alarms, all to the ops topic: each function's errors and throttles, the
-schedule's failed invocations, the dead letter queue, and the counts the scheduled run keeps
-(chalicelib/metrics_names.py)."""
+"""CloudWatch alarms, all to the ops topic: every function's errors and throttles (the SMS
+settings custom resource's too), the schedule's failed invocations, each dead-letter queue's
+depth, and the counts the scheduled run keeps (chalicelib/metrics_names.py). docs/deploy.md
+lists them all (tests/infra/test_deploy_doc.py)."""
 
 from __future__ import annotations
 
 from chalicelib import metrics_names
+from infra import sms
 from infra.cfn import get_att, ref
 from infra.functions import FUNCTIONS
 
 ALARM_PERIOD_SECONDS = 300
+# What a message in each dead-letter queue means (infra/functions.py names the queues).
+DEAD_LETTERS = {
+    "JobsDeadLetterQueue": "A scheduled run failed all its retries"
+    " (message in the dead-letter queue)",
+    "SesEventsDeadLetterQueue": "An SES bounce or complaint event failed all its retries"
+    " (message in the dead-letter queue): the address stays unsuppressed until it is replayed",
+}
+
+
+def alarmed_functions() -> list[str]:
+    """Every function of the stack: chalice's, and the SMS settings custom resource's."""
+    return [function.logical_id for function in FUNCTIONS] + [sms.FUNCTION]
 
 
 def alarms(metrics_namespace: str) -> dict:
     resources = {}
-    for function in FUNCTIONS:
+    for logical_id in alarmed_functions():
         for metric in ("Errors", "Throttles"):
-            resources[f"{function.logical_id}{metric}Alarm"] = _alarm(
-                f"{function.logical_id}: Lambda {metric.lower()}",
+            resources[f"{logical_id}{metric}Alarm"] = _alarm(
+                f"{logical_id}: Lambda {metric.lower()}",
                 "AWS/Lambda",
                 metric,
-                {"FunctionName": ref(function.logical_id)},
+                {"FunctionName": ref(logical_id)},
             )
+    for function in FUNCTIONS:
         if function.schedule_event:
             resources[f"{function.logical_id}ScheduleFailedAlarm"] = _alarm(
                 f"{function.logical_id}: the schedule could not invoke the function",
@@ -28,13 +43,15 @@ def alarms(metrics_namespace: str) -> dict:
                 "FailedInvocations",
                 {"RuleName": function.deployed_name},
             )
-    resources["JobsDeadLetterQueueAlarm"] = _alarm(
-        "A scheduled run failed all its retries (message in the dead-letter queue)",
-        "AWS/SQS",
-        "ApproximateNumberOfMessagesVisible",
-        {"QueueName": get_att("JobsDeadLetterQueue", "QueueName")},
-        statistic="Maximum",
-    )
+        if function.dead_letter_queue:
+            queue = function.dead_letter_queue
+            resources[f"{queue}Alarm"] = _alarm(
+                DEAD_LETTERS[queue],
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                {"QueueName": get_att(queue, "QueueName")},
+                statistic="Maximum",
+            )
     resources["NotificationsFailedAlarm"] = _job_metric_alarm(
         metrics_namespace,
         metrics_names.NOTIFICATIONS_FAILED,

@@ -49,6 +49,7 @@ from infra.stage_config import (
     chalice_config,
     check_stage_config,
     lambda_runtime,
+    log_retention_days,
     metrics_namespace,
 )
 
@@ -69,6 +70,7 @@ def outputs() -> dict:
         "ConsoleUrl": auth.CONSOLE_URL,
         "EmailConfigurationSetName": ref("EmailConfigurationSet"),
         "JobsDeadLetterQueueUrl": ref("JobsDeadLetterQueue"),
+        "SesEventsDeadLetterQueueUrl": ref("SesEventsDeadLetterQueue"),
         "AttachmentsBucketName": ref("AttachmentsBucket"),
     }
     return {name: {"Value": value} for name, value in values.items()}
@@ -87,7 +89,7 @@ def merge_template(stage: str) -> dict:
         **functions.function_overrides(),
         **alarms.alarms(metrics_namespace(stage)),
         **api.rest_api(config, stage),
-        **sms.resources(),
+        **sms.resources(log_retention_days(stage)),
         **abuse.resources(config, stage),
     }
     return {

@@ -21,7 +21,8 @@ class Function:
     chalice_name: str  # key under lambda_functions in .chalice/config.json
     name_suffix: str  # deployed as <stack name>-<suffix>
     schedule_event: str | None = None
-    dead_letter_queue: bool = False
+    # Where an asynchronous invocation goes once Lambda's retries fail (an SQS queue).
+    dead_letter_queue: str | None = None
     sns_event: str | None = None  # chalice's name for an SNS subscription event
     serves_http: bool = False  # gets the settings of the HTTP routes (attachments, CORS, Open311)
 
@@ -47,10 +48,18 @@ FUNCTIONS = (
         "run_jobs",
         "run-jobs",
         schedule_event="RunJobsEvent",
-        dead_letter_queue=True,
+        dead_letter_queue="JobsDeadLetterQueue",
     ),
-    # SES bounces and complaints (chalicelib/service/bounces.py), from EmailEventsTopic.
-    Function("SesEvents", "ses_events", "ses-events", sns_event=abuse.SES_EVENTS_SUBSCRIPTION),
+    # SES bounces and complaints (chalicelib/service/bounces.py), from EmailEventsTopic. SNS
+    # invokes it asynchronously: an event that fails Lambda's retries waits in its queue
+    # instead of being lost with the address unsuppressed.
+    Function(
+        "SesEvents",
+        "ses_events",
+        "ses-events",
+        sns_event=abuse.SES_EVENTS_SUBSCRIPTION,
+        dead_letter_queue="SesEventsDeadLetterQueue",
+    ),
 )
 
 
@@ -71,7 +80,7 @@ def function_overrides() -> dict:
         if function.dead_letter_queue:
             properties["DeadLetterQueue"] = {
                 "Type": "SQS",
-                "TargetArn": get_att("JobsDeadLetterQueue", "Arn"),
+                "TargetArn": get_att(function.dead_letter_queue, "Arn"),
             }
         if function.schedule_event:
             # A known rule name, for the alarm on the rule's failed invocations.
@@ -94,13 +103,13 @@ def function_overrides() -> dict:
 
 
 def dead_letter_queues() -> dict:
-    return {
-        "JobsDeadLetterQueue": {
-            "Type": "AWS::SQS::Queue",
-            **deleted_with_stack(),
-            "Properties": {
-                "MessageRetentionPeriod": 14 * 24 * 3600,
-                "SqsManagedSseEnabled": True,
-            },
+    """One queue per function that has one; SQS keeps a message at most 14 days."""
+    queue = {
+        "Type": "AWS::SQS::Queue",
+        **deleted_with_stack(),
+        "Properties": {
+            "MessageRetentionPeriod": 14 * 24 * 3600,
+            "SqsManagedSseEnabled": True,
         },
     }
+    return {f.dead_letter_queue: dict(queue) for f in FUNCTIONS if f.dead_letter_queue}

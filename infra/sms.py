@@ -12,6 +12,10 @@ the outbox for the next day and `SmsDeferred` is counted, which `SmsDeferredAlar
 
 from __future__ import annotations
 
+from chalicelib.domain.sms import MAX_SIGNATURE_CHARS, MIN_SIGNATURE_CHARS
+
+FUNCTION = "SmsSettingsFunction"  # the custom resource's function (alarmed in alarms.py)
+
 # Inline code: CloudFormation's cfnresponse module is available to ZipFile functions.
 SET_SMS_ATTRIBUTES = """
 import boto3, cfnresponse
@@ -36,7 +40,18 @@ def handler(event, context):
 
 
 def parameters() -> dict:
+    inside = f"[^【】\\s]{{{MIN_SIGNATURE_CHARS},{MAX_SIGNATURE_CHARS}}}"
     return {
+        # Mainland carriers refuse a text that does not begin with the sender's registered
+        # signature; every SMS starts with it (chalicelib/adapters/notifier.py).
+        "SmsSignature": {
+            "Type": "String",
+            "Description": "Signature at the start of every SMS, in full-width brackets, exactly"
+            " as registered for mainland China (e.g. 【某市投诉中心】); docs/deploy.md",
+            "AllowedPattern": f"^【{inside}】$",
+            "ConstraintDescription": f"【, {MIN_SIGNATURE_CHARS} to {MAX_SIGNATURE_CHARS}"
+            " characters without spaces or brackets, 】",
+        },
         "SmsSenderId": {
             "Type": "String",
             "Description": "Optional SMS sender ID (3-11 letters or digits) where the"
@@ -62,10 +77,15 @@ def parameters() -> dict:
 
 
 def environment() -> dict:
-    return {"SMS_SENDER_ID": {"Ref": "SmsSenderId"}, "SMS_DAILY_CAP": {"Ref": "SmsDailyCap"}}
+    return {
+        "SMS_SENDER_ID": {"Ref": "SmsSenderId"},
+        "SMS_DAILY_CAP": {"Ref": "SmsDailyCap"},
+        "SMS_SIGNATURE": {"Ref": "SmsSignature"},
+    }
 
 
-def resources(log_retention_days: int = 30) -> dict:
+def resources(log_retention_days: int) -> dict:
+    """The custom resource, its function, role and log group (kept as long as the others)."""
     return {
         "SmsSettingsLogGroup": {
             "Type": "AWS::Logs::LogGroup",
@@ -112,7 +132,7 @@ def resources(log_retention_days: int = 30) -> dict:
                 ],
             },
         },
-        "SmsSettingsFunction": {
+        FUNCTION: {
             "Type": "AWS::Lambda::Function",
             "DependsOn": ["SmsSettingsLogGroup"],
             "Properties": {
@@ -127,7 +147,7 @@ def resources(log_retention_days: int = 30) -> dict:
         "SmsSettings": {
             "Type": "Custom::SnsSmsSettings",
             "Properties": {
-                "ServiceToken": {"Fn::GetAtt": ["SmsSettingsFunction", "Arn"]},
+                "ServiceToken": {"Fn::GetAtt": [FUNCTION, "Arn"]},
                 "DefaultSenderID": {"Ref": "SmsSenderId"},
                 "MonthlySpendLimit": {"Ref": "SmsMonthlySpendLimit"},
             },

@@ -54,6 +54,14 @@ def metrics_namespace(stage: str) -> str:
     return namespace
 
 
+def log_retention_days(stage: str) -> int:
+    """The stage's "log_retention_in_days": chalice's log groups and the stack's own."""
+    days = chalice_config()["stages"][stage].get("log_retention_in_days")
+    if not days:
+        raise BuildError(f"stage {stage}: set log_retention_in_days in .chalice/config.json")
+    return int(days)
+
+
 def check_stage_config(stage: str) -> None:
     if stage not in chalice_config().get("stages", {}):
         raise BuildError(f"no stage {stage!r} in .chalice/config.json")

@@ -14,6 +14,8 @@ export NOTIFY_TOPIC_ARN="arn:aws:sns:us-east-1:123456789012:complaints-notificat
 export OPEN311_API_KEYS="${OPEN311_API_KEYS:-local-open311-key}"
 export ATTACHMENTS_BUCKET="${ATTACHMENTS_BUCKET:-complaints-attachments}"
 export SES_SENDER="${SES_SENDER:-complaints@example.org}"
+# Every SMS begins with it (a sample; a deployment's is the one registered for mainland China).
+export SMS_SIGNATURE="${SMS_SIGNATURE:-【某市投诉中心】}"
 # Who gets the monthly report (sample addresses; moto keeps the mail, nothing leaves).
 export REPORT_RECIPIENTS="${REPORT_RECIPIENTS:-management@example.org,quality@example.org}"
 export PUBLIC_BASE_URL="http://127.0.0.1:${PORT}"

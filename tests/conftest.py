@@ -15,6 +15,7 @@ LOCAL_ENV = {
     "IDEMPOTENCY_TABLE": "complaints-idempotency-test",
     "NOTIFY_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:complaints-notifications",
     "SES_SENDER": "complaints@example.org",
+    "SMS_SIGNATURE": "【某市投诉中心】",
     "ATTACHMENTS_BUCKET": "complaints-attachments-test",
     "DEPARTMENTS": "service,sales,quality",
     "POWERTOOLS_METRICS_NAMESPACE": "ComplaintsTest",

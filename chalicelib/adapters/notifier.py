@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 from ..domain.notifications import Message
+from ..domain.sms import signed
 from ..service.ports import DeliveryError, Suppressed
 from .aws import client
 
@@ -21,10 +22,12 @@ class AwsNotifier:
         topic_arn: str,
         sms_sender_id: str = "",
         suppressed: Callable[[str], str | None] | None = None,
+        sms_signature: str = "",
     ):
         self.sender = sender
         self.topic_arn = topic_arn
         self.sms_sender_id = sms_sender_id
+        self.sms_signature = sms_signature
         # Why an address must not be mailed (it bounced, or its owner reported spam), or None.
         self.suppressed = suppressed
 
@@ -80,7 +83,8 @@ class AwsNotifier:
         client("sns").publish(MessageAttributes=attributes, **kwargs)
 
     def _sms(self, message: Message) -> None:
-        """SNS publish to a phone number. Transactional: delivered even to numbers on
+        """SNS publish to a phone number, signed here so that no text leaves without the
+        organisation's registered signature. Transactional: delivered even to numbers on
         do-not-disturb lists where the country allows it, at the higher price."""
         attributes = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
         if self.sms_sender_id:
@@ -88,8 +92,9 @@ class AwsNotifier:
                 "DataType": "String",
                 "StringValue": self.sms_sender_id,
             }
+        text = signed(self.sms_signature, message.body)
         client("sns").publish(
-            PhoneNumber=message.recipient, Message=message.body, MessageAttributes=attributes
+            PhoneNumber=message.recipient, Message=text, MessageAttributes=attributes
         )
 
 

@@ -6,15 +6,27 @@ A GSM-7 message fits 160 characters in one segment and 153 per segment when spli
 70 UTF-16 units in one segment, 67 per segment when split. Chinese text is UCS-2.
 Texts carry only the case number and a link: no name, no subject, no free text that
 staff typed (a refusal reason or an outcome is read on the tracking page).
+
+Every text begins with the organisation's signature in full-width brackets (【某市投诉中心】):
+mainland carriers refuse a text without the registered one. The brackets are not GSM-7, so
+every signed text, English too, goes as UCS-2: 134 units in two segments, the signature
+included (tests/unit/test_sms.py counts every template signed, in both languages).
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 from .model import Language
 
 MAX_SEGMENTS = 2
+# Characters between the brackets of a signature (mainland registrations take 2 and up).
+MIN_SIGNATURE_CHARS = 2
+MAX_SIGNATURE_CHARS = 10
+_SIGNATURE = re.compile(
+    f"【[^【】\\s\U00010000-\U0010ffff]{{{MIN_SIGNATURE_CHARS},{MAX_SIGNATURE_CHARS}}}】"
+)
 
 _GSM_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -44,7 +56,7 @@ def segments(text: str) -> int:
 TEMPLATES: dict[str, dict[Language, str]] = {
     "received": {
         Language.zh_cn: "您的投诉已登记，编号{number}。查询进度：{link}",
-        Language.en: "Your complaint is registered as {number}. Track it: {link}",
+        Language.en: "Your complaint {number} is registered. Track it: {link}",
     },
     "received_open311": {
         Language.zh_cn: "您的报告已登记，编号{number}，请在提交所用的应用中查询进度。",
@@ -52,11 +64,11 @@ TEMPLATES: dict[str, dict[Language, str]] = {
     },
     "accepted": {
         Language.zh_cn: "您的投诉{number}已受理，我们将安排专人处理。查询：{link}",
-        Language.en: "Your complaint {number} has been accepted and will be handled. Track: {link}",
+        Language.en: "Your complaint {number} was accepted. Track: {link}",
     },
     "not_accepted": {
         Language.zh_cn: "您的投诉{number}不予受理，理由请查询：{link}",
-        Language.en: "Your complaint {number} was not accepted. The reason: {link}",
+        Language.en: "Complaint {number} was not accepted. The reason: {link}",
     },
     "transferred": {
         Language.zh_cn: "您的投诉{number}已转交其他部门或单位处理，详情：{link}",
@@ -64,17 +76,15 @@ TEMPLATES: dict[str, dict[Language, str]] = {
     },
     "resolved": {
         Language.zh_cn: "您的投诉{number}已处理，处理结果请查询：{link}",
-        Language.en: "Your complaint {number} has been resolved. The outcome: {link}",
+        Language.en: "Complaint {number} was resolved. The outcome: {link}",
     },
     "survey": {
         Language.zh_cn: "您的投诉已处理，请评价满意度：{link} {reply_by}前未回复将自动关闭。",
-        Language.en: "Complaint {number} was resolved. Is it solved, how satisfied are you "
-        "(1-5)? {link} No reply by {reply_by}: it closes.",
+        Language.en: "Rate how we handled it by {reply_by}: {link}",
     },
     "message_left": {
         Language.zh_cn: "回访未能联系上您，请在{reply_by}前评价：{link}",
-        Language.en: "We called about complaint {number} but missed you. Please answer by "
-        "{reply_by}: {link}",
+        Language.en: "We missed you. Rate us by {reply_by}: {link}",
     },
 }
 
@@ -91,6 +101,22 @@ def render(template: str, language: Language, **values: str) -> str:
     return TEMPLATES[template][Language(language)].format(**values)
 
 
+def check_signature(signature: str) -> str:
+    """The signature as configured (SMS_SIGNATURE), or ValueError: 【, 2 to 10 characters
+    of the Basic Multilingual Plane without spaces or brackets, 】."""
+    if not _SIGNATURE.fullmatch(signature):
+        raise ValueError(
+            f"an SMS signature is 【, {MIN_SIGNATURE_CHARS} to {MAX_SIGNATURE_CHARS} characters"
+            f" without spaces or brackets, then 】: {signature!r}"
+        )
+    return signature
+
+
+def signed(signature: str, text: str) -> str:
+    """What is sent: the signature, then the text (an empty signature adds nothing)."""
+    return signature + text
+
+
 def track_link(base_url: str, number: str) -> str:
     return f"{base_url.rstrip('/')}/track?number={number}"
 
@@ -100,6 +126,7 @@ def survey_link(base_url: str, number: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/survey?n={number}&t={token}"
 
 
-# Every template stays within two segments for a PUBLIC_BASE_URL up to this long, a
-# five-digit case number and a survey token of 22 characters (tests/unit/test_sms.py).
-MAX_BASE_URL = 40
+# Every template, signed with a signature of MAX_SIGNATURE_CHARS, stays within two segments
+# for a PUBLIC_BASE_URL up to this long, a five-digit case number and a survey token of 22
+# characters (tests/unit/test_sms.py).
+MAX_BASE_URL = 32

@@ -88,6 +88,7 @@ def test_a_mobile_only_complainant_gets_the_acknowledgement_by_sms(services):
     number = receive(services, MOBILE_ONLY)
     [(phone, text)] = sms_sent()
     assert phone == "+8613912345678"  # stored and dialled normalised
+    assert text.startswith("【某市投诉中心】您的投诉已登记")  # the signature comes first
     assert number in text and f"/track?number={number}" in text
     assert "王五" not in text and "Rude" not in text  # no personal data, no subject
     stored = services.complaints.load(number).data.complainant
@@ -98,9 +99,11 @@ def test_decisions_and_outcome_follow_by_sms_in_the_complaints_language(services
     number = receive(services, MOBILE_ONLY, language="en")
     resolve(services, number)
     texts = [text for _, text in sms_sent()]
-    assert texts[0].startswith("Your complaint is registered as")
-    assert any("has been accepted" in text for text in texts)
-    assert any("has been resolved" in text for text in texts)
+    # Every text begins with the registered signature (SMS_SIGNATURE, tests/conftest.py).
+    assert all(text.startswith("【某市投诉中心】") for text in texts), texts
+    assert texts[0].startswith(f"【某市投诉中心】Your complaint {number} is registered")
+    assert any("was accepted" in text for text in texts)
+    assert any("was resolved" in text for text in texts)
     assert not any(text == "ok" for text in texts)  # the outcome's text stays on the page
 
 

@@ -91,6 +91,7 @@ EXPECTED_GRANTS = {
         ),
         ("logs:CreateLogStream", "SesEventsLogGroup.Arn"),
         ("logs:PutLogEvents", "SesEventsLogGroup.Arn"),
+        ("sqs:SendMessage", "SesEventsDeadLetterQueue.Arn"),
     },
 }
 

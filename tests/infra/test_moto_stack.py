@@ -25,6 +25,7 @@ PARAMETERS = {
     "PublicBaseUrl": "https://complaints.example.org",
     "OpsEmail": "ops@example.org",
     "CorsOrigins": "https://city.example",
+    "SmsSignature": "【某市投诉中心】",
 }
 
 
@@ -121,11 +122,11 @@ def test_tables_indexes_topics_queue_and_bucket_are_created(templates, stage):
     topics = {t["TopicArn"] for t in sns.list_topics()["Topics"]}
     assert {created["NotificationsTopic"], created["OpsTopic"]} <= topics
 
-    queue = created["JobsDeadLetterQueue"]
-    attributes = boto3.client("sqs").get_queue_attributes(
-        QueueUrl=queue, AttributeNames=["MessageRetentionPeriod"]
-    )
-    assert attributes["Attributes"]["MessageRetentionPeriod"] == str(14 * 24 * 3600)
+    for queue in ("JobsDeadLetterQueue", "SesEventsDeadLetterQueue"):
+        attributes = boto3.client("sqs").get_queue_attributes(
+            QueueUrl=created[queue], AttributeNames=["MessageRetentionPeriod"]
+        )
+        assert attributes["Attributes"]["MessageRetentionPeriod"] == str(14 * 24 * 3600)
 
     s3 = boto3.client("s3")
     bucket = created["AttachmentsBucket"]

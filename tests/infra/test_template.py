@@ -164,6 +164,28 @@ def test_failed_scheduled_runs_land_in_the_dead_letter_queue(templates, stage):
     assert event["Properties"]["Name"] == {"Fn::Sub": "${AWS::StackName}-run-jobs"}
 
 
+@pytest.mark.parametrize("stage", STAGES)
+def test_failed_bounce_events_land_in_their_dead_letter_queue(templates, stage):
+    """Issue 19: after Lambda's retries a bounce waits in a queue, alarmed, not lost."""
+    resources = templates[stage]["Resources"]
+    ses_events = resources["SesEvents"]["Properties"]
+    assert ses_events["DeadLetterQueue"] == {
+        "Type": "SQS",
+        "TargetArn": {"Fn::GetAtt": ["SesEventsDeadLetterQueue", "Arn"]},
+    }
+    queue = resources["SesEventsDeadLetterQueue"]
+    assert queue["Type"] == "AWS::SQS::Queue"
+    assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+    alarm = resources["SesEventsDeadLetterQueueAlarm"]["Properties"]
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert alarm["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": ["SesEventsDeadLetterQueue", "QueueName"]}}
+    ]
+    assert templates[stage]["Outputs"]["SesEventsDeadLetterQueueUrl"] == {
+        "Value": {"Ref": "SesEventsDeadLetterQueue"}
+    }
+
+
 def _alarm_targets(alarm: dict) -> tuple:
     properties = alarm["Properties"]
     dimensions = {d["Name"]: d["Value"] for d in properties.get("Dimensions", [])}
@@ -174,7 +196,15 @@ def _alarm_targets(alarm: dict) -> tuple:
 def test_alarms_watch_every_function_and_the_jobs_and_tell_ops(templates, stage):
     alarms = resources_of(templates[stage], "AWS::CloudWatch::Alarm")
     watched = {_alarm_targets(alarm) for alarm in alarms.values()}
-    for function in ("APIHandler", "StaffJwt", "RunJobs"):
+    functions = [
+        name
+        for name, resource in templates[stage]["Resources"].items()
+        if resource["Type"] in ("AWS::Serverless::Function", "AWS::Lambda::Function")
+    ]
+    assert {"APIHandler", "StaffJwt", "RunJobs", "SesEvents", "SmsSettingsFunction"} <= set(
+        functions
+    )
+    for function in functions:
         dims = json.dumps({"FunctionName": {"Ref": function}})
         assert ("AWS/Lambda", "Errors", dims) in watched
         assert ("AWS/Lambda", "Throttles", dims) in watched
@@ -435,3 +465,4 @@ def test_sms_settings_sender_spend_limit_and_daily_cap(templates, stage):
         variables = resources[function]["Properties"]["Environment"]["Variables"]
         assert variables["SMS_DAILY_CAP"] == {"Ref": "SmsDailyCap"}
         assert variables["SMS_SENDER_ID"] == {"Ref": "SmsSenderId"}
+        assert variables["SMS_SIGNATURE"] == {"Ref": "SmsSignature"}

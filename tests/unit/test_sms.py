@@ -22,10 +22,11 @@ from chalicelib.domain.callbacks import (
 from chalicelib.domain.contact import normalise_mobile, wants_callback, written_channel
 from chalicelib.domain.model import Complainant, Language
 
-BASE = "https://ts.complaints.example-org.gov.cn"  # 40 characters: the documented maximum
+BASE = "https://ts.complaints-org.gov.cn"  # 32 characters: the documented maximum
 NUMBER = "TS-20261231-99999"  # a five-digit day: the longest number
 TOKEN = "x" * 22  # a 16-byte survey token, URL-safe base64
 REPLY_BY = "2026-12-31"
+SIGNATURE = "【浦东新区投诉受理中心】"  # the longest signature allowed
 
 
 def rendered(template: str, language: Language) -> str:
@@ -36,17 +37,41 @@ def rendered(template: str, language: Language) -> str:
 
 def test_the_worst_case_values_are_the_documented_ones():
     assert len(BASE) == sms.MAX_BASE_URL
+    assert len(SIGNATURE) - 2 == sms.MAX_SIGNATURE_CHARS
+    assert sms.check_signature(SIGNATURE) == SIGNATURE
 
 
 @pytest.mark.parametrize("language", list(Language))
 @pytest.mark.parametrize("template", sorted(sms.TEMPLATES))
-def test_every_template_fits_two_segments(template, language):
-    text = rendered(template, language)
+def test_every_template_fits_two_segments_with_the_signature(template, language):
+    unsigned = rendered(template, language)
+    text = sms.signed(SIGNATURE, unsigned)
+    assert text.startswith(SIGNATURE) and text.endswith(unsigned)
+    # The full-width brackets are not GSM-7: every signed text goes as UCS-2, English too
+    # (134 units in two segments).
+    assert not sms.is_gsm7(text)
     assert sms.segments(text) <= sms.MAX_SEGMENTS, (len(text), text)
-    # Chinese goes as UCS-2 (at most 134 units in two segments); English stays in GSM-7,
-    # so a stray curly quote cannot triple its cost.
-    assert sms.is_gsm7(text) == (language == Language.en)
+    # Unsigned, English stays in GSM-7: a stray curly quote would show up here.
+    assert sms.is_gsm7(unsigned) == (language == Language.en)
     assert NUMBER in text or template in ("survey", "message_left")
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "",
+        "某市投诉中心",
+        "[某市投诉中心]",
+        "【某】",
+        "【某市 投诉】",
+        "【某市【投诉】】",
+        "【😀😀】",
+    ]
+    + ["【" + "中" * (sms.MAX_SIGNATURE_CHARS + 1) + "】"],
+)
+def test_malformed_signatures_are_refused(signature):
+    with pytest.raises(ValueError):
+        sms.check_signature(signature)
 
 
 def test_every_template_has_both_languages():
@@ -237,3 +262,17 @@ def test_answers_come_with_reached_only():
                 "if_dissatisfied": "reopen",
             }
         )  # reopening needs the complainant's reason
+
+
+def test_the_templates_listed_for_registration_are_the_ones_sent():
+    from scripts import sms_templates
+
+    listing = sms_templates.lines(SIGNATURE, list(Language))
+    assert len(listing) == len(sms.TEMPLATES) * len(Language)
+    values = {"number": NUMBER, "link": "https://x/t", "reply_by": REPLY_BY}
+    for line in listing:
+        template, language, registered = line.split("\t")
+        sent = sms.signed(SIGNATURE, sms.render(template, Language(language), **values))
+        for name, value in values.items():
+            registered = registered.replace("${" + name + "}", value)
+        assert registered == sent
