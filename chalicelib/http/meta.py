@@ -105,7 +105,12 @@ def _page(name: str) -> Response:
 @lru_cache(maxsize=len(PAGES))
 def _html(name: str) -> str:
     settings = get_settings()
-    config = {"categories": list(settings.categories), "departments": list(settings.departments)}
+    config = {
+        "categories": list(settings.categories),
+        "departments": list(settings.departments),
+        # Deadlines are the organisation's: the tracking page shows times on its clock.
+        "timezone": settings.timezone,
+    }
     # Inside <script type="application/json">, "</script>" must not appear: escape < > &.
     data = json.dumps(config, ensure_ascii=False)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

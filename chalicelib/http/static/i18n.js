@@ -121,6 +121,7 @@ const TABLE = {
   "track.withdraw": ["撤回投诉", "Withdraw complaint"],
   "track.survey": ["填写满意度回访", "Answer the satisfaction survey"],
   "track.not_found": ["找不到与该编号和查询码对应的投诉，请核对后重试。", "No complaint matches that number and tracking token. Check both and try again."],
+  "track.zone": ["时间按受理单位所在时区显示：{zone}。", "Times are on the organisation's clock: {zone}."],
   "track.withdrawn": ["投诉已撤回。", "The complaint has been withdrawn."],
   "track.uploaded": ["附件已上传。", "Attachments uploaded."],
   "withdraw.title": ["确认撤回投诉？", "Withdraw this complaint?"],

@@ -6,17 +6,35 @@ import { h, replace } from "./elements.js";
 import { Errors, missing, problem } from "./errors.js";
 import { label, lang, t } from "./i18n.js";
 import { given, keep } from "./link.js";
-import { onLanguage, say, start } from "./page.js";
+import { config, onLanguage, say, start } from "./page.js";
 import { checkFiles, sizeText, uploadAll } from "./uploads.js";
+import { differsFromBrowser, zoneName } from "./zone.js";
 
 const FINAL = ["not_accepted", "closed", "withdrawn"];
 const $ = (id) => document.getElementById(id);
 
 let shown = null; // {view, files, number, token}
 
+// Deadlines are the organisation's: every time is shown on its clock, and the zone is named
+// wherever the browser's clock would read otherwise.
+const ZONE = config.timezone;
+const locale = () => (lang() === "en" ? "en-GB" : "zh-CN");
+
 function when(iso) {
-  const locale = lang() === "en" ? "en-GB" : "zh-CN";
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  const date = new Date(iso);
+  const text = new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short", timeZone: ZONE })
+    .format(date);
+  return differsFromBrowser(date, ZONE) ? `${text} ${zoneName(date, locale(), ZONE, "shortOffset")}` : text;
+}
+
+function renderZone(iso) {
+  const date = new Date(iso);
+  const note = $("case-zone");
+  note.hidden = !differsFromBrowser(date, ZONE);
+  if (note.hidden) return;
+  const [open, close] = lang() === "en" ? [" (", ")"] : ["（", "）"];
+  const zone = `${zoneName(date, locale(), ZONE)}${open}${zoneName(date, locale(), ZONE, "shortOffset")}${close}`;
+  note.textContent = t("track.zone", { zone });
 }
 
 const time = (iso) => h("time", { datetime: iso }, when(iso));
@@ -48,6 +66,7 @@ function renderCase() {
   $("case-category").textContent = label("category", view.category);
   $("case-received").dateTime = view.received_at;
   $("case-received").textContent = when(view.received_at);
+  renderZone(view.received_at);
   renderDeadlines(view.deadlines);
   renderTimeline(view.timeline);
   renderFiles(files);

@@ -1,4 +1,5 @@
 import { config } from "./config.js";
+import { offsetMinutes } from "./zone.js";
 
 // The console's one translation table (zh-CN and en) and the language in use.
 // The language follows the browser until the user picks one with the switch.
@@ -307,15 +308,6 @@ export function dateTime(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleString(current, { dateStyle: "medium", timeStyle: "short", timeZone: config.timezone });
-}
-
-function offsetMinutes(date, timeZone) {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit",
-  }).formatToParts(date);
-  const v = Object.fromEntries(parts.map((part) => [part.type, Number(part.value)]));
-  return (Date.UTC(v.year, v.month - 1, v.day, v.hour, v.minute, v.second) - date.getTime()) / 60000;
 }
 
 // "2026-11-02T09:30" typed in a datetime-local field -> an ISO instant in the org's zone.
