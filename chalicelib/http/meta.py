@@ -21,7 +21,9 @@ from .static_files import STATIC, collect, content_type, text, version
 
 meta = Blueprint(__name__)
 HTML = "text/html; charset=utf-8"
-PAGES = {"form": "form.html", "track": "track.html", "survey": "survey.html"}
+# Each page's file holds its <title> line and its <main>; shell.html holds what they share
+# (head, header, language switch). Page name -> the path its navigation link points to.
+PAGES = {"form": "/", "track": "/track", "survey": "/survey"}
 # The only files /static/ serves: nothing else under the folder can be asked for by name.
 ASSETS = collect(STATIC)
 PAGE_HEADERS = {
@@ -114,8 +116,17 @@ def _html(name: str) -> str:
     # Inside <script type="application/json">, "</script>" must not appear: escape < > &.
     data = json.dumps(config, ensure_ascii=False)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    html = (STATIC / PAGES[name]).read_text(encoding="utf-8")
-    return html.replace("__CONFIG__", data).replace("__V__", _assets_version())
+    return _composed(name).replace("__CONFIG__", data).replace("__V__", _assets_version())
+
+
+def _composed(name: str) -> str:
+    """The page's own file (its <title> line, then its <main>) inside the shared shell."""
+    title, main = (STATIC / f"{name}.html").read_text(encoding="utf-8").split("\n", 1)
+    shell = (STATIC / "shell.html").read_text(encoding="utf-8")
+    here = f'<a href="{PAGES[name]}" '
+    shell = shell.replace(here, f'{here}aria-current="page" ', 1)  # the survey has no link
+    shell = shell.replace("__TITLE__", title).replace("__PAGE__", name)
+    return shell.replace("__MAIN__", main.rstrip("\n"))
 
 
 @lru_cache(maxsize=1)

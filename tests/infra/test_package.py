@@ -126,7 +126,8 @@ def test_every_page_and_file_the_function_serves_is_shipped(template_paths):
 
     root = Path(__file__).resolve().parents[2]
     served = [*meta.ASSETS.values(), *console.assets().values()]
-    served += [STATIC / page for page in meta.PAGES.values()] + [console.FILES / "console.html"]
+    served += [STATIC / f"{page}.html" for page in meta.PAGES] + [STATIC / "shell.html"]
+    served += [console.FILES / "console.html"]
     listed = names(template_paths)
     missing = [str(p.relative_to(root)) for p in served if str(p.relative_to(root)) not in listed]
     assert not missing, missing
