@@ -5,6 +5,7 @@ from chalice import Chalice, Rate
 from chalicelib.http.attachments import attachments
 from chalicelib.http.callbacks import callbacks
 from chalicelib.http.console import console
+from chalicelib.http.conversation import conversation
 from chalicelib.http.cors import install_cors
 from chalicelib.http.local_signin import install as install_local_sign_in
 from chalicelib.http.meta import meta
@@ -26,6 +27,7 @@ app.register_blueprint(reports)
 app.api.binary_types.append(XLSX)  # the report workbook
 app.register_blueprint(attachments)
 app.register_blueprint(callbacks)
+app.register_blueprint(conversation)
 app.register_blueprint(open311, url_prefix="/open311/v2")
 app.register_blueprint(console)
 app.register_blueprint(queues)

@@ -53,6 +53,12 @@ class Settings:
     ack_limit_per_source_hour: int = 10
     intake_limit_per_source_hour: int = 30
     limit_hash_key: str = "local-only-limit-key"
+    # The conversation (issue 17): what an unanswered request for information leads to
+    # (withdraw | resume), the complainant's replies per case per day, the mail domain
+    # replies are addressed to (reply+<token>@INBOUND_DOMAIN).
+    info_request_expiry: str = "withdraw"
+    public_messages_per_day: int = 20
+    inbound_domain: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +88,16 @@ def get_settings() -> Settings:
         ack_limit_per_source_hour=int(os.environ.get("ACK_LIMIT_PER_SOURCE_HOUR", "10")),
         intake_limit_per_source_hour=int(os.environ.get("INTAKE_LIMIT_PER_SOURCE_HOUR", "30")),
         limit_hash_key=os.environ.get("LIMIT_HASH_KEY") or "local-only-limit-key",
+        info_request_expiry=_expiry(os.environ.get("INFO_REQUEST_EXPIRY", "withdraw")),
+        public_messages_per_day=int(os.environ.get("PUBLIC_MESSAGES_PER_DAY", "20")),
+        inbound_domain=os.environ.get("INBOUND_DOMAIN", ""),
     )
+
+
+def _expiry(value: str) -> str:
+    from .domain.conversation import Expiry
+
+    return Expiry(value.strip() or "withdraw").value  # an unknown value fails at start
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +127,14 @@ def get_sla_policy():
     from .domain.sla import SlaPolicy
 
     raw = get_settings().sla_policy_json
-    return SlaPolicy.from_dict(json.loads(raw)) if raw else SlaPolicy()
+    config = json.loads(raw) if raw else {}
+    days = os.environ.get("INFO_REQUEST_DAYS", "").strip()
+    if days:
+        # The organisation's default time to reply by; a grade's own setting wins.
+        grades = config.setdefault("grades", {})
+        for grade in ("A", "B", "C", "D"):
+            grades.setdefault(grade, {}).setdefault("info_request_days", int(days))
+    return SlaPolicy.from_dict(config) if config else SlaPolicy()
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,17 @@ class DynamoComplaints:
                 events.append(_to_event(EventItem.from_raw_data(raw)))
         return complaint, events
 
+    def load_thread(self, number: str):
+        """Record, events, outbox entries and read receipts: one Query (conversation.py)."""
+        from .conversation import load_thread
+
+        return load_thread(number, _to_event, outbox_entry_from_item)
+
+    def record_views(self, number: str, message_ids: list[str], at: datetime) -> None:
+        from .conversation import record_views
+
+        record_views(number, message_ids, at)
+
     def search(self, criteria, departments: list[str] | None, window: tuple[date, date]):
         from .queries import search
 

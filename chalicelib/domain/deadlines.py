@@ -129,7 +129,21 @@ def next_check_at(complaint: Complaint, calendar: BusinessCalendar) -> datetime 
         for name in ACTED_ON_AT_DUE
         if name in complaint.deadlines and complaint.deadlines[name].pending
     ]
+    points += info_request_points(complaint, calendar)
     return min(points, default=None)
+
+
+def info_request_points(complaint: Complaint, calendar: BusinessCalendar) -> list[datetime]:
+    """An open request for information: its one reminder (unless sent) and its expiry."""
+    from .conversation import open_request, reminder_at
+
+    request = open_request(complaint)
+    if request is None:
+        return []
+    points = [request.due]
+    if request.reminded_at is None:
+        points.append(reminder_at(request, calendar))
+    return points
 
 
 def _chased(complaint: Complaint) -> list[str]:

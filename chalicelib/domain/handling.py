@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import commands as c
+from . import conversation as talk
 from .actor import Actor, Role
 from .calendar import BusinessCalendar
 from .deadlines import SERVICE_DEADLINES, next_check_at
@@ -32,6 +33,7 @@ class Context:
     internal_departments: tuple[str, ...] = ()
     role_name: str | None = None  # e.g. "system" for the scheduler
     policy: SlaPolicy | None = None  # limits of other grades, for a grade change
+    info_request_expiry: str = "withdraw"  # INFO_REQUEST_EXPIRY, told with a request
 
     @property
     def role(self) -> str:
@@ -46,6 +48,36 @@ def perform(complaint: Complaint, action: Action, body, ctx: Context) -> None:
     before = _snapshot(complaint)
     event_type, details = APPLY[action](complaint, body, ctx)
     complaint.status = target
+    complaint.next_due_at = next_check_at(complaint, ctx.calendar)
+    _record(complaint, event_type, ctx, before, details)
+
+
+TALK: dict[Action, Callable] = {
+    Action.send_message: talk.apply_message,
+    Action.request_info: talk.apply_request,
+    Action.record_contact: talk.apply_contact,
+}
+
+
+def converse(complaint: Complaint, action: Action, body, ctx: Context) -> None:
+    """A message, a request for information or a contact: on any case not finished; a
+    request only while in progress or waiting, and it makes the case wait."""
+    from .errors import IllegalTransition
+    from .lifecycle import allowed_actions
+    from .model import FINAL_STATUSES
+
+    if complaint.status in FINAL_STATUSES:
+        raise IllegalTransition(
+            f"cannot {action.value} a complaint that is {complaint.status.value}",
+            status=complaint.status.value,
+            allowed=allowed_actions(complaint.status),
+        )
+    if action == Action.request_info:
+        talk.can_request(complaint)
+    before = _snapshot(complaint)
+    event_type, details = TALK[action](complaint, body, ctx)
+    if action == Action.request_info:
+        complaint.status = Status.waiting_for_complainant
     complaint.next_due_at = next_check_at(complaint, ctx.calendar)
     _record(complaint, event_type, ctx, before, details)
 
@@ -150,7 +182,8 @@ def _assign(complaint: Complaint, body: c.Assign, ctx: Context):
 
 
 def _start(complaint: Complaint, body: c.Empty, ctx: Context):
-    _meet(complaint, "first_contact", ctx.at)
+    # Opening the case is not contact (DOMAIN.md): first contact is met by a contact that
+    # reached the complainant or a public message delivered to them (conversation.py).
     complaint.handling.actual_start = complaint.handling.actual_start or ctx.at
     return "in_progress", _note(body)
 
@@ -187,7 +220,9 @@ def _resolve(complaint: Complaint, body: c.Resolve, ctx: Context):
         complaint.paused_at = None
     record.actual_finish = record.actual_finish or ctx.at
     complaint.resolved_at = ctx.at
-    for name in ("resolution", "grade_review"):
+    # A first contact still pending is no longer chased once the case is resolved (the
+    # statistics count it as missed if it was due, domain/stats.py "void").
+    for name in ("resolution", "grade_review", "first_contact"):
         _meet(complaint, name, ctx.at)
     # 回访: the complainant is asked N working days after resolution.
     due = follow_up_due(ctx.at, ctx.limits, ctx.calendar)
@@ -320,6 +355,11 @@ BODIES: dict[Action, type] = {
     Action.decide_extension: c.ExtensionDecision,
     Action.change_grade: c.GradeChange,
 }
+TALK_BODIES: dict[Action, type] = {
+    Action.send_message: talk.StaffMessage,
+    Action.request_info: talk.StaffMessage,
+    Action.record_contact: talk.ContactBody,
+}
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -344,6 +384,26 @@ def _note(body) -> dict:
 def _merge_handling(complaint: Complaint, body: c.HandlingUpdate) -> None:
     given = body.model_dump(exclude_none=True)
     complaint.handling = HandlingRecord.model_validate({**complaint.handling.model_dump(), **given})
+
+
+def end_wait(complaint: Complaint, ctx: Context) -> None:
+    """The wait for the complainant is over (they replied, or the date passed and the
+    handler decides): back to in progress, deadlines moved by the pause."""
+    if complaint.paused_at:
+        _shift_for_pause(complaint, complaint.paused_at, ctx)
+        complaint.paused_at = None
+    if complaint.status == Status.waiting_for_complainant:
+        complaint.status = Status.in_progress
+    complaint.next_due_at = next_check_at(complaint, ctx.calendar)
+
+
+def end_as_withdrawn(complaint: Complaint, at: datetime) -> None:
+    """视为撤销: a request left unanswered ends the case as withdrawn."""
+    complaint.status = Status.withdrawn
+    complaint.closed_at = at
+    complaint.paused_at = None
+    _meet_all(complaint, at)
+    complaint.next_due_at = None
 
 
 def _shift_for_pause(complaint: Complaint, paused_from: datetime, ctx: Context) -> None:

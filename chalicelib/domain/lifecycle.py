@@ -34,6 +34,9 @@ class Action(StrEnum):
     request_extension = "request_extension"
     decide_extension = "decide_extension"
     change_grade = "change_grade"
+    send_message = "send_message"
+    request_info = "request_info"
+    record_contact = "record_contact"
 
 
 S = Status
@@ -100,6 +103,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.request_extension: HANDLING,
     Action.decide_extension: DECIDERS,
     Action.change_grade: DECIDERS | {R.QUALITY},
+    # Talking with the complainant is the work of whoever may work the case. These are
+    # not transitions: handling.converse applies them to any case not yet finished.
+    Action.send_message: HANDLING,
+    Action.request_info: HANDLING,
+    Action.record_contact: HANDLING,
 }
 
 # Handling a case is the assignee's job; deciders of the department may step in.
@@ -111,6 +119,9 @@ ASSIGNEE_ONLY_FOR_HANDLERS = frozenset(
         Action.record_handling,
         Action.resolve,
         Action.request_extension,
+        Action.send_message,
+        Action.request_info,
+        Action.record_contact,
     }
 )
 

@@ -26,6 +26,7 @@ from .callbacks import CallbackState, FollowUpFeedback
 from .contact import ContactPreference, normalise_mobile
 from .events import DomainEvent
 from .grading import default_grade
+from .info_request import InfoRequest
 from .patterns import NON_BLANK, SPACE
 
 
@@ -454,6 +455,15 @@ class Complaint(Model):
     follow_up_settled_by: str | None = None  # "survey" or "callback": the first answer
     feedback: list[FollowUpFeedback] = Field(default_factory=list)  # answers after that
     attachments: list[StoredAttachment] = Field(default_factory=list)
+    # The conversation (domain/conversation.py): the last request for information, the
+    # complainant's replies (all, today's for the daily limit, not yet opened by staff)
+    # and the latest public message (Open311's status_notes).
+    info_request: InfoRequest | None = None
+    reply_count: int = 0
+    replies_unread: int = 0
+    reply_day: date | None = None
+    reply_count_day: int = 0
+    last_public_message: str | None = None
     version: int = 0
     _events: list[DomainEvent] = PrivateAttr(default_factory=list)
     # What the case contributes to the monthly statistics (domain/stats.py), kept with

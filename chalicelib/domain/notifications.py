@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from . import sms
+from . import conversation_texts, sms
 from .contact import written_channel
 from .events import DomainEvent
 from .model import Complaint, Language
@@ -154,6 +154,8 @@ _TO_STAFF = {
 
 def messages_for(event: DomainEvent, complaint: Complaint, *, track_url: str) -> list[Message]:
     values = _values(event, complaint, track_url)
+    if conversation_texts.handles(event):
+        return conversation_texts.messages(event, complaint, values)
     if event.type == "received":
         return _on_received(complaint, values)
     messages = []

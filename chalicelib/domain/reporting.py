@@ -60,6 +60,14 @@ METRICS: tuple[Metric, ...] = (
     Metric("satisfaction_rate", RATE, "满意率", "Satisfaction rate"),
     Metric("mean_satisfaction", MEAN, "平均满意度", "Mean satisfaction"),
     Metric("recomplaint_rate", RATE, "重复投诉率", "Re-complaint rate"),
+    Metric("on_time_first_contact_rate", RATE, "按时首次联系率", "On-time first contact rate"),
+    Metric("messages_sent", COUNT, "发给投诉人的消息", "Messages to complainants"),
+    Metric("info_requests", COUNT, "补正告知量", "Requests for information"),
+    Metric("info_answered_in_time_rate", RATE, "按期补正率", "Information supplied in time"),
+    Metric("info_expired_withdrawn", COUNT, "逾期视为撤销", "Expired: treated as withdrawn"),
+    Metric("info_expired_resumed", COUNT, "逾期按现有材料处理", "Expired: decided as is"),
+    Metric("time_to_reply", DURATION, "补正用时（工作小时）", "Time to reply (working hours)"),
+    Metric("replies", COUNT, "投诉人回复量", "Complainant replies"),
 )
 BY_KEY = {metric.key: metric for metric in METRICS}
 BACKLOG_KEYS = tuple(name for name, _, _ in BACKLOG_BUCKETS) + ("overdue",)
@@ -160,6 +168,13 @@ def values(c: Counter, calendar: BusinessCalendar) -> dict[str, Any]:
     result["satisfaction_rate"] = rate(c["satisfied"], c["answers"])
     result["mean_satisfaction"] = mean(c["score_sum"], c["answers"])
     result["recomplaint_rate"] = rate(c["recomplaints"], received)
+    result["on_time_first_contact_rate"] = rate(c["fc_on_time"], c["fc_due"])
+    for key in ("messages_sent", "info_requests", "info_expired_withdrawn"):
+        result[key] = c[key]
+    result["info_expired_resumed"] = c["info_expired_resumed"]
+    result["info_answered_in_time_rate"] = rate(c["info_answered_in_time"], c["info_requests"])
+    result["time_to_reply"] = duration(c, "ttreply", calendar)
+    result["replies"] = c["replies"]
     result["backlog"] = {key: c[f"backlog_{key}"] for key in BACKLOG_KEYS}
     return result
 

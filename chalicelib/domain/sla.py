@@ -79,6 +79,7 @@ class Limits(Model):
     follow_up_reply_days: int = Field(default=2, ge=0)
     extension_cap_days: int = Field(default=3, ge=0)
     callback_delay_days: int = Field(default=3, ge=3, le=7)  # 电话回访 after resolution
+    info_request_days: int = Field(default=5, ge=1, le=60)  # 补正期限 (INFO_REQUEST_DAYS)
 
     def patched(self, patch: LimitsPatch | None) -> Limits:
         if patch is None:
@@ -98,6 +99,7 @@ class LimitsPatch(Model):
     follow_up_reply_days: int | None = Field(default=None, ge=0)
     extension_cap_days: int | None = Field(default=None, ge=0)
     callback_delay_days: int | None = Field(default=None, ge=3, le=7)
+    info_request_days: int | None = Field(default=None, ge=1, le=60)
 
 
 DEFAULT_LIMITS: dict[Grade, Limits] = {

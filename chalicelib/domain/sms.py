@@ -86,6 +86,25 @@ TEMPLATES: dict[str, dict[Language, str]] = {
         Language.zh_cn: "回访未能联系上您，请在{reply_by}前评价：{link}",
         Language.en: "We missed you. Rate us by {reply_by}: {link}",
     },
+    # The conversation (issue 17): the text itself is read on the tracking page.
+    "message": {
+        Language.zh_cn: "关于您的投诉{number}有新消息，请查看：{link}",
+        Language.en: "A new message about your complaint {number}: {link}",
+    },
+    "info_request": {
+        Language.zh_cn: "您的投诉{number}需补充材料，请于{reply_by}前查看并回复：{link}",
+        Language.en: "Complaint {number}: we need more information by {reply_by}. "
+        "See what and reply: {link}",
+    },
+    "info_reminder": {
+        Language.zh_cn: "提醒：您的投诉{number}需于{reply_by}前补充材料：{link}",
+        Language.en: "Reminder: complaint {number} needs your information by {reply_by}: {link}",
+    },
+    "info_expired": {
+        Language.zh_cn: "您的投诉{number}未在期限内补充材料，视为撤销，可再次投诉：{link}",
+        Language.en: "Complaint {number} is treated as withdrawn: the information did not "
+        "come in time. You may complain again: {link}",
+    },
 }
 
 # Events whose complainant notice goes by SMS when SMS is their channel.
@@ -94,6 +113,9 @@ EVENT_TEMPLATES = {
     "not_accepted": "not_accepted",
     "transferred": "transferred",
     "resolved": "resolved",
+    "message_sent": "message",
+    "info_requested": "info_request",
+    "info_request_reminded": "info_reminder",
 }
 
 

@@ -31,6 +31,8 @@ UNASSIGNED = "-"
 # Deadlines whose outcome is a figure: prefix of its counters, events that fulfil it.
 TRACKED = {
     "acceptance": ("acc", {"accepted", "not_accepted", "transferred"}),
+    # First contact (issue 17): a contact that reached them, or a message delivered.
+    "first_contact": ("fc", {"contact_recorded", "first_contact_made"}),
     "resolution": ("res", {"resolved"}),
     # A survey sent, a callback owed instead, or the follow-up settled before either.
     "follow_up": (
@@ -274,6 +276,14 @@ def _count_event(inc, booking, case, event, before, after, calendar) -> None:
         level = int(event.details.get("level", 0) or 0)
         if 1 <= level <= 4:
             inc.add(stats, after, f"escalations_L{level}")
+    elif kind in CONVERSATION_COUNTERS:
+        _count_conversation(inc, stats, after, event, calendar)
+    if event.details.get("by") == "info_request_expired":
+        inc.add(
+            stats,
+            after,
+            "info_expired_withdrawn" if kind == "withdrawn" else "info_expired_resumed",
+        )
     if kind in FOLLOW_UP_ANSWERS or event.details.get("follow_up_answer") is True:
         _count_answer(inc, stats, after, event)
     status = event.changes.get("status")
@@ -296,6 +306,27 @@ def _count_resolution(inc, booking, case, event, group, calendar) -> None:
     recv_month = month_of(case.received_at, calendar)
     if event.at < month_end(recv_month, calendar):
         inc.add(f"STATS#{recv_month}", Group(**booking["recv"]), "closure_resolved")
+
+
+CONVERSATION_COUNTERS = {
+    "message_sent": "messages_sent",
+    "info_requested": "info_requests",
+    "complainant_replied": "replies",
+}
+
+
+def _count_conversation(inc, stats, group, event, calendar) -> None:
+    """Messages, requests for information and replies (issue 17); a reply that answers
+    an open request counts as answered (in time or not) with the working time it took."""
+    inc.add(stats, group, CONVERSATION_COUNTERS[event.type])
+    details = event.details
+    if event.type == "complainant_replied" and details.get("request"):
+        inc.add(stats, group, "info_answered")
+        if details.get("in_time"):
+            inc.add(stats, group, "info_answered_in_time")
+        asked = details.get("request_at")
+        if asked:
+            _duration(inc, stats, group, "ttreply", _dt(asked), event.at, 0, calendar)
 
 
 def _count_answer(inc, stats, group, event) -> None:

@@ -25,13 +25,20 @@ def entries_for(
     return [
         OutboxEntry(
             number=complaint.number,
-            id=uuid.uuid4().hex,
+            id=_entry_id(event, index),
             message=_tagged(message, complaint.number),
             created_at=at,
         )
         for event in events
-        for message in messages_for(event, complaint, track_url=track_url)
+        for index, message in enumerate(messages_for(event, complaint, track_url=track_url))
     ]
+
+
+def _entry_id(event: DomainEvent, index: int) -> str:
+    """A message of the conversation names its outbox entries, so the thread can show
+    each one's delivery state (`<message id>-<n>`); others get a random id."""
+    message_id = event.details.get("message_id")
+    return f"{message_id}-{index}" if message_id else uuid.uuid4().hex
 
 
 def _tagged(message: Message, number: str) -> Message:

@@ -117,10 +117,12 @@ def context_for(complaint: Complaint, actor: Actor, services: Services) -> Conte
         limits=limits,
         internal_departments=services.settings.departments,
         policy=services.sla,
+        info_request_expiry=services.settings.info_request_expiry,
     )
 
 
-def commit(complaint: Complaint, services: Services, *others: Complaint) -> None:
+def commit(complaint: Complaint, services: Services, *others: Complaint) -> list:
+    """Save and deliver; returns the outbox entries with their delivery outcome."""
     now = services.clock.now()
     outbox = [
         entry
@@ -129,6 +131,7 @@ def commit(complaint: Complaint, services: Services, *others: Complaint) -> None
     ]
     services.complaints.save(complaint, outbox, *others)
     deliver(outbox, services.notifier, services.complaints, services.clock.now())
+    return outbox
 
 
 def record_intake(body: dict, actor: Actor, services: Services) -> Receipt:

@@ -20,12 +20,14 @@ from pydantic import ValidationError
 from chalicelib.domain import commands as c
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.calendar import BusinessCalendar
+from chalicelib.domain.conversation import ContactBody
 from chalicelib.domain.deadlines import initial_deadlines
 from chalicelib.domain.errors import CaseClosed, DomainError, IllegalTransition, InvalidCommand
 from chalicelib.domain.grading import GRADES
 from chalicelib.domain.handling import (
     BODIES,
     Context,
+    converse,
     link_recomplaint,
     perform,
     stamp,
@@ -133,8 +135,15 @@ def drive(complaint: Complaint, status: Status) -> Complaint:
         if previous:
             drive(complaint, previous)
         perform(complaint, action, body, ctx(at))
+        if action == A.start:
+            # The handler calls the complainant when starting (issue 17: Start alone is
+            # not contact), so the road's cases have met their first contact.
+            converse(complaint, A.record_contact, REACHED, ctx(at))
     complaint.clear_events()
     return complaint
+
+
+REACHED = ContactBody(channel="phone", direction="outbound", outcome="reached", summary="called")
 
 
 def at_status(status: Status, **overrides) -> Complaint:
@@ -181,7 +190,7 @@ ACTION_CASES = [
     (S.assigned, A.assign, c.Assign(handler="han-2"), SUPERVISOR, S.assigned, "assigned",
      {"handler": "han-2"}, {"assignee"}),
     (S.assigned, A.start, c.Empty(), HANDLER, S.in_progress, "in_progress", {},
-     {"status", "deadlines", "handling"}),
+     {"status", "handling"}),
     (S.assigned, A.record_handling, c.HandlingUpdate(root_cause="seal"), HANDLER, S.assigned,
      "handling_recorded", {}, {"handling"}),
     (S.in_progress, A.assign, c.Assign(handler="han-2"), SUPERVISOR, S.assigned, "assigned",
@@ -330,11 +339,12 @@ def test_a_transfer_needs_a_target_and_a_reason():
 # -- handling --------------------------------------------------------------------------------
 
 
-def test_start_meets_first_contact_and_records_the_actual_start():
+def test_start_records_the_actual_start_but_is_not_contact():
+    # Issue 17: opening the case is not contact; a reached contact or a delivered message is.
     complaint = at_status(S.assigned)
     at = sh(2026, 1, 5, 16)
     perform(complaint, A.start, c.Empty(), ctx(at, HANDLER))
-    assert complaint.deadlines["first_contact"].met_at == at
+    assert complaint.deadlines["first_contact"].pending
     assert complaint.deadlines["resolution"].pending
     assert complaint.handling.actual_start == at
 

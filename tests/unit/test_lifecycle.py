@@ -163,6 +163,9 @@ _HANDLING = {
     A.resolve,
     A.add_note,
     A.request_extension,
+    A.send_message,
+    A.request_info,
+    A.record_contact,
 }
 _DECIDING = {
     A.record_intake,
@@ -271,6 +274,9 @@ ASSIGNEE_ONLY = [
     A.record_handling,
     A.resolve,
     A.request_extension,
+    A.send_message,
+    A.request_info,
+    A.record_contact,
 ]
 
 

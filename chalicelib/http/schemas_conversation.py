@@ -1,0 +1,81 @@
+"""Response bodies of the conversation's routes (issue 17), for the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Delivery = Literal["queued", "sent", "failed", "suppressed"]
+
+
+class ThreadFile(BaseModel):
+    id: str
+    filename: str
+    content_type: str
+    size_bytes: int
+
+
+class ThreadRequest(BaseModel):
+    items: list[str]
+    reply_by: str | None = None
+
+
+class StaffThreadItem(BaseModel):
+    """One entry of the staff thread. `type` says which of the other fields it has."""
+
+    model_config = ConfigDict(extra="allow")
+
+    at: str
+    event: str
+    type: Literal[
+        "message", "request", "reminder", "reply", "contact", "note", "callback", "expired"
+    ]
+    direction: Literal["outbound", "inbound"] | None = None
+    channel: str | None = Field(
+        default=None,
+        description="message: email, sms or tracking_page; reply: web or email; "
+        "contact: phone, visit, sms, email, other",
+    )
+    text: str | None = None
+    delivery: Delivery | None = Field(
+        default=None, description="the complainant's copy; null: tracking page only"
+    )
+    read_at: str | None = Field(
+        default=None, description="when the complainant first viewed it on the tracking page"
+    )
+
+
+class StaffThread(BaseModel):
+    number: str
+    items: list[StaffThreadItem]
+
+
+class PublicAuthor(BaseModel):
+    role: str
+    department: str | None = None
+
+
+class PublicThreadItem(BaseModel):
+    id: str | None = None
+    at: str
+    type: Literal["message", "request", "reminder", "reply"]
+    direction: Literal["outbound", "inbound"]
+    author: PublicAuthor = Field(alias="from")
+    text: str = Field(description="plain text: show it as text, never as HTML")
+    attachments: list[ThreadFile]
+    request: ThreadRequest | None = None
+    read_at: str | None = None
+
+
+class PublicThread(BaseModel):
+    number: str
+    status: str
+    open_request: ThreadRequest | None = None
+    items: list[PublicThreadItem]
+
+
+class ReplyReceipt(BaseModel):
+    number: str
+    status: str
+    id: str

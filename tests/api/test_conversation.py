@@ -1,0 +1,295 @@
+"""Talking with the complainant (issue 17): messages, requests for information, replies
+on the tracking page, the contact log and the staff thread, over moto with a pinned clock."""
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chalicelib.adapters.clock import FixedClock
+from tests.helpers import complaint_body, post_json, sent_emails, topic_messages
+
+TZ = ZoneInfo("Asia/Shanghai")
+MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=TZ)  # a working day
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=TZ)
+
+
+@pytest.fixture
+def services(client):
+    from chalicelib.wiring import get_services
+
+    services = get_services()
+    services.clock = FixedClock(MONDAY)
+    return services
+
+
+@pytest.fixture
+def staff(client, token, services):
+    class As:
+        def __init__(self, roles, departments=("service",), user=None):
+            self.auth = token(roles, departments, user)
+
+        def get(self, path):
+            return client.http.get(path, headers={"Authorization": self.auth})
+
+        def post(self, path, body=None, etag=None):
+            headers = {"Authorization": self.auth, "Content-Type": "application/json"}
+            if etag is not None:
+                headers["If-Match"] = etag
+            return client.http.post(path, headers=headers, body=json.dumps(body or {}))
+
+        def act(self, number, segment, body=None):
+            etag = self.get(f"/staff/complaints/{number}").headers["ETag"]
+            return self.post(f"/staff/complaints/{number}/{segment}", body, etag)
+
+    return As
+
+
+def in_progress(client, staff, **overrides) -> tuple[str, str]:
+    """A case assigned to han-1 and started; (number, tracking token)."""
+    receipt = post_json(client, "/complaints", complaint_body(**overrides)).json_body
+    number = receipt["number"]
+    supervisor, handler = staff("supervisor"), staff("handler", user="han-1")
+    assert supervisor.act(number, "accept").status_code == 200
+    assert supervisor.act(number, "assign", {"handler": "han-1"}).status_code == 200
+    assert handler.act(number, "start").status_code == 200
+    return number, receipt["tracking_token"]
+
+
+def public_get(client, number, token):
+    return client.http.get(f"/complaints/{number}/messages", headers={"X-Tracking-Token": token})
+
+
+def public_reply(client, number, token, body):
+    return post_json(client, f"/complaints/{number}/messages", body, {"X-Tracking-Token": token})
+
+
+REQUEST = {
+    "text": "为核实情况，请补充以下材料。",
+    "request": {"items": ["购物小票照片", "身份证复印件"]},
+}
+
+
+def test_start_no_longer_meets_first_contact(client, staff, services):
+    number, _ = in_progress(client, staff)
+    case = staff("supervisor").get(f"/staff/complaints/{number}").json_body
+    assert case["deadlines"]["first_contact"]["met_at"] is None
+
+
+def test_a_message_goes_by_email_and_meets_first_contact(client, staff, services):
+    number, token = in_progress(client, staff, language="en")
+    handler = staff("handler", user="han-1")
+    before = len(sent_emails())
+    response = handler.post(f"/staff/complaints/{number}/messages", {"text": "We called the shop."})
+    assert response.status_code == 200, response.json_body
+    mails = sent_emails()[before:]
+    assert len(mails) == 1 and "We called the shop." in mails[0].body
+    assert mails[0].destinations["ToAddresses"] == ["zhang@example.com"]
+    case = handler.get(f"/staff/complaints/{number}").json_body
+    assert case["deadlines"]["first_contact"]["met_at"] == MONDAY.isoformat()
+    assert case["status"] == "in_progress"
+    thread = handler.get(f"/staff/complaints/{number}/messages").json_body["items"]
+    assert [(i["type"], i["delivery"], i["channel"]) for i in thread] == [
+        ("message", "sent", "email")
+    ]
+    history = [
+        i["action"] for i in handler.get(f"/staff/complaints/{number}/history").json_body["items"]
+    ]
+    assert history[-2:] == ["message_sent", "first_contact_made"]
+
+
+def test_request_for_information_lists_every_item_with_the_default_date(client, staff, services):
+    number, _ = in_progress(client, staff)
+    handler = staff("handler", user="han-1")
+    before = len(sent_emails())
+    response = handler.post(f"/staff/complaints/{number}/messages", REQUEST)
+    assert response.status_code == 200, response.json_body
+    assert response.json_body["status"] == "waiting_for_complainant"
+    assert response.json_body["clock"]["paused"] is True
+    # Five working days from Monday 2 March 2026: Monday 9 March.
+    assert response.json_body["info_request"]["reply_by"] == "2026-03-09"
+    (mail,) = sent_emails()[before:]
+    assert "1. 购物小票照片\n2. 身份证复印件" in mail.body
+    assert "2026-03-09" in mail.body
+    second = handler.post(f"/staff/complaints/{number}/messages", REQUEST)
+    assert second.status_code == 409
+    assert second.json_body["error"]["code"] == "conflict"
+
+
+def test_reply_by_before_the_next_working_day_is_400(client, staff, services):
+    number, _ = in_progress(client, staff)
+    services.clock = FixedClock(at(2026, 3, 6, 10))  # a Friday: next working day is Monday
+    body = {**REQUEST, "request": {**REQUEST["request"], "reply_by": "2026-03-07"}}
+    response = staff("handler", user="han-1").post(f"/staff/complaints/{number}/messages", body)
+    assert response.status_code == 400
+    assert "request.reply_by" in response.json_body["error"]["fields"]
+
+
+def test_a_web_reply_ends_the_wait_and_tells_the_handler(client, staff, services):
+    number, token = in_progress(client, staff)
+    handler = staff("handler", user="han-1")
+    handler.post(f"/staff/complaints/{number}/messages", REQUEST)
+    services.clock = FixedClock(at(2026, 3, 4, 11))
+    notes = len(topic_messages())
+    text = "<script>alert(1)</script> 小票已上传"
+    response = public_reply(client, number, token, {"text": text})
+    assert response.status_code == 201, response.json_body
+    assert response.json_body["status"] == "in_progress"
+    case = handler.get(f"/staff/complaints/{number}").json_body
+    assert case["info_request"]["status"] == "answered"
+    assert case["paused_at"] is None
+    # The resolution clock moved by the two days waited (pause shifted the due).
+    told = [n for n in topic_messages()[notes:] if n[3]["audience"]["Value"] == "handler"]
+    assert told and told[0][3]["user"]["Value"] == "han-1"
+    thread = public_get(client, number, token).json_body
+    assert thread["open_request"] is None
+    reply = thread["items"][-1]
+    assert reply["type"] == "reply" and reply["text"] == text  # stored as text, as given
+    assert thread["items"][0]["from"] == {"role": "handler", "department": "service"}
+    assert "han-1" not in json.dumps(thread)
+
+
+def test_the_public_thread_records_the_first_view(client, staff, services):
+    number, token = in_progress(client, staff)
+    handler = staff("handler", user="han-1")
+    handler.post(f"/staff/complaints/{number}/messages", {"text": "Hello"})
+    (item,) = handler.get(f"/staff/complaints/{number}/messages").json_body["items"]
+    assert item["read_at"] is None
+    services.clock = FixedClock(at(2026, 3, 2, 15))
+    public_get(client, number, token)
+    services.clock = FixedClock(at(2026, 3, 3, 15))
+    public_get(client, number, token)
+    (item,) = handler.get(f"/staff/complaints/{number}/messages").json_body["items"]
+    assert item["read_at"] == at(2026, 3, 2, 15).isoformat()
+
+
+def test_a_reply_on_a_closed_case_points_to_the_recomplaint(client, staff, services):
+    receipt = post_json(client, "/complaints", complaint_body()).json_body
+    number, token = receipt["number"], receipt["tracking_token"]
+    post_json(client, f"/complaints/{number}/withdraw", {}, {"X-Tracking-Token": token})
+    response = public_reply(client, number, token, {"text": "one more thing"})
+    assert response.status_code == 409
+    assert response.json_body["error"]["recomplaint"] == f"/complaints/{number}/recomplaint"
+
+
+def test_replies_are_limited_per_case_per_day(client, staff, services, monkeypatch):
+    from dataclasses import replace
+
+    services.settings = replace(services.settings, public_messages_per_day=2)
+    number, token = in_progress(client, staff)
+    for _ in range(2):
+        assert public_reply(client, number, token, {"text": "more"}).status_code == 201
+    refused = public_reply(client, number, token, {"text": "more"})
+    assert refused.status_code == 429
+    # 14 hours to midnight in the organisation's time zone.
+    assert refused.headers["Retry-After"] == str(14 * 3600)
+    services.clock = FixedClock(at(2026, 3, 3, 9))
+    assert public_reply(client, number, token, {"text": "more"}).status_code == 201
+
+
+def test_a_wrong_token_is_404(client, staff, services):
+    number, _ = in_progress(client, staff)
+    assert public_get(client, number, "x" * 22).status_code == 404
+    assert public_reply(client, number, "x" * 22, {"text": "hi"}).status_code == 404
+
+
+def test_a_reached_phone_contact_meets_first_contact(client, staff, services):
+    number, _ = in_progress(client, staff)
+    handler = staff("handler", user="han-1")
+    missed = {
+        "channel": "phone",
+        "direction": "outbound",
+        "outcome": "no_answer",
+        "summary": "rang",
+    }
+    assert handler.post(f"/staff/complaints/{number}/contacts", missed).status_code == 200
+    case = handler.get(f"/staff/complaints/{number}").json_body
+    assert case["deadlines"]["first_contact"]["met_at"] is None
+    services.clock = FixedClock(at(2026, 3, 2, 11))
+    when = at(2026, 3, 2, 10, 30).isoformat()
+    reached = {**missed, "outcome": "reached", "summary": "talked", "at": when}
+    response = handler.post(f"/staff/complaints/{number}/contacts", reached)
+    assert response.status_code == 200, response.json_body
+    assert response.json_body["deadlines"]["first_contact"]["met_at"] == when
+    future = {**reached, "at": at(2026, 3, 2, 12).isoformat()}
+    assert handler.post(f"/staff/complaints/{number}/contacts", future).status_code == 400
+    thread = handler.get(f"/staff/complaints/{number}/messages").json_body["items"]
+    assert [(i["type"], i["outcome"]) for i in thread] == [
+        ("contact", "no_answer"),
+        ("contact", "reached"),
+    ]
+
+
+def test_only_who_may_work_the_case_talks_to_the_complainant(client, staff, services):
+    number, _ = in_progress(client, staff)
+    other = staff("handler", user="han-2")
+    assert other.post(f"/staff/complaints/{number}/messages", {"text": "hi"}).status_code == 403
+    quality = staff("quality")
+    assert quality.post(f"/staff/complaints/{number}/messages", {"text": "hi"}).status_code == 403
+    assert (
+        staff("supervisor").post(f"/staff/complaints/{number}/messages", {"text": "hi"}).status_code
+        == 200
+    )
+
+
+def test_a_stale_if_match_is_409(client, staff, services):
+    number, _ = in_progress(client, staff)
+    handler = staff("handler", user="han-1")
+    response = handler.post(f"/staff/complaints/{number}/messages", {"text": "hi"}, etag='"1"')
+    assert response.status_code == 409
+
+
+def test_confidential_identity_is_masked_in_the_thread(client, staff, services):
+    complainant = {
+        "name": "李四",
+        "mobile": "13900139000",
+        "email": "li.si@example.com",
+        "confidential": True,
+    }
+    number, token = in_progress(client, staff, complainant=complainant)
+    handler = staff("handler", user="han-1")
+    handler.post(f"/staff/complaints/{number}/messages", {"text": "hi"})
+    public_reply(client, number, token, {"text": "我是李四，电话 13900139000，li.si@example.com"})
+    contact = {
+        "channel": "phone",
+        "direction": "inbound",
+        "outcome": "reached",
+        "summary": "李四 called",
+    }
+    handler.post(f"/staff/complaints/{number}/contacts", contact)
+    seen_by_handler = json.dumps(
+        handler.get(f"/staff/complaints/{number}/messages").json_body, ensure_ascii=False
+    )
+    for secret in ("李四", "13900139000", "li.si@example.com"):
+        assert secret not in seen_by_handler
+    seen_by_supervisor = json.dumps(
+        staff("supervisor").get(f"/staff/complaints/{number}/messages").json_body,
+        ensure_ascii=False,
+    )
+    assert "li.si@example.com" in seen_by_supervisor
+
+
+def test_an_anonymous_complainant_reads_messages_on_the_tracking_page_only(client, staff, services):
+    number, token = in_progress(client, staff, complainant={"anonymous": True})
+    handler = staff("handler", user="han-1")
+    before = len(sent_emails())
+    handler.post(f"/staff/complaints/{number}/messages", {"text": "Please add a photo"})
+    assert len(sent_emails()) == before
+    (item,) = handler.get(f"/staff/complaints/{number}/messages").json_body["items"]
+    assert item["channel"] == "tracking_page" and item["delivery"] is None
+    case = handler.get(f"/staff/complaints/{number}").json_body
+    assert case["deadlines"]["first_contact"]["met_at"] is None
+    assert public_get(client, number, token).json_body["items"][0]["text"] == "Please add a photo"
+
+
+def test_notes_stay_internal(client, staff, services):
+    number, token = in_progress(client, staff)
+    handler = staff("handler", user="han-1")
+    handler.act(number, "notes", {"text": "internal: the shop manager is difficult"})
+    staff_items = handler.get(f"/staff/complaints/{number}/messages").json_body["items"]
+    assert [i["type"] for i in staff_items] == ["note"]
+    assert "difficult" not in json.dumps(public_get(client, number, token).json_body)
