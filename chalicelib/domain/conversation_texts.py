@@ -10,6 +10,7 @@ from __future__ import annotations
 from . import sms
 from .contact import written_channel
 from .events import DomainEvent
+from .message import Message, sms_message
 from .model import Complaint, Language
 
 EXPIRED = "info_request_expired"  # details["by"] of the events an expiry records
@@ -93,8 +94,6 @@ def handles(event: DomainEvent) -> bool:
 
 
 def messages(event: DomainEvent, complaint: Complaint, values: dict) -> list:
-    from .notifications import Message, _sms
-
     if event.type in _TO_HANDLER:
         return _to_handler(event, complaint, values)
     key = EXPIRED if event.type == "withdrawn" else event.type
@@ -102,7 +101,7 @@ def messages(event: DomainEvent, complaint: Complaint, values: dict) -> list:
     channel = written_channel(complaint.data.complainant)
     if channel == "sms":
         template = SMS_EXPIRED if key == EXPIRED else sms.EVENT_TEMPLATES[key]
-        return [_sms(complaint, template, values)]
+        return [sms_message(complaint, template, values)]
     if channel != "email":
         return []  # anonymous, or no written channel: the tracking page only
     zh, en = _EMAIL[key]
@@ -129,8 +128,6 @@ def _values(complaint: Complaint, values: dict) -> dict:
 
 
 def _to_handler(event: DomainEvent, complaint: Complaint, values: dict) -> list:
-    from .notifications import Message
-
     if event.type == "resumed" and event.details.get("by") != EXPIRED:
         return []
     subject, body = _TO_HANDLER[event.type]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from .base import Model
 
 
-class InfoRequest(BaseModel):
+class InfoRequest(Model):
     id: str
     items: list[str]
     reply_by: date

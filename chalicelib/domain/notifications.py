@@ -6,24 +6,14 @@ sends exactly what the first attempt would have sent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from . import conversation_texts, sms
 from .contact import written_channel
 from .events import DomainEvent
+from .message import Message, sms_message
 from .model import Complaint, Language
-
-
-@dataclass(frozen=True)
-class Message:
-    channel: str  # "email" (SES), "topic" (SNS topic) or "sms" (SNS to a phone number)
-    audience: str  # complainant, supervisors, handler, ...
-    recipient: str  # an e-mail address, or the department the topic message is for
-    subject: str
-    body: str
-    attributes: dict[str, str] = field(default_factory=dict)
-
 
 _ACK = {
     Language.zh_cn: (
@@ -162,7 +152,7 @@ def messages_for(event: DomainEvent, complaint: Complaint, *, track_url: str) ->
     email = complaint.data.complainant.email
     channel = written_channel(complaint.data.complainant)
     if event.type in sms.EVENT_TEMPLATES and channel == "sms":
-        messages.append(_sms(complaint, sms.EVENT_TEMPLATES[event.type], values))
+        messages.append(sms_message(complaint, sms.EVENT_TEMPLATES[event.type], values))
     elif event.type in _TO_COMPLAINANT and email and channel == "email":
         zh, en = _TO_COMPLAINANT[event.type]
         subject, body = zh if complaint.data.language == Language.zh_cn else en
@@ -213,19 +203,13 @@ def _staff_message(event: DomainEvent, complaint: Complaint, values: dict) -> li
     ]
 
 
-def _sms(complaint: Complaint, template: str, values: dict, link: str | None = None) -> Message:
-    link = link or sms.track_link(values["track_url"].removesuffix("/track"), complaint.number)
-    text = sms.render(template, complaint.data.language, **{**values, "link": link})
-    return Message("sms", "complainant", str(complaint.data.complainant.mobile), template, text)
-
-
 def _on_received(complaint: Complaint, values: dict) -> list[Message]:
     messages = [_to_supervisors(complaint, values)]
     email = complaint.data.complainant.email
     channel = written_channel(complaint.data.complainant)
     if channel == "sms":
         template = "received_open311" if complaint.channel.value == "open311" else "received"
-        messages.insert(0, _sms(complaint, template, values))
+        messages.insert(0, sms_message(complaint, template, values))
     elif channel == "email":
         texts = _ACK_OPEN311 if complaint.channel.value == "open311" else _ACK
         subject, body = texts[complaint.data.language]
@@ -277,7 +261,7 @@ def survey_message(
     if channel == "sms":
         values = {"number": complaint.number, "reply_by": reply_by.date().isoformat()}
         link = sms.survey_link(base_url, complaint.number, token)
-        return _sms(complaint, template, values, link=link)
+        return sms_message(complaint, template, values, link=link)
     email = complaint.data.complainant.email
     if channel != "email":
         return None  # anonymous or no channel: the survey waits on the tracking page

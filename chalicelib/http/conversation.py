@@ -6,15 +6,14 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from ..domain import conversation as talk
-from ..service import conversation as use_case
 from ..wiring import get_services
 from .auth import current_actor
 from .errors import HttpError, handles_errors, read_json
-from .openapi import ETAG_PATTERN, documented, header
+from .openapi import ETAG_PATTERN, SCHEMAS, Later, documented, header
 from .public import ANY_BODY
-from .schemas import StaffComplaint
-from .schemas_conversation import PublicThread, ReplyReceipt, StaffThread
 from .staff import ETAG, STAFF_ERRORS, _with_etag, authorizer
+
+THREADS = "chalicelib.http.schemas_conversation"
 
 conversation = Blueprint(__name__)
 
@@ -48,7 +47,10 @@ def _optional_version(request) -> int | None:
     return int(raw)
 
 
-def _staff_command(command, number):
+def _staff_command(name, number):
+    from ..service import conversation as use_case
+
+    command = getattr(use_case, name)
     request = conversation.current_request
     services = get_services()
     body = read_json(request, services.settings.max_body_bytes)
@@ -66,7 +68,7 @@ def _staff_command(command, number):
     "Send the complainant a message; with `request`, a request for information "
     "(一次性告知): the case waits for the complainant until they reply or reply_by passes",
     request=talk.StaffMessage,
-    responses={200: StaffComplaint},
+    responses={200: Later(SCHEMAS, "StaffComplaint")},
     response_headers=ETAG,
     parameters=[OPTIONAL_IF_MATCH],
     conditions=MESSAGE_CONDITIONS,
@@ -75,18 +77,20 @@ def _staff_command(command, number):
 )
 @handles_errors
 def send_message(number):
-    return _staff_command(use_case.send_message, number)
+    return _staff_command("send_message", number)
 
 
 @conversation.route("/staff/complaints/{number}/messages", methods=["GET"], authorizer=authorizer)
 @documented(
     "The thread: messages, requests, replies, contacts and notes in time order",
-    responses={200: StaffThread},
+    responses={200: Later(THREADS, "StaffThread")},
     errors=STAFF_ERRORS,
     secured=True,
 )
 @handles_errors
 def staff_thread(number):
+    from ..service import conversation as use_case
+
     actor = current_actor(conversation.current_request)
     return use_case.staff_thread(number, actor, get_services())
 
@@ -101,7 +105,7 @@ def staff_thread(number):
     "Record a contact made or received outside the system; a reached one meets the "
     "first-contact deadline",
     request=talk.ContactBody,
-    responses={200: StaffComplaint},
+    responses={200: Later(SCHEMAS, "StaffComplaint")},
     response_headers=ETAG,
     parameters=[OPTIONAL_IF_MATCH],
     conditions=CONTACT_CONDITIONS,
@@ -110,18 +114,20 @@ def staff_thread(number):
 )
 @handles_errors
 def record_contact(number):
-    return _staff_command(use_case.record_contact, number)
+    return _staff_command("record_contact", number)
 
 
 @conversation.route("/complaints/{number}/messages", methods=["GET"])
 @documented(
     "The complainant's thread: messages from staff (by role and department) and replies",
-    responses={200: PublicThread},
+    responses={200: Later(THREADS, "PublicThread")},
     parameters=[TOKEN],
     errors=(404,),
 )
 @handles_errors
 def public_thread(number):
+    from ..service import conversation as use_case
+
     token = conversation.current_request.headers.get("x-tracking-token")
     return use_case.public_thread(number, token, get_services())
 
@@ -130,13 +136,15 @@ def public_thread(number):
 @documented(
     "Reply (text only; files through the upload flow); ends a wait for the complainant",
     request=talk.ReplyBody,
-    responses={201: ReplyReceipt},
+    responses={201: Later(THREADS, "ReplyReceipt")},
     parameters=[TOKEN],
     conditions=REPLY_CONDITIONS,
     errors=(400, 404, 409, 413, 415, 429),
 )
 @handles_errors
 def post_reply(number):
+    from ..service import conversation as use_case
+
     request = conversation.current_request
     services = get_services()
     body = read_json(request, services.settings.max_body_bytes)

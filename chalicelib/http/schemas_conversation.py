@@ -1,27 +1,31 @@
-"""Response bodies of the conversation's routes (issue 17), for the OpenAPI document."""
+"""Response bodies of the conversation's routes (issue 17), for the OpenAPI document.
+
+Imported when the document is built (openapi.Later), not when the app loads."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ..domain.base import Model
 
 Delivery = Literal["queued", "sent", "failed", "suppressed"]
 
 
-class ThreadFile(BaseModel):
+class ThreadFile(Model):
     id: str
     filename: str
     content_type: str
     size_bytes: int
 
 
-class ThreadRequest(BaseModel):
+class ThreadRequest(Model):
     items: list[str]
     reply_by: str | None = None
 
 
-class StaffThreadItem(BaseModel):
+class StaffThreadItem(Model):
     """One entry of the staff thread. `type` says which of the other fields it has."""
 
     model_config = ConfigDict(extra="allow")
@@ -46,17 +50,17 @@ class StaffThreadItem(BaseModel):
     )
 
 
-class StaffThread(BaseModel):
+class StaffThread(Model):
     number: str
     items: list[StaffThreadItem]
 
 
-class PublicAuthor(BaseModel):
+class PublicAuthor(Model):
     role: str
     department: str | None = None
 
 
-class PublicThreadItem(BaseModel):
+class PublicThreadItem(Model):
     id: str | None = None
     at: str
     type: Literal["message", "request", "reminder", "reply"]
@@ -68,14 +72,14 @@ class PublicThreadItem(BaseModel):
     read_at: str | None = None
 
 
-class PublicThread(BaseModel):
+class PublicThread(Model):
     number: str
     status: str
     open_request: ThreadRequest | None = None
     items: list[PublicThreadItem]
 
 
-class ReplyReceipt(BaseModel):
+class ReplyReceipt(Model):
     number: str
     status: str
     id: str

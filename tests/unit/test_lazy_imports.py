@@ -33,11 +33,13 @@ NOT_AT_IMPORT = (
     "chalicelib.service.callbacks",
     "chalicelib.service.attachments",
     "chalicelib.service.search",
+    "chalicelib.service.conversation",
     "chalicelib.http.schemas",
     "chalicelib.http.schemas_reports",
     "chalicelib.http.schemas_attachments",
     "chalicelib.http.schemas_callbacks",
     "chalicelib.http.schemas_search",
+    "chalicelib.http.schemas_conversation",
 )
 
 
