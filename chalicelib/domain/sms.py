@@ -93,17 +93,15 @@ TEMPLATES: dict[str, dict[Language, str]] = {
     },
     "info_request": {
         Language.zh_cn: "您的投诉{number}需补充材料，请于{reply_by}前查看并回复：{link}",
-        Language.en: "Complaint {number}: we need more information by {reply_by}. "
-        "See what and reply: {link}",
+        Language.en: "{number}: please send what we need by {reply_by}: {link}",
     },
     "info_reminder": {
         Language.zh_cn: "提醒：您的投诉{number}需于{reply_by}前补充材料：{link}",
-        Language.en: "Reminder: complaint {number} needs your information by {reply_by}: {link}",
+        Language.en: "Reminder, {number}: please reply by {reply_by}: {link}",
     },
     "info_expired": {
         Language.zh_cn: "您的投诉{number}未在期限内补充材料，视为撤销，可再次投诉：{link}",
-        Language.en: "Complaint {number} is treated as withdrawn: the information did not "
-        "come in time. You may complain again: {link}",
+        Language.en: "{number} withdrawn: no reply in time. See: {link}",
     },
 }
 
