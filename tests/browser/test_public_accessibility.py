@@ -1,0 +1,65 @@
+"""axe-core on every public page (form, receipt, tracking with a case, survey), in both
+languages and at a phone's width: no serious or critical violation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+
+
+def violations(page) -> list[dict]:
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+    return found
+
+
+def new_complaint(stack) -> tuple[str, str]:
+    body = {
+        "category": "billing",
+        "subject": "Charged twice",
+        "description": "Two debits for one order.",
+        "complainant": {"name": "Li Lei", "email": "li.lei@example.com"},
+        "language": "en",
+    }
+    response = requests.post(f"{stack.base}/complaints", json=body, timeout=30)
+    assert response.status_code == 201, response.text
+    return response.json()["number"], response.json()["tracking_token"]
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+@pytest.mark.parametrize("width", [1024, 375])
+def test_every_public_page_passes_axe(browser, lang, width):
+    browser.context.add_init_script(path=str(AXE))
+    page = browser.page
+    page.set_viewport_size({"width": width, "height": 900})
+    number, token = new_complaint(browser.stack)
+    checked = {}
+    for name, path in [
+        ("form", "/"),
+        ("track-empty", "/track"),
+        ("track-case", f"/track?number={number}&token={token}"),
+        ("survey", f"/survey?number={number}"),
+    ]:
+        browser.open(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+        if name == "track-case":
+            expect(page.locator("#case-number")).to_have_text(number)
+        checked[name] = violations(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+    # The form's error summary and field errors, as a person sees them after a bad submit.
+    browser.open(f"/?lang={lang}")
+    page.locator("#submit").click()
+    expect(page.locator("#error-summary li").first).to_be_visible()
+    checked["form-errors"] = violations(page)
+    bad = {name: found for name, found in checked.items() if found}
+    assert bad == {}, json.dumps(bad, ensure_ascii=False)
