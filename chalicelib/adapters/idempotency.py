@@ -2,12 +2,20 @@
 
 The caller's Idempotency-Key names the command; the JSON body is the payload Powertools
 validates, so the same key with a different body is refused instead of replayed.
+
+Powertools writes the command's record twice: in progress before it runs, completed after.
+The delivery outcomes of the messages the command sent (repository.record_deliveries) are
+held meanwhile and written in the same transaction as the completed record, so a keyed
+intake makes one write after sending, not two. If that write fails, or the command fails
+after sending, the outcomes are written on their own before the error goes on: a message
+sent is always recorded as sent, so the retry job never sends it again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..config import get_settings
@@ -15,6 +23,35 @@ from ..config import get_settings
 EXPIRES_AFTER_SECONDS = 24 * 3600
 
 _command: ContextVar[Callable[[dict], dict]] = ContextVar("idempotent_command")
+
+
+@dataclass
+class _Held:
+    """Delivery outcomes held for the completion record: TransactWriteItems Puts, and how
+    to write them on their own instead."""
+
+    puts: list[dict] = field(default_factory=list)
+    fallbacks: list[Callable[[], None]] = field(default_factory=list)
+
+    def write_alone(self) -> None:
+        if self.puts:
+            for write in self.fallbacks:
+                write()
+            self.puts.clear()
+
+
+_held: ContextVar[_Held | None] = ContextVar("held_outcomes", default=None)
+
+
+def hold_for_completion(puts: list[dict], write_alone: Callable[[], None]) -> bool:
+    """Inside an idempotent command: keep these outcome Puts for the completion record's
+    transaction (True). Outside one: False, and the caller writes them itself."""
+    held = _held.get()
+    if held is None:
+        return False
+    held.puts += puts
+    held.fallbacks.append(write_alone)
+    return True
 
 
 class KeyReusedWithOtherBody(Exception):
@@ -50,7 +87,19 @@ def _wrapped() -> Callable:
 
     from .aws import client
 
-    store = DynamoDBPersistenceLayer(
+    class CompletedWithOutcomes(DynamoDBPersistenceLayer):
+        """Powertools' layer; its completion update carries the held delivery outcomes."""
+
+        @property
+        def client(self):
+            held = _held.get()
+            return _Completing(self._client, held) if held and held.puts else self._client
+
+        @client.setter
+        def client(self, value):
+            self._client = value
+
+    store = CompletedWithOutcomes(
         table_name=get_settings().idempotency_table, boto3_client=client("dynamodb")
     )
     return idempotent_function(
@@ -73,7 +122,8 @@ def run_once(
 
     if lambda_context is not None:
         _config().register_lambda_context(lambda_context)
-    reset = _command.set(command)
+    held = _Held()
+    reset, reset_held = _command.set(command), _held.set(held)
     try:
         return _wrapped()(request={"key": f"{scope}:{key}", "body": body})
     except IdempotencyValidationError as error:
@@ -81,7 +131,25 @@ def run_once(
     except IdempotencyAlreadyInProgressError as error:
         raise AlreadyInProgress(str(error)) from error
     finally:
+        _held.reset(reset_held)
         _command.reset(reset)
+        held.write_alone()  # not written with the completion record: on their own
+
+
+class _Completing:
+    """The DynamoDB client as the completion write sees it: Powertools' UpdateItem of the
+    record goes out as one transaction with the held outcome Puts."""
+
+    def __init__(self, client, held: _Held):
+        self._client, self._held = client, held
+
+    def update_item(self, **update):
+        items = [{"Update": update}, *self._held.puts]
+        self._client.transact_write_items(TransactItems=items)
+        self._held.puts.clear()
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
 
 
 def reset() -> None:

@@ -17,7 +17,7 @@ from ..domain.events import DomainEvent
 from ..domain.model import AFTER_CLOSE_EVENTS, Complaint
 from ..domain.notifications import Message, OutboxEntry
 from ..domain.queues import nearest_deadline
-from ..service.ports import RepeatState
+from ..service.ports import LimitClaim, RepeatState
 from .callbacks import callback_keys, callbacks_due, claim_digest, digest_sent
 from .dynamo import (
     ComplaintItem,
@@ -28,6 +28,7 @@ from .dynamo import (
     RepeatItem,
     get_connection,
 )
+from .limits import add_claims
 from .stats_store import add_to_transaction
 
 NUMBER_ATTEMPTS = 30  # builds of one intake; each after a definite cancellation
@@ -221,7 +222,9 @@ class DynamoComplaints:
 
     # -- writes ------------------------------------------------------------------------
 
-    def create(self, day: date, build: Build) -> tuple[Complaint, list[OutboxEntry]]:
+    def create(
+        self, day: date, build: Build, claims: Callable[[], list[LimitClaim]] | None = None
+    ) -> tuple[Complaint, list[OutboxEntry]]:
         """Give out the day's next number and commit record, events and outbox.
 
         `build(number)` returns (complaint, outbox) or (complaint, outbox, others): other
@@ -231,16 +234,26 @@ class DynamoComplaints:
         alone: when DynamoDB cancels the transaction (a concurrent intake moved the repeat
         item, or a passing reason), the intake is built again under the same number. A
         number whose intake does not commit is recorded as a gap and never given again.
+
+        `claims()` (after each build) are the limits the intake takes in the same
+        transaction (adapters/limits.py); when DynamoDB refuses one, it is marked refused
+        and the intake is built again under the same number (its acknowledgement held).
         """
         sequence = None
         for attempt in range(NUMBER_ATTEMPTS):
             sequence = sequence or self._next_sequence(day)
-            complaint, outbox, *rest = build(_number(day, sequence))
+            try:
+                complaint, outbox, *rest = build(_number(day, sequence))
+            except Exception as error:  # refused while built (e.g. 429): the number is a gap
+                self._record_gap(day, sequence, f"not registered: {error}")
+                raise
             others = rest[0] if rest else ()
             repeat = rest[1] if len(rest) > 1 else None
             try:
-                self._commit([complaint, *others], outbox, repeat=repeat)
+                self._commit([complaint, *others], outbox, repeat, claims() if claims else [])
                 return complaint, outbox
+            except LimitRefused:
+                continue  # the refused claims are marked: built again, that one held
             except StaleVersion:
                 self._record_gap(day, sequence, "a linked complaint was changed meanwhile")
                 raise
@@ -257,9 +270,21 @@ class DynamoComplaints:
         self._commit([complaint, *others], outbox)
 
     def record_deliveries(self, entries: list[OutboxEntry]) -> None:
-        """Outcomes are plain overwrites of entries this process owns: one batch call."""
+        """Outcomes are plain overwrites of entries this process owns: one batch call, or,
+        in an idempotent command, with its completion record (adapters/idempotency.py)."""
         if not entries:
             return
+        from .idempotency import hold_for_completion
+
+        items = [_outbox_item(entry) for entry in entries]
+        puts = [
+            {"Put": {"TableName": OutboxItem.Meta.table_name, "Item": item.serialize()}}
+            for item in items
+        ]
+        if not hold_for_completion(puts, lambda: self._write_deliveries(entries)):
+            self._write_deliveries(entries)
+
+    def _write_deliveries(self, entries: list[OutboxEntry]) -> None:
         with OutboxItem.batch_write() as batch:
             for entry in entries:
                 batch.save(_outbox_item(entry))
@@ -293,14 +318,14 @@ class DynamoComplaints:
             return RepeatState(issue)
         return RepeatState(issue, json.loads(item.seen), int(item.version))
 
-    def _commit(self, complaints: list[Complaint], outbox, repeat=None) -> None:
+    def _commit(self, complaints: list[Complaint], outbox, repeat=None, claims=()) -> None:
         if _audit_only(complaints, outbox, repeat):
             return self._append_audit(complaints[0])
         items = [self._to_item(complaint) for complaint in complaints]
         increments, bookings = self._statistics(complaints, items)
         for attempt in range(TRANSIENT_ATTEMPTS):
             try:
-                self._transact(complaints, items, outbox, repeat, increments)
+                self._transact(complaints, items, outbox, repeat, increments, claims)
                 break
             except Transient:
                 if attempt == TRANSIENT_ATTEMPTS - 1:
@@ -331,21 +356,28 @@ class DynamoComplaints:
             _raise_conflict(error, ["known"] + ["event"] * len(complaint.pending_events()))
         complaint.clear_events()
 
-    def _transact(self, complaints, items, outbox, repeat, increments) -> None:
-        roles = []  # what each put in the transaction is, to read cancellation reasons
+    def _transact(self, complaints, items, outbox, repeat, increments, claims=()) -> None:
+        # What each item is, in the order pynamodb sends them (condition checks, puts,
+        # updates), to read the cancellation reasons; None: an item without a condition.
+        checks = [claim for claim in claims if claim.kind == "clear"]
+        counters = [claim for claim in claims if claim.kind != "clear"]
+        puts: list = []
         try:
             with TransactWrite(connection=get_connection()) as tx:
+                add_claims(tx, checks)
                 if repeat:
                     tx.save(_repeat_item(repeat))
-                    roles.append("repeat")
+                    puts.append("repeat")
                 for complaint, item in zip(complaints, items, strict=True):
-                    roles += _save_complaint(tx, complaint, item)
-                    roles += self._index_new(tx, complaint)
+                    puts += _save_complaint(tx, complaint, item)
+                    puts += self._index_new(tx, complaint)
                 for entry in outbox:
                     tx.save(_outbox_item(entry))
-                add_to_transaction(tx, increments)
+                    puts.append(None)
+                updates = [None] * add_to_transaction(tx, increments)
+                updates += add_claims(tx, counters)
         except TransactWriteError as error:
-            _raise_conflict(error, roles)
+            _raise_conflict(error, [*checks, *puts, *updates])
 
     def _index_new(self, tx: TransactWrite, complaint: Complaint) -> list[str]:
         """A new complaint's lookup rows (keyed hashes only), in its own transaction."""
@@ -457,6 +489,10 @@ class NumberTaken(Conflict):
     """A complaint with the new number exists already (the counter was reset or restored)."""
 
 
+class LimitRefused(Conflict):
+    """DynamoDB refused a limit claim (marked refused): the intake is built again."""
+
+
 class Transient(Exception):
     """DynamoDB cancelled the transaction for a reason that passes: the same one may succeed."""
 
@@ -489,15 +525,21 @@ def _raise_conflict(error: TransactWriteError, roles: list[str]):
     (the repeat item moved, the number exists) means the intake must be built again; a
     transient reason means the same transaction may be sent again."""
     reasons = list(getattr(error, "cancellation_reasons", None) or [])
-    codes = {role: reason.code for role, reason in zip(roles, reasons, strict=False) if reason}
-    failed = {role for role, code in codes.items() if code == "ConditionalCheckFailed"}
-    if "known" in failed:
+    codes = [(role, reason.code) for role, reason in zip(roles, reasons, strict=False) if reason]
+    failed = [role for role, code in codes if code == "ConditionalCheckFailed"]
+    named = {role for role in failed if isinstance(role, str)}
+    if "known" in named:
         raise StaleVersion("the complaint was changed by someone else; reload and retry") from error
-    if "new" in failed:
+    if "new" in named:
         raise NumberTaken("a complaint with this number exists already") from error
-    if failed:
+    if named:
         raise Conflict("a concurrent intake changed what this one read; retry") from error
-    transient = set(codes.values()) & TRANSIENT_REASONS
+    refused = [role for role in failed if isinstance(role, LimitClaim)]
+    if refused:  # limit claims (adapters/limits.py)
+        for claim in refused:
+            claim.refused = True
+        raise LimitRefused("a limit refused the intake as built") from error
+    transient = {code for _, code in codes} & TRANSIENT_REASONS
     if transient or error.cause_response_code in TRANSIENT_ERRORS:
         raise Transient(", ".join(sorted(transient)) or error.cause_response_code) from error
     raise error

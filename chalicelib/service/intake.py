@@ -98,7 +98,8 @@ def submit_complaint(
 
     # The number carries the day it was registered, whatever day it was received.
     day = local_day(now, services.settings.timezone)
-    complaint, outbox = services.complaints.create(day, build)
+    complaint, outbox = services.complaints.create(day, build, gate.claims)
+    gate.committed()
     deliver(outbox, services.notifier, services.complaints, services.clock.now())
     count("ComplaintsReceived", channel=channel.value, category=data.category)
     return Receipt(complaint.number, complaint.status.value, token, complaint.received_at)

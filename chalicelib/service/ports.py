@@ -19,8 +19,13 @@ class Complaints(Protocol):
     def load_with_events(self, number: str) -> tuple[Complaint | None, list[DomainEvent]]: ...
 
     def create(
-        self, day: date, build: Callable[[str], tuple[Complaint, list[OutboxEntry]]]
-    ) -> tuple[Complaint, list[OutboxEntry]]: ...
+        self,
+        day: date,
+        build: Callable[[str], tuple[Complaint, list[OutboxEntry]]],
+        claims: Callable[[], list[LimitClaim]] | None = None,
+    ) -> tuple[Complaint, list[OutboxEntry]]:
+        """Commit what `build(number)` returns with `claims()` (taken after each build);
+        a refused claim is marked and the intake built again under the same number."""
 
     def save(self, complaint: Complaint, outbox: list[OutboxEntry], *others: Complaint) -> None:
         """Commit all, each conditional on the version it was read at."""
@@ -68,17 +73,34 @@ class Suppressed(DeliveryError):
     """Never to be sent (the recipient opted out of SMS)."""
 
 
+@dataclass
+class LimitClaim:
+    """A limit an intake takes in its own transaction (service/acks.py, adapters/limits.py).
+
+    kind "count": add 1 to the counter `key` on condition that it is below `limit`;
+    kind "clear": on condition that the recipient `key` is not suppressed. DynamoDB checks
+    every claim with the intake's other items, so concurrent intakes cannot both take the
+    last unit; `refused` is set when it cancelled the transaction on this claim.
+    """
+
+    kind: str
+    key: str
+    limit: int = 0
+    expires_at: datetime | None = None
+    refused: bool = False
+
+
 class Limits(Protocol):
     """Counters with an expiry and the suppression list (adapters/limits.py)."""
 
-    def take(self, key: str, limit: int, expires_at: datetime) -> bool:
-        """Count one more unless `limit` is reached; False (nothing counted) if it is."""
-
-    def add(self, key: str, expires_at: datetime) -> int:
-        """Count one more; returns the count."""
+    def count(self, key: str) -> int:
+        """The counter's value (0 if it does not exist)."""
 
     def suppressed(self, key: str) -> str | None:
         """Why the recipient is suppressed (bounce, complaint), or None."""
+
+    def known_clear(self, key: str) -> None:
+        """A committed intake just found the recipient not suppressed."""
 
     def suppress(self, key: str, reason: str, at: datetime) -> None: ...
 

@@ -169,6 +169,16 @@ def cancelled(*codes: str | None):
     return TransactWriteError("Failed to write transaction items", cause)
 
 
+def reasons_for(failure, kwargs) -> list:
+    """A list of reasons is taken as is; a dict names items by sort key ({"META": code}:
+    the complaint), wherever the transaction puts them."""
+    if isinstance(failure, list):
+        return failure
+    kinds = ("condition_check_items", "delete_items", "put_items", "update_items")
+    items = [item for kind in kinds for item in kwargs.get(kind, ())]
+    return [failure.get((item.get("Item") or item.get("Key"))["sk"]["S"]) for item in items]
+
+
 @pytest.fixture
 def cancel_transactions(monkeypatch):
     """Makes the next transactions fail with the given reasons, then lets them through."""
@@ -179,7 +189,7 @@ def cancel_transactions(monkeypatch):
 
     def transact(self, *args, **kwargs):
         if failures:
-            raise cancelled(*failures.pop(0))
+            raise cancelled(*reasons_for(failures.pop(0), kwargs))
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(Connection, "transact_write_items", transact)
@@ -211,7 +221,7 @@ def test_a_failed_intake_leaves_a_recorded_gap_never_a_reused_number(aws, cancel
     services = get_services()
     data = ComplaintInput.model_validate(complaint_body())
     # The new complaint's own condition: the number is in use (say, the counter was reset).
-    cancel_transactions.append(["ConditionalCheckFailed", None, None])
+    cancel_transactions.append({"META": "ConditionalCheckFailed"})
 
     number = submit_complaint(data, services).number
     after = submit_complaint(data, services).number
@@ -233,7 +243,7 @@ def test_a_concurrent_repeat_item_change_rebuilds_the_intake_under_its_number(
     from chalicelib.wiring import get_services
 
     body = complaint_body(respondent={"department": "billing office"})
-    cancel_transactions.append(["ConditionalCheckFailed", None, None])  # the repeat item
+    cancel_transactions.append({"REPEAT": "ConditionalCheckFailed"})
     number = submit_complaint(ComplaintInput.model_validate(body), get_services()).number
 
     assert number.endswith("-0001") and cancel_transactions == []
