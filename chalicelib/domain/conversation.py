@@ -115,13 +115,15 @@ def check_reply_by(reply_by: date, now: datetime, calendar: BusinessCalendar) ->
         )
 
 
-def reminder_at(request: InfoRequest, calendar: BusinessCalendar) -> datetime:
+def reminder_at(request: InfoRequest, calendar: BusinessCalendar) -> datetime | None:
     """The opening of the working day two working days before reply_by (business hours,
-    so quiet hours are respected by construction); never before the request."""
+    so quiet hours are respected by construction); None when that is not after the
+    request (a short time to reply gets no reminder)."""
     day = request.reply_by
     for _ in range(REMINDER_WORKING_DAYS):
         day = _previous_working_day(day, calendar)
-    return max(calendar.opening_time(day), request.requested_at)
+    at = calendar.opening_time(day)
+    return at if at > request.requested_at else None
 
 
 def _previous_working_day(d: date, calendar: BusinessCalendar) -> date:
@@ -262,3 +264,19 @@ def apply_contact(complaint: Complaint, body: ContactBody, ctx):
         "at": at.isoformat(),
         "first_contact": first,
     }
+
+
+# -- the job (service/jobs.py) -----------------------------------------------------------------
+
+
+def due_step(complaint: Complaint, now: datetime, calendar: BusinessCalendar) -> str | None:
+    """What an open request needs now: "expire", "remind" or nothing."""
+    request = open_request(complaint)
+    if request is None:
+        return None
+    if now >= request.due:
+        return "expire"
+    remind = reminder_at(request, calendar)
+    if request.reminded_at is None and remind is not None and now >= remind:
+        return "remind"
+    return None

@@ -141,8 +141,9 @@ def info_request_points(complaint: Complaint, calendar: BusinessCalendar) -> lis
     if request is None:
         return []
     points = [request.due]
-    if request.reminded_at is None:
-        points.append(reminder_at(request, calendar))
+    remind = reminder_at(request, calendar)
+    if request.reminded_at is None and remind is not None:
+        points.append(remind)
     return points
 
 

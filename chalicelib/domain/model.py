@@ -91,7 +91,9 @@ REOPENING_EVENTS = frozenset({"reopened"})  # the one change a closed case takes
 # A follow-up answer that comes after another settled (and maybe closed) the case is kept
 # as additional feedback (issue 11): it changes no status, deadline or figure, and on a
 # closed case it is written to the audit trail only (the record is not changed).
-AFTER_CLOSE_EVENTS = frozenset({"follow_up_feedback"})
+# A reply that lost the race with the expiry of its request for information (issue 17)
+# is kept the same way, so both are in the audit trail.
+AFTER_CLOSE_EVENTS = frozenset({"follow_up_feedback", "reply_after_expiry"})
 
 DEFAULT_CATEGORIES = (
     "product_quality",

@@ -124,8 +124,10 @@ def reply(
 
 
 def _record_reply(complaint: Complaint, body, services: Services, via: str, extra: dict) -> str:
-    _refuse_closed(complaint)
     now = services.clock.now()
+    if not complaint.is_open:
+        _keep_late_reply(complaint, body, via, now, services)
+    _refuse_closed(complaint)
     _check_daily_limit(complaint, now, services)
     talk.check_attachments(complaint, body.attachments)
     ctx = _complainant_context(complaint, now, services)
@@ -150,6 +152,25 @@ def _record_reply(complaint: Complaint, body, services: Services, via: str, extr
 
     handling.stamp(complaint, "complainant_replied", ctx, details, change)
     return details["message_id"]
+
+
+LATE_REPLY_WINDOW = timedelta(hours=1)
+
+
+def _keep_late_reply(complaint: Complaint, body, via: str, now: datetime, services) -> None:
+    """A reply that comes just after its request expired (the job's version won the
+    race) goes to the audit trail, so staff can see it; the case stays as decided."""
+    request = complaint.info_request
+    expired = request and request.status == "expired" and request.expired_at
+    if not (expired and complaint.status == Status.withdrawn):
+        return
+    if now - request.expired_at > LATE_REPLY_WINDOW:
+        return
+    details = {"text": body.text, "via": via, "request": request.id}
+    complaint.record(
+        "reply_after_expiry", now, actor="complainant", actor_role="complainant", details=details
+    )
+    services.complaints.save(complaint, [])
 
 
 def _refuse_closed(complaint: Complaint) -> None:

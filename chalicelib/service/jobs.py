@@ -12,13 +12,14 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..domain import commands
+from ..domain import commands, conversation_texts
+from ..domain import conversation as talk
 from ..domain.actor import Actor
 from ..domain.deadlines import ACTED_ON_AT_DUE, acted_on, next_check_at, owed_notices
 from ..domain.errors import StaleVersion
 from ..domain.follow_up import awaits_callback
 from ..domain.grading import one_grade_up
-from ..domain.handling import Context, perform, stamp
+from ..domain.handling import Context, end_as_withdrawn, end_wait, perform, stamp
 from ..domain.lifecycle import Action
 from ..domain.model import Complaint, Deadline, Status
 from ..domain.notifications import Message, OutboxEntry, survey_message
@@ -108,6 +109,7 @@ def handle_due(complaint: Complaint, now: datetime, services: Services) -> list 
     for name in acted_on(complaint, now):
         extra += ACT[name](complaint, ctx, services)
     quiet = not services.calendar.is_business_time(now)
+    _info_request(complaint, ctx, quiet, services)
     sent, handled = ([], []) if quiet else owed_notices(complaint, now, services.calendar)
     for notice in sent:
         kind = "reminded" if notice.level == 0 else "escalated"
@@ -157,6 +159,54 @@ def _next(complaint: Complaint, now: datetime, quiet: bool, services: Services):
         if name in complaint.deadlines and complaint.deadlines[name].pending
     ]
     return min([waiting, *complainant_side])
+
+
+# -- requests for information (issue 17) -------------------------------------------------------
+
+
+def _info_request(complaint: Complaint, ctx: Context, quiet: bool, services: Services) -> None:
+    """One reminder two working days before reply_by (in business hours only), then at
+    the end of reply_by what INFO_REQUEST_EXPIRY said when it was asked. Saved under the
+    version read, like every job change: overlapping runs do it once, and a reply in the
+    same minute either wins (the request is answered) or finds the case decided."""
+    step = talk.due_step(complaint, ctx.at, services.calendar)
+    if not complaint.is_open or step is None:
+        return
+    request = complaint.info_request
+    if step == "remind":
+        if quiet:
+            return  # the next business hour's run sends it (_next wakes it then)
+        details = {
+            "message_id": talk.new_message_id(),
+            "reply_by": request.reply_by.isoformat(),
+            "channel": talk.complainant_channel(complaint),
+        }
+        stamp(complaint, "info_request_reminded", ctx, details, lambda c: _reminded(c, ctx.at))
+        return
+    details = {
+        "by": conversation_texts.EXPIRED,
+        "request": request.id,
+        "reply_by": request.reply_by.isoformat(),
+    }
+    if request.on_expiry == talk.Expiry.resume:
+        stamp(complaint, "resumed", ctx, details, lambda c: _expire(c, ctx, resume=True))
+    else:
+        reason = "no reply to the request for information in time / 逾期未补正，视为撤销"
+        details["reason"] = reason
+        stamp(complaint, "withdrawn", ctx, details, lambda c: _expire(c, ctx, resume=False))
+
+
+def _reminded(complaint: Complaint, at: datetime) -> None:
+    complaint.info_request.reminded_at = at
+
+
+def _expire(complaint: Complaint, ctx: Context, *, resume: bool) -> None:
+    complaint.info_request.status = "expired"
+    complaint.info_request.expired_at = ctx.at
+    if resume:
+        end_wait(complaint, ctx)
+    else:
+        end_as_withdrawn(complaint, ctx.at)
 
 
 # -- follow-up and review ------------------------------------------------------------------

@@ -126,6 +126,16 @@ def _thread_item(event: DomainEvent, complaint, entries, views, files) -> dict |
             "attachments": _files(details, files),
             "answers_request": details.get("request"),
         }
+    if event.type == "reply_after_expiry":
+        return {
+            **base,
+            "type": "reply",
+            "direction": "inbound",
+            "channel": "email" if details.get("via") == "email" else "web",
+            "from": {"role": "complainant"},
+            "text": details.get("text", ""),
+            "late": True,  # after its request expired: kept, the case stays as decided
+        }
     if event.type == "contact_recorded":
         keys = ("channel", "direction", "outcome", "summary", "first_contact")
         return {

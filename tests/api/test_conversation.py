@@ -293,3 +293,121 @@ def test_notes_stay_internal(client, staff, services):
     staff_items = handler.get(f"/staff/complaints/{number}/messages").json_body["items"]
     assert [i["type"] for i in staff_items] == ["note"]
     assert "difficult" not in json.dumps(public_get(client, number, token).json_body)
+
+
+# -- the job: reminder and expiry (item 6) ---------------------------------------------------
+
+
+def run(services, when):
+    from chalicelib.service.jobs import run_jobs
+
+    services.clock = FixedClock(when)
+    return run_jobs(services, when)
+
+
+def requested(client, staff, services, **overrides):
+    number, token = in_progress(client, staff, **overrides)
+    response = staff("handler", user="han-1").post(f"/staff/complaints/{number}/messages", REQUEST)
+    assert response.status_code == 200, response.json_body
+    return number, token  # reply_by Monday 2026-03-09, due 18:00 that day
+
+
+def subjects_since(before):
+    return [mail.subject for mail in sent_emails()[before:]]
+
+
+def test_one_reminder_two_working_days_before_in_business_hours(client, staff, services):
+    number, _ = requested(client, staff, services)
+    before = len(sent_emails())
+    run(services, at(2026, 3, 5, 8, 30))  # Thursday before opening: not yet
+    run(services, at(2026, 3, 4, 20, 0))  # earlier, at night: nothing either
+    assert subjects_since(before) == []
+    run(services, at(2026, 3, 5, 9, 5))
+    run(services, at(2026, 3, 5, 9, 10))  # again: nothing more
+    assert subjects_since(before) == ["提醒：请于 2026-03-09 前补充材料（" + number + "）"]
+    assert services.complaints.load(number).info_request.reminded_at == at(2026, 3, 5, 9, 5)
+
+
+def test_a_reminder_missed_at_night_waits_for_the_next_business_hour(client, staff, services):
+    number, _ = requested(client, staff, services)
+    before = len(sent_emails())
+    services.clock = FixedClock(at(2026, 3, 5, 20))
+    from chalicelib.service.jobs import handle_due
+
+    handle_due(services.complaints.load(number), at(2026, 3, 5, 20), services)
+    assert subjects_since(before) == []
+    assert services.complaints.load(number).next_due_at == at(2026, 3, 6, 9)
+
+
+def test_no_reply_in_time_withdraws_once(client, staff, services):
+    from chalicelib.service.jobs import handle_due
+
+    number, token = requested(client, staff, services)
+    run(services, at(2026, 3, 9, 17, 55))
+    assert services.complaints.load(number).status.value == "waiting_for_complainant"
+    before = len(sent_emails())
+    when = at(2026, 3, 9, 18, 1)
+    first, second = services.complaints.load(number), services.complaints.load(number)
+    services.clock = FixedClock(when)
+    handle_due(first, when, services)
+    with pytest.raises(Exception) as lost:  # the overlapping run read the same version
+        handle_due(second, when, services)
+    assert type(lost.value).__name__ == "StaleVersion"
+    run(services, at(2026, 3, 9, 18, 10))
+    case = services.complaints.load(number)
+    assert case.status.value == "withdrawn" and case.info_request.status == "expired"
+    assert subjects_since(before) == [f"投诉视为撤销：{number}"]
+    history = [event.type for event in services.complaints.load_with_events(number)[1]]
+    assert history.count("withdrawn") == 1
+    # A reply just after: refused with the way to complain again, kept in the audit trail.
+    services.clock = FixedClock(at(2026, 3, 9, 18, 12))
+    late = public_reply(client, number, token, {"text": "附件在此"})
+    assert late.status_code == 409 and late.json_body["error"]["recomplaint"]
+    history = [event.type for event in services.complaints.load_with_events(number)[1]]
+    assert history[-2:] == ["withdrawn", "reply_after_expiry"]
+    thread = staff("supervisor").get(f"/staff/complaints/{number}/messages").json_body["items"]
+    assert [i["type"] for i in thread][-2:] == ["expired", "reply"]
+
+
+def test_a_reply_that_wins_the_race_keeps_the_case_open(client, staff, services):
+    from chalicelib.service.jobs import handle_due
+
+    number, token = requested(client, staff, services)
+    when = at(2026, 3, 9, 18, 0)
+    stale = services.complaints.load(number)  # the job read it, then the reply came
+    services.clock = FixedClock(when)
+    assert public_reply(client, number, token, {"text": "材料已补"}).status_code == 201
+    with pytest.raises(Exception) as lost:
+        handle_due(stale, when, services)
+    assert type(lost.value).__name__ == "StaleVersion"
+    run(services, at(2026, 3, 9, 18, 5))
+    case = services.complaints.load(number)
+    assert case.status.value == "in_progress" and case.info_request.status == "answered"
+
+
+def test_expiry_may_resume_instead(client, staff, services):
+    from dataclasses import replace
+
+    services.settings = replace(services.settings, info_request_expiry="resume")
+    number, _ = requested(client, staff, services)
+    notes = len(topic_messages())
+    run(services, at(2026, 3, 9, 18, 1))
+    case = services.complaints.load(number)
+    assert case.status.value == "in_progress" and case.paused_at is None
+    assert case.info_request.status == "expired"
+    # 18:01 is after hours: the handler hears at the next business hour.
+    assert topic_messages()[notes:] == []
+    run(services, at(2026, 3, 10, 9, 1))
+    told = [n for n in topic_messages()[notes:] if n[3]["audience"]["Value"] == "handler"]
+    assert told and "did not come by 2026-03-09" in told[0][1]
+
+
+def test_statistics_count_the_conversation(client, staff, services):
+    number, token = requested(client, staff, services)
+    services.clock = FixedClock(at(2026, 3, 3, 10))
+    public_reply(client, number, token, {"text": "ok"})
+    report = staff("director", departments=("*",)).get("/staff/reports/2026-03").json_body
+    total = report["total"] if "total" in report else report
+    text = json.dumps(total)
+    assert '"info_requests": 1' in text and '"replies": 1' in text
+    assert '"info_answered_in_time_rate": {"numerator": 1, "denominator": 1' in text
