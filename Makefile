@@ -4,6 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+NOW ?=
 MOTO_PORT ?= 4566
 export PORT MOTO_PORT
 
@@ -25,8 +26,10 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# make run [NOW=2026-12-06T15:00:00+08:00]: serve as if it were then (time flows on from it;
+# `make jobs` without NOW follows the same clock).
 run: $(BIN)/.installed
-	bash scripts/run_local.sh
+	NOW='$(NOW)' bash scripts/run_local.sh
 
 test: $(BIN)/.installed $(CHROMIUM) lint
 	$(BIN)/python -m pytest
@@ -60,7 +63,7 @@ token: $(BIN)/.installed
 	  $(foreach d,$(subst $(comma), ,$(DEPT)),--dept '$(d)')
 
 # Run the scheduled jobs once against the running local stack: make jobs [NOW=2026-02-20T10:00:00+08:00]
-NOW ?=
+# (without NOW: the stack's clock, pinned by `make run NOW=...` or the system's)
 jobs: $(BIN)/.installed
 	bash -c 'source scripts/local_env.sh && $(BIN)/python -m scripts.run_jobs $(if $(NOW),--now $(NOW))'
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from .service.context import Services
+from .service.context import Clock, Services
 
 _services: Services | None = None
+# The clock of services built from now on; None: the system clock. Only tests and the local
+# stack (scripts/serve_local.py, scripts/run_jobs.py) set it; a deployed function never does.
+_clock: Clock | None = None
 
 
 def get_services() -> Services:
@@ -17,6 +20,12 @@ def get_services() -> Services:
 def set_services(services: Services | None) -> None:
     global _services
     _services = services
+
+
+def set_clock(clock: Clock | None) -> None:
+    """The clock of services built after this call (None: the system clock)."""
+    global _clock
+    _clock = clock
 
 
 def build_services() -> Services:
@@ -46,7 +55,7 @@ def build_services() -> Services:
         settings=settings,
         complaints=DynamoComplaints(settings.timezone),
         notifier=notifier,
-        clock=SystemClock(),
+        clock=_clock or SystemClock(),
         limits=limits,
     )
     # SMS pass the opt-out and the daily cap, judged on the services' clock.

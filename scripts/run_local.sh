@@ -2,6 +2,7 @@
 # The local stack: moto's server (serialised: scripts/local_aws.py) on 127.0.0.1:$MOTO_PORT,
 # the tables, topic and verified sender it needs, then chalice local answering as API
 # Gateway does (scripts/serve_local.py) on 127.0.0.1:$PORT. Ctrl-C stops both.
+# NOW=<ISO instant> serves as if it were then, time flowing on from there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/local_env.sh
@@ -24,4 +25,5 @@ fi
 "$BIN/python" -c "import os; from scripts.mint_token import ensure_keys; ensure_keys(os.environ['LOCAL_DIR'] + '/auth')"
 echo "serving on http://127.0.0.1:${PORT} (local AWS on ${AWS_ENDPOINT_URL})"
 # chalice local, answering what never reaches the app as the deployed API Gateway does.
-"$BIN/python" -m scripts.serve_local --host 127.0.0.1 --port "$PORT" --stage local
+# NOW (ISO 8601 with offset) starts the stack's clock at that instant (scripts/local_clock.py).
+"$BIN/python" -m scripts.serve_local --host 127.0.0.1 --port "$PORT" --stage local ${NOW:+--now "$NOW"}

@@ -1,4 +1,8 @@
-"""Every test runs against moto, started before the app (and any client) is imported."""
+"""Every test runs against moto, started before the app (and any client) is imported.
+
+No test reads the machine's clock: "now" is the pinned instant of the `clock` fixture
+(tests/clock.py, tests/README.md), which the services under test are built with.
+"""
 
 import os
 import tempfile
@@ -35,13 +39,20 @@ os.environ.pop("AUTH_JWKS_URL", None)
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+from tests.clock import (  # noqa: E402,F401 - pytest hooks of the pinned clock
+    clock,
+    pytest_addoption,
+    pytest_configure,
+    pytest_generate_tests,
+)
+
 _mock = mock_aws()
 _mock.start()
 
 
 @pytest.fixture
-def aws():
-    """Fresh tables, topic and verified sender for each test."""
+def aws(clock):  # noqa: F811 - the pinned clock fixture, imported above
+    """Fresh tables, topic and verified sender for each test; services on the pinned clock."""
     from chalicelib import wiring
     from chalicelib.adapters import idempotency
     from scripts.bootstrap import bootstrap
@@ -49,9 +60,11 @@ def aws():
     _mock.reset()
     idempotency.reset()
     wiring.set_services(None)
+    wiring.set_clock(clock)
     bootstrap()
     yield
     wiring.set_services(None)
+    wiring.set_clock(None)
 
 
 @pytest.fixture

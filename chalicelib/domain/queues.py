@@ -137,6 +137,15 @@ class QueuePlan:
     channel: str | None = None
 
 
+def due_soon_until(now: datetime, calendar: BusinessCalendar) -> datetime:
+    """The latest deadline with at most DUE_SOON of working time left, as `clock` judges it.
+
+    A deadline in the night or weekend after the 8th working hour still has only 8 working
+    hours left (Friday 10:00 -> Saturday 10:00), so the bound runs to the next opening.
+    """
+    return calendar.next_business_time(calendar.add_working_time(now, DUE_SOON))
+
+
 def plan(
     queue: Queue,
     filters: QueueFilters,
@@ -151,7 +160,7 @@ def plan(
     if filters.status is not None:
         statuses = tuple(s for s in statuses if s == filters.status)
     own = spec.own or own_cases_only(actor)
-    before = calendar.add_working_time(now, DUE_SOON) if spec.due_soon else None
+    before = due_soon_until(now, calendar) if spec.due_soon else None
     return QueuePlan(
         statuses=statuses,
         assignee=actor.user_id if own else None,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 
@@ -117,7 +116,7 @@ def test_a_keyed_retry_after_429_is_not_replayed_as_429(client, limits):
     assert again.status_code == 429  # counted again, refused again; nothing stored as done
 
 
-def test_counters_and_suppressions_never_hold_an_address_in_clear(client, limits):
+def test_counters_and_suppressions_never_hold_an_address_in_clear(client, limits, clock):
     import boto3
 
     limits(ACK_LIMIT_PER_RECIPIENT_DAY=1)
@@ -129,7 +128,7 @@ def test_counters_and_suppressions_never_hold_an_address_in_clear(client, limits
     text = json.dumps(ours)
     assert "victim" not in text and "127.0.0.1" not in text
     limit = next(i for i in ours if i["pk"]["S"].startswith("LIMIT#ack"))
-    assert int(limit["ttl_expires"]["N"]) > datetime.now(UTC).timestamp()
+    assert int(limit["ttl_expires"]["N"]) > clock.now().timestamp()
 
 
 # -- SES bounces and complaints ---------------------------------------------------------
@@ -170,7 +169,7 @@ def test_a_hard_bounce_suppresses_later_mail_and_marks_the_case(client, limits):
     assert held.details["reason"] == "suppressed"
 
 
-def test_any_later_email_to_a_suppressed_address_is_held_not_sent(client, limits):
+def test_any_later_email_to_a_suppressed_address_is_held_not_sent(client, limits, clock):
     from chalicelib.domain.notifications import Message, OutboxEntry
     from chalicelib.service.outbox import deliver
     from chalicelib.wiring import get_services
@@ -181,9 +180,9 @@ def test_any_later_email_to_a_suppressed_address_is_held_not_sent(client, limits
         number="TS-20260101-0001",
         id="x1",
         message=Message("email", "complainant", ADDRESS, "Resolved", "Outcome"),
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
-    deliver([entry], services.notifier, services.complaints, datetime.now(UTC))
+    deliver([entry], services.notifier, services.complaints, clock.now())
     assert entry.status == "suppressed" and entry.last_error.startswith("suppressed")
     assert mails_to(ADDRESS) == []
 

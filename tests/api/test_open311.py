@@ -30,12 +30,9 @@ def open311_env(monkeypatch):
 
 
 @pytest.fixture
-def clock(client):
-    from chalicelib.wiring import get_services
-
-    fixed = FixedClock(NOW)
-    get_services().clock = fixed
-    return fixed
+def clock():
+    """This module's pinned instant; the `aws` fixture builds the services with it."""
+    return FixedClock(NOW)
 
 
 def post(client, fmt="json", **fields):

@@ -15,13 +15,11 @@ RESOLUTION = {"root_cause": "Clerk untrained", "solution": "Training", "result":
 
 
 @pytest.fixture
-def clock(client):
+def clock():
+    """This module's pinned instant; the `aws` fixture builds the services with it."""
     from chalicelib.adapters.clock import FixedClock
-    from chalicelib.wiring import get_services
 
-    fixed = FixedClock(datetime(2026, 11, 2, 10, 0, tzinfo=TZ))
-    get_services().clock = fixed
-    return fixed
+    return FixedClock(datetime(2026, 11, 2, 10, 0, tzinfo=TZ))
 
 
 @pytest.fixture

@@ -222,7 +222,7 @@ def test_extension_request_and_decision(client, staff):
     supervisor.act(number, "assign", {"handler": "handler-1"})
     handler.act(number, "start")
     due = supervisor.get(f"/staff/complaints/{number}").json_body["deadlines"]["resolution"]["due"]
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     too_far = (datetime.fromisoformat(due) + timedelta(days=30)).isoformat()
     refused = handler.act(number, "extension-request", {"reason": "Parts", "new_due": too_far})
@@ -325,10 +325,10 @@ def test_staff_intake_refuses_dates_nobody_could_mean(client, staff, received_at
     assert message.startswith("must not be before ") and "days back" in message
 
 
-def test_staff_intake_takes_a_letter_from_within_the_look_back(client, staff, monkeypatch):
-    from datetime import datetime, timedelta
+def test_staff_intake_takes_a_letter_from_within_the_look_back(client, staff, clock, monkeypatch):
+    from datetime import timedelta
 
-    old = (datetime.now().astimezone() - timedelta(days=300)).isoformat(timespec="seconds")
+    old = (clock.now() - timedelta(days=300)).isoformat(timespec="seconds")
     body = complaint_body(channel="letter", received_at=old)
     assert staff("intake_agent").post("/staff/complaints", body).status_code == 201
     monkeypatch.setenv("RECEIVED_LOOKBACK_DAYS", "30")
@@ -382,31 +382,31 @@ def walk(who, query: str, limit: int = 50) -> tuple[list[str], list[dict]]:
     raise AssertionError("the list never ended")
 
 
-def _letter_received(days_ago: int) -> dict:
-    from datetime import datetime, timedelta
+def _letter_received(clock, days_ago: int) -> dict:
+    from datetime import timedelta
 
-    when = datetime.now().astimezone() - timedelta(days=days_ago)
+    when = clock.now() - timedelta(days=days_ago)
     return complaint_body(channel="letter", received_at=when.isoformat(timespec="seconds"))
 
 
-def test_the_organisation_wide_list_keeps_old_open_cases(client, staff):
+def test_the_organisation_wide_list_keeps_old_open_cases(client, staff, clock):
     """Issue 13 item 4: an open letter received 150 days ago is in the unfiltered list."""
-    old = staff("intake_agent").post("/staff/complaints", _letter_received(150)).json_body
+    old = staff("intake_agent").post("/staff/complaints", _letter_received(clock, 150)).json_body
     recent = new_complaint(client)
     admin = staff("admin", ())
     numbers, pages = walk(admin, "limit=50")
     assert old["number"] in numbers and recent in numbers
     assert pages[0]["window"]["received_from"] == "2020-01-01"
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the organisation's day
+    today = clock.now().astimezone(ZoneInfo("Asia/Shanghai")).date()  # the organisation's day
     assert pages[0]["window"]["received_to"] == today.isoformat()
 
 
-def test_every_list_request_does_bounded_work(client, staff, monkeypatch):
+def test_every_list_request_does_bounded_work(client, staff, clock, monkeypatch):
     """Issue 13 item 5: an old received_from pages across months through the cursor,
     at most MAX_QUERIES Query calls per request."""
     from pynamodb.connection.base import Connection
 
-    old = staff("intake_agent").post("/staff/complaints", _letter_received(300)).json_body
+    old = staff("intake_agent").post("/staff/complaints", _letter_received(clock, 300)).json_body
     recent = new_complaint(client)
     calls: list[int] = []
     real = Connection.query
@@ -550,7 +550,7 @@ def test_an_extension_is_not_approved_by_who_asked(client, staff):
     supervisor.act(number, "assign", {"handler": "supervisor-1"})
     supervisor.act(number, "start")
     due = supervisor.get(f"/staff/complaints/{number}").json_body["deadlines"]["resolution"]["due"]
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     new_due = (datetime.fromisoformat(due) + timedelta(days=1)).isoformat()
     supervisor.act(number, "extension-request", {"reason": "Parts", "new_due": new_due})

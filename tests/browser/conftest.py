@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from scripts.mint_token import mint
+from tests.clock import default_now
 from tests.e2e.test_local_stack import Stack, local_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,6 +118,9 @@ class Browser:
         self.shots = shots
         self.test_name = test_name
         self.problems: list[str] = []
+        # The browser's Date is the stack's pinned instant (tests/README.md), not the
+        # machine's: default months and "received at" values do not depend on the day.
+        context.clock.set_fixed_time(default_now())
         self.page = self.new_page()
 
     def new_page(self):

@@ -5,7 +5,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.calendar import BusinessCalendar
 from chalicelib.domain.model import Complaint, ComplaintInput, Deadline, Status
-from chalicelib.domain.queues import Queue, clock, nearest_deadline, own_cases_only, queues_for
+from chalicelib.domain.queues import (
+    Queue,
+    clock,
+    due_soon_until,
+    nearest_deadline,
+    own_cases_only,
+    queues_for,
+)
 
 CALENDAR = BusinessCalendar(
     country="CN",
@@ -81,3 +88,14 @@ def test_who_opens_which_queue():
     assert queues_for(intake) == []
     assert own_cases_only(handler) and not own_cases_only(supervisor)
     assert date(2026, 11, 23).weekday() == 0
+
+
+def test_the_due_queue_holds_exactly_what_the_clock_calls_due_soon():
+    """The due queue's bound and each case's `due_soon` agree, also for a deadline that
+    falls in the night or weekend after the 8th working hour (found by the clock guard)."""
+    friday = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+    until = due_soon_until(friday, CALENDAR)
+    for hours in (1, 7.5, 8, 12, 24, 47, 71, 71.5, 72):  # up to Monday 10:00
+        due = friday + timedelta(hours=hours)
+        view = clock(complaint(resolution=due), friday, CALENDAR)["deadlines"]["resolution"]
+        assert view["due_soon"] == (due <= until), hours
