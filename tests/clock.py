@@ -89,18 +89,28 @@ def pytest_configure(config):
 
 
 def pytest_generate_tests(metafunc):
-    if "clock" not in metafunc.fixturenames:
+    if "pinned_clock" not in metafunc.fixturenames:
         return
     guarded = metafunc.config.getoption("--clock-guard")
     if not guarded and not metafunc.definition.get_closest_marker("time_sensitive"):
         return
     instants = {"default": metafunc.config.clock_default, **GUARD_INSTANTS}
     metafunc.parametrize(
-        "clock", list(instants.values()), ids=[f"at-{name}" for name in instants], indirect=True
+        "pinned_clock",
+        list(instants.values()),
+        ids=[f"at-{name}" for name in instants],
+        indirect=True,
     )
 
 
 @pytest.fixture
-def clock(request) -> FixedClock:
-    """The pinned "now" of this test; move it with `clock.at = ...`."""
+def pinned_clock(request) -> FixedClock:
+    """The pinned "now" of this test, which the `aws` fixture builds the services with."""
     return FixedClock(getattr(request, "param", None) or request.config.clock_default)
+
+
+@pytest.fixture
+def clock(pinned_clock) -> FixedClock:
+    """The test's "now" (move it with `clock.at = ...`). A module may override `clock`,
+    even with a fixture that uses `client`: the services are built on `pinned_clock`."""
+    return pinned_clock

@@ -41,6 +41,7 @@ from moto import mock_aws  # noqa: E402
 
 from tests.clock import (  # noqa: E402,F401 - pytest hooks of the pinned clock
     clock,
+    pinned_clock,
     pytest_addoption,
     pytest_configure,
     pytest_generate_tests,
@@ -51,7 +52,7 @@ _mock.start()
 
 
 @pytest.fixture
-def aws(clock):  # noqa: F811 - the pinned clock fixture, imported above
+def aws(pinned_clock):  # noqa: F811 - the fixture imported above
     """Fresh tables, topic and verified sender for each test; services on the pinned clock."""
     from chalicelib import wiring
     from chalicelib.adapters import idempotency
@@ -60,7 +61,7 @@ def aws(clock):  # noqa: F811 - the pinned clock fixture, imported above
     _mock.reset()
     idempotency.reset()
     wiring.set_services(None)
-    wiring.set_clock(clock)
+    wiring.set_clock(pinned_clock)
     bootstrap()
     yield
     wiring.set_services(None)

@@ -30,7 +30,7 @@ def open311_env(monkeypatch):
 
 
 @pytest.fixture
-def clock():
+def pinned_clock():
     """This module's pinned instant; the `aws` fixture builds the services with it."""
     return FixedClock(NOW)
 

@@ -15,7 +15,7 @@ RESOLUTION = {"root_cause": "Clerk untrained", "solution": "Training", "result":
 
 
 @pytest.fixture
-def clock():
+def pinned_clock():
     """This module's pinned instant; the `aws` fixture builds the services with it."""
     from chalicelib.adapters.clock import FixedClock
 
