@@ -39,6 +39,17 @@ CLAIM_LEASE = timedelta(minutes=10)  # a run that dies mid-send leaves it for a 
 Build = Callable[[str], tuple]
 
 
+def resend_pause(attempt: int) -> float:
+    """Before sending a transiently cancelled transaction again (full jitter)."""
+    return random.uniform(0, 0.02 * 2**attempt)
+
+
+def rebuild_pause(attempt: int) -> float:
+    """Before building an intake again after a definite cancellation (full jitter: a burst
+    about one issue spreads out instead of colliding again). bench/conflicts.py uses both."""
+    return random.uniform(0, min(0.5, 0.005 * 2**attempt))
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 
@@ -261,8 +272,7 @@ class DynamoComplaints:
                 self._record_gap(day, sequence, error.message)
                 sequence = None
             except Conflict:
-                # Full jitter: a burst about one issue spreads out instead of colliding again.
-                time.sleep(random.uniform(0, min(0.5, 0.005 * 2**attempt)))
+                time.sleep(rebuild_pause(attempt))
         self._record_gap(day, sequence, "the intake could not commit; the caller may retry")
         raise Conflict("could not register the complaint; please retry")
 
@@ -330,7 +340,7 @@ class DynamoComplaints:
             except Transient:
                 if attempt == TRANSIENT_ATTEMPTS - 1:
                     raise Conflict("the service is busy; please retry") from None
-                time.sleep(random.uniform(0, 0.02 * 2**attempt))
+                time.sleep(resend_pause(attempt))
         for complaint, item, booking in zip(complaints, items, bookings, strict=True):
             complaint.version = int(item.version)
             complaint._stats = booking
