@@ -18,6 +18,7 @@ from ..domain.model import AFTER_CLOSE_EVENTS, Complaint
 from ..domain.notifications import Message, OutboxEntry
 from ..domain.queues import nearest_deadline
 from ..service.ports import LimitClaim, RepeatState
+from . import listing
 from .callbacks import callback_keys, callbacks_due, claim_digest, digest_sent
 from .dynamo import (
     ComplaintItem,
@@ -184,6 +185,11 @@ class DynamoComplaints:
         keys = [(complaint_pk(number), "META") for number in wanted]
         found = {item.number: item.to_complaint() for item in ComplaintItem.batch_get(keys)}
         return [found[number] for number in wanted if number in found]
+
+    def received_between(self, start: datetime, end: datetime, *, page_size: int):
+        """A Query per month of receipt (by_month), read lazily: the caller stops early."""
+        months = listing.month_keys(start, end, self.timezone.key)
+        return listing.received_between(months, start, end, page_size=page_size)
 
     def outbox_owed(self, now: datetime) -> list[OutboxEntry]:
         """Entries owed a retry, each claimed for this run by a conditional write, so

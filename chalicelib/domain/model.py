@@ -178,7 +178,7 @@ def _http_link(value: str) -> str:
     return value
 
 
-# A link to a photo or video of the problem (Open311's media_url), shown to staff.
+# A link to a photo or video of the problem, as a reporting app sends one, shown to staff.
 MEDIA_URL_PATTERN = f"^[hH][tT][tT][pP][sS]?://[^{SPACE}/?#@]+[^{SPACE}]*$"  # _LINK
 MediaUrl = Annotated[
     str,

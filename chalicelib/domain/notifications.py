@@ -32,8 +32,8 @@ _ACK = {
     ),
 }
 
-# Reports from Open311 clients (a city app) carry no tracking token: the app tracks them.
-_ACK_OPEN311 = {
+# Reports from a city app (the open311 channel) carry no tracking token: the app tracks them.
+_ACK_FROM_APP = {
     Language.zh_cn: (
         "投诉已登记：{number}",
         "您好，\n\n我们已收到您的报告《{subject}》，编号 {number}。"
@@ -211,7 +211,7 @@ def _on_received(complaint: Complaint, values: dict) -> list[Message]:
         template = "received_open311" if complaint.channel.value == "open311" else "received"
         messages.insert(0, sms_message(complaint, template, values))
     elif channel == "email":
-        texts = _ACK_OPEN311 if complaint.channel.value == "open311" else _ACK
+        texts = _ACK_FROM_APP if complaint.channel.value == "open311" else _ACK
         subject, body = texts[complaint.data.language]
         messages.insert(
             0,

@@ -1,7 +1,7 @@
 """Which received dates the service takes: a complaint is dated between the organisation's
 first day of records and now, and staff may date one taken down later only so far back.
 
-Lists and Open311 filters are bounded the same way, so no request can ask for a range
+Lists and the public read API's filters are bounded the same way, so no request can ask for a range
 nobody could mean (year 0001, 9999-12-31) and every walk over months has an end.
 """
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -42,6 +42,11 @@ class Complaints(Protocol):
     def due_numbers(self, now: datetime) -> list[str]: ...
 
     def load_many(self, numbers: list[str]) -> list[Complaint]: ...
+
+    def received_between(
+        self, start: datetime, end: datetime, *, page_size: int
+    ) -> Iterator[Complaint]:
+        """Received in [start, end], newest first, read lazily `page_size` at a time."""
 
     def outbox_owed(self, now: datetime) -> list[OutboxEntry]: ...
 

@@ -565,7 +565,7 @@ def test_dates_nobody_could_mean_get_a_clear_400(client, query, caplog):
 def test_offsets_are_w3c_even_for_a_zone_s_local_mean_time():
     from zoneinfo import ZoneInfo
 
-    from chalicelib.service.open311 import _w3
+    from chalicelib.http.open311.dates import w3 as _w3
 
     shanghai = ZoneInfo("Asia/Shanghai")
     assert _w3(datetime(1900, 1, 1, tzinfo=UTC), shanghai) == "1900-01-01T00:00:00Z"

@@ -1,7 +1,7 @@
 """What the Open311 routes document: the form a POST sends, the filters of GET requests,
 the path suffix, and the spec's error list. Kept apart from the routes themselves.
 
-The form mirrors service/open311.py: its PARAMETERS and ATTRIBUTES, the limits of the
+The form mirrors form.py: its PARAMETERS, attributes.py's ATTRIBUTES, the limits of the
 ComplaintInput it is turned into, and the rules between fields (a location; a name with
 a contact) as JSON Schema, so a client generated from the document sends what is accepted.
 """
@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, RootModel
 
-from ..domain.base import Model
-from ..domain.model import EMAIL_PATTERN, MEDIA_URL_PATTERN, MOBILE_PATTERN, SPACE
-from ..service import open311 as spec
-from .openapi import configured
+from ...domain.base import Model
+from ...domain.model import EMAIL_PATTERN, MEDIA_URL_PATTERN, MOBILE_PATTERN, SPACE
+from ..openapi import configured
+from .attributes import ATTRIBUTES
+from .form import MAX_DESCRIPTION
+from .labels import CHOICES
+from .search import MAX_DEPTH, MAX_IDS, MAX_PAGE_SIZE
 
 NON_BLANK = f"[^{SPACE}]"
 FORMATS = ("json", "xml")
@@ -82,9 +85,9 @@ ID = {"type": "string", "minLength": 1, "maxLength": 50, "pattern": r"^[^,\s]+$"
 FILTERS = [
     _list_param(
         "service_request_id",
-        f"complaint numbers (at most {spec.MAX_IDS}); overrides the other filters",
+        f"complaint numbers (at most {MAX_IDS}); overrides the other filters",
         ID,
-        max_items=spec.MAX_IDS,
+        max_items=MAX_IDS,
     ),
     _list_param(
         "service_code",
@@ -101,18 +104,18 @@ FILTERS = [
     _query(
         "page",
         "extension: page number from 1",
-        {"type": "integer", "minimum": 1, "maximum": spec.MAX_DEPTH, "default": 1},
+        {"type": "integer", "minimum": 1, "maximum": MAX_DEPTH, "default": 1},
     ),
     _query(
         "page_size",
-        f"extension: requests per page, at most {spec.MAX_PAGE_SIZE} (the default)",
-        {"type": "integer", "minimum": 1, "maximum": spec.MAX_PAGE_SIZE},
+        f"extension: requests per page, at most {MAX_PAGE_SIZE} (the default)",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
     ),
 ]
 FILTER_CONDITIONS = {
     "start_date": "at most 90 days before end_date; not before RECEIVED_SINCE",
     "end_date": "not before start_date; at most a year from now",
-    "page": f"page × page_size at most {spec.MAX_DEPTH} (narrow the dates instead)",
+    "page": f"page × page_size at most {MAX_DEPTH} (narrow the dates instead)",
 }
 
 
@@ -123,7 +126,7 @@ def _text(max_length: int, required_text: bool = False) -> dict:
     return schema
 
 
-_CHOICES = {name: [str(key) for key in values] for name, values in spec.CHOICES.items()}
+_CHOICES = {name: [str(key) for key in values] for name, values in CHOICES.items()}
 _ATTRIBUTE_SCHEMAS = {
     "subject": _text(200, True),
     "desired_outcome": _text(2000),
@@ -172,12 +175,12 @@ def post_form() -> dict:
         "first_name": _text(49, True),
         "last_name": _text(49, True),
         "phone": {"type": "string", "pattern": MOBILE_PATTERN},  # the complainant's mobile
-        "description": _text(spec.MAX_DESCRIPTION),
+        "description": _text(MAX_DESCRIPTION),
         "media_url": {"type": "string", "pattern": MEDIA_URL_PATTERN, "maxLength": 2000},
         "locale": LOCALE["schema"],
         "lang": LOCALE["schema"],
     }
-    for attribute in spec.ATTRIBUTES:
+    for attribute in ATTRIBUTES:
         properties[f"attribute[{attribute.code}]"] = _attribute_schema(attribute)
     who = {"allOf": [_present("first_name", "last_name"), _present("email", "phone")]}
     return {
