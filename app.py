@@ -10,7 +10,7 @@ from chalicelib.http.cors import install_cors
 from chalicelib.http.local_signin import install as install_local_sign_in
 from chalicelib.http.meta import meta
 from chalicelib.http.middleware import request_context
-from chalicelib.http.open311 import open311
+from chalicelib.http.open311.routes import open311
 from chalicelib.http.public import public
 from chalicelib.http.queues import queues
 from chalicelib.http.reports import XLSX, reports

@@ -2,7 +2,7 @@
 and from our commands and views. The service layer knows nothing of Open311; this package
 calls its use cases (submit a complaint, find complaints received in a window, get one).
 
-- routes.py: the blueprint, one route per path and format, the request's context
+- routes.py: the blueprint (app.py mounts it), one route per path and format
 - access.py: API keys and the jurisdiction (OPEN311_* settings)
 - catalogue.py: discovery, the service list, service definitions; attributes.py: the
   extra fields offered as attributes; labels.py: their words in zh-CN and en
@@ -12,7 +12,3 @@ calls its use cases (submit a complaint, find complaints received in a window, g
 - render.py: XML and JSON answers and errors; errors.py: Open311Error
 - schemas.py, documentation.py: what the OpenAPI document says about all of the above
 """
-
-from .routes import open311
-
-__all__ = ["open311"]
