@@ -254,10 +254,10 @@ def capture_all(out: Path) -> None:
 
     os.environ["OPEN311_API_KEYS"] = f"other-key-abcdef, {KEY}"
     os.environ.pop("OPEN311_JURISDICTION_ID", None)
+    clock = FixedClock(NOW)
+    wiring.set_clock(clock)  # the services are built on it
     wiring.set_services(None)
     bootstrap()
-    clock = FixedClock(NOW)
-    wiring.get_services().clock = clock
     with Client(app) as client:
         capture = Capture(client, out)
         catalogue(capture)
