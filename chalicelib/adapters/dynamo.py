@@ -106,6 +106,8 @@ class ComplaintItem(Item):
     due_sk = UnicodeAttribute(null=True)
     # JSON: what the case has added to the monthly statistics (domain/stats.py).
     stats = UnicodeAttribute(null=True)
+    # JSON: the queue counters the case is counted in (domain/queues.queue_booking).
+    qbook = UnicodeAttribute(null=True)
     # Sparse: set only while a resolved case's callback is due (the callback work list).
     callback_pk = UnicodeAttribute(null=True)
     callback_sk = UnicodeAttribute(null=True)
@@ -136,6 +138,10 @@ class ComplaintItem(Item):
             import json
 
             complaint._stats = json.loads(self.stats)
+        if self.qbook:
+            import json
+
+            complaint._queues = json.loads(self.qbook)
         return complaint
 
 

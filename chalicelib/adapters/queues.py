@@ -19,7 +19,6 @@ from ..domain.errors import InvalidCommand
 from .dynamo import ComplaintItem
 
 MAX_PAGES = 3
-COUNT_CAP = 500  # counts stop here; the console shows "500+"
 DONE = "done"
 
 
@@ -156,33 +155,6 @@ def _advance(partitions, positions, fetched, taken, ends) -> list:
 
 def _key_of(raw: dict, index: str) -> dict:
     return {name: raw[name] for name in ("pk", "sk", INDEXES[index], "deadline_sk")}
-
-
-def count_queue(partitions: list[Partition], filters: Filters) -> tuple[int, bool]:
-    """How many complaints a queue holds, up to COUNT_CAP: (count, capped)."""
-    connection = ComplaintItem._get_connection()
-    total = 0
-    for partition in partitions:
-        start = None
-        while True:
-            kwargs = {
-                "index_name": partition.index,
-                "range_key_condition": _range(filters),
-                "filter_condition": filters.condition(),
-                "select": "COUNT",
-                "limit": COUNT_CAP + 1 - total,
-                "exclusive_start_key": start,
-            }
-            data = connection.query(
-                partition.key, **{k: v for k, v in kwargs.items() if v is not None}
-            )
-            total += int(data.get("Count", 0))
-            start = data.get("LastEvaluatedKey")
-            if total > COUNT_CAP:
-                return COUNT_CAP, True
-            if not start:
-                break
-    return total, False
 
 
 def _read_cursor(cursor: str | None, partitions: int) -> list:

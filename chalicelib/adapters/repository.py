@@ -30,6 +30,7 @@ from .dynamo import (
     get_connection,
 )
 from .limits import add_claims
+from .queue_counts import add_to_transaction as add_queue_counts
 from .stats_store import add_to_transaction
 
 NUMBER_ATTEMPTS = 30  # builds of one intake; each after a definite cancellation
@@ -163,10 +164,26 @@ class DynamoComplaints:
             return [], None
         return read_queue(*partitions_for(plan), limit, cursor)
 
-    def queue_count(self, plan) -> tuple[int, bool]:
-        from .queues import count_queue, partitions_for
+    def queue_counts(self, plans) -> list[int]:
+        """Each plan's count from the queue counters: one Query per kind of cell read
+        (departments, the caller's own), whatever the number of departments."""
+        from ..domain.queues import ASSIGNEE_CELL, DEPARTMENT_CELL, count_from
+        from .queue_counts import read
 
-        return count_queue(*partitions_for(plan)) if plan.statuses else (0, False)
+        prefixes = []
+        if any(plan.assignee is None and plan.departments for plan in plans):
+            departments = {d for plan in plans for d in plan.departments}
+            only = next(iter(departments)) if len(departments) == 1 else None
+            prefixes.append(f"{DEPARTMENT_CELL}#{only}#" if only else f"{DEPARTMENT_CELL}#")
+        for assignee in sorted({plan.assignee for plan in plans if plan.assignee}):
+            prefixes.append(f"{ASSIGNEE_CELL}#{assignee}#")
+        cells = read(prefixes) if prefixes else {}
+        return [count_from(plan, cells) for plan in plans]
+
+    def compact_queue_counts(self) -> int:
+        from .queue_counts import compact
+
+        return compact()
 
     def compact_open_cells(self, before_month: str) -> int:
         from .stats_store import compact_open_cells
@@ -339,14 +356,19 @@ class DynamoComplaints:
             return self._append_audit(complaints[0])
         items = [self._to_item(complaint) for complaint in complaints]
         increments, bookings = self._statistics(complaints, items)
+        queue_changes, queue_bookings = _queue_counts(complaints, items)
         for attempt in range(TRANSIENT_ATTEMPTS):
             try:
-                self._transact(complaints, items, outbox, repeat, increments, claims)
+                self._transact(
+                    complaints, items, outbox, repeat, (increments, queue_changes), claims
+                )
                 break
             except Transient:
                 if attempt == TRANSIENT_ATTEMPTS - 1:
                     raise Conflict("the service is busy; please retry") from None
                 time.sleep(resend_pause(attempt))
+        for complaint, queued in zip(complaints, queue_bookings, strict=True):
+            complaint._queues = queued
         for complaint, item, booking in zip(complaints, items, bookings, strict=True):
             complaint.version = int(item.version)
             complaint._stats = booking
@@ -372,7 +394,8 @@ class DynamoComplaints:
             _raise_conflict(error, ["known"] + ["event"] * len(complaint.pending_events()))
         complaint.clear_events()
 
-    def _transact(self, complaints, items, outbox, repeat, increments, claims=()) -> None:
+    def _transact(self, complaints, items, outbox, repeat, counted, claims=()) -> None:
+        increments, queue_changes = counted
         # What each item is, in the order pynamodb sends them (condition checks, puts,
         # updates), to read the cancellation reasons; None: an item without a condition.
         checks = [claim for claim in claims if claim.kind == "clear"]
@@ -391,6 +414,7 @@ class DynamoComplaints:
                     tx.save(_outbox_item(entry))
                     puts.append(None)
                 updates = [None] * add_to_transaction(tx, increments)
+                updates += [None] * add_queue_counts(tx, queue_changes)
                 updates += add_claims(tx, counters)
         except TransactWriteError as error:
             _raise_conflict(error, [*checks, *puts, *updates])
@@ -457,6 +481,24 @@ class DynamoComplaints:
         if callback:
             item.callback_pk, item.callback_sk = callback
         return item
+
+
+def _queue_counts(complaints: list[Complaint], items: list[ComplaintItem]):
+    """The queue counters this commit moves (merged: a transaction touches an item once),
+    and each complaint's new queue booking, stored on its item."""
+    from ..domain.queues import booking_changes, queue_booking
+
+    changes: dict[str, dict[str, int]] = {}
+    bookings = []
+    for complaint, item in zip(complaints, items, strict=True):
+        booking = queue_booking(complaint)
+        bookings.append(booking)
+        item.qbook = json.dumps(booking, separators=(",", ":"))
+        for cell, hours in booking_changes(complaint._queues, booking).items():
+            merged = changes.setdefault(cell, {})
+            for hour, n in hours.items():
+                merged[hour] = merged.get(hour, 0) + n
+    return {cell: hours for cell, hours in changes.items() if any(hours.values())}, bookings
 
 
 def _number(day: date, sequence: int) -> str:

@@ -7,7 +7,7 @@ and the time left on each deadline in working hours on the organisation's calend
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import Field, model_validator
@@ -82,6 +82,13 @@ class QueueFilters(Strict):
         if self.grade is not None and self.grade not in GRADES:
             raise ValueError(f"grade must be one of: {', '.join(GRADES)}")
         return self
+
+
+class CountFilters(Strict):
+    """What the counts may be narrowed by: the keys of the queue counters."""
+
+    department: Text(100) | None = None
+    status: Status | None = None
 
 
 def nearest_deadline(complaint: Complaint) -> tuple[str, datetime] | None:
@@ -160,7 +167,8 @@ def plan(
     if filters.status is not None:
         statuses = tuple(s for s in statuses if s == filters.status)
     own = spec.own or own_cases_only(actor)
-    before = due_soon_until(now, calendar) if spec.due_soon else None
+    # Whole hours: the counters are kept per hour (due_bound).
+    before = due_bound(due_soon_until(now, calendar)) if spec.due_soon else None
     return QueuePlan(
         statuses=statuses,
         assignee=actor.user_id if own else None,
@@ -170,3 +178,76 @@ def plan(
         category=filters.category,
         channel=filters.channel.value if filters.channel else None,
     )
+
+
+# -- counts kept as counters (issue 18 item 6) -------------------------------------------
+#
+# An open case is counted in two cells: its department and status, and (when assigned) its
+# assignee and status, each under the hour (UTC) of its nearest pending deadline. A queue's
+# count is the sum of the cells of its departments (or the caller's own) and statuses; the
+# "due" queue adds only hours before its bound. Cells are kept by the command's own
+# transaction (adapters/queue_counts.py), so counting never reads a complaint.
+
+DEPARTMENT_CELL = "D"
+ASSIGNEE_CELL = "A"
+
+
+def due_bound(moment: datetime) -> datetime:
+    """The "due" queue takes whole hours: up to the end of the hour the bound falls in, so
+    the counters (kept per hour) and the list agree exactly."""
+    floor = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(hours=1)
+
+
+def hour_cell(moment: datetime) -> str:
+    return "h" + moment.astimezone(UTC).strftime("%Y%m%d%H")
+
+
+def queue_booking(complaint: Complaint) -> list[list[str]]:
+    """[cell, hour] pairs the case counts 1 in; empty when it is in no queue (finished, or
+    no pending deadline: the deadline indexes hold it neither)."""
+    nearest = nearest_deadline(complaint)
+    if nearest is None:
+        return []
+    hour = hour_cell(nearest[1])
+    status = complaint.status.value
+    cells = [[f"{DEPARTMENT_CELL}#{complaint.department}#{status}", hour]]
+    if complaint.assignee:
+        cells.append([f"{ASSIGNEE_CELL}#{complaint.assignee}#{status}", hour])
+    return cells
+
+
+def booking_changes(before: list | None, after: list) -> dict[str, dict[str, int]]:
+    """{cell: {hour: +1/-1}}: what moving a case from one booking to the other adds."""
+    changes: dict[str, dict[str, int]] = {}
+    for cells, sign in ((before or [], -1), (after, 1)):
+        for cell, hour in cells:
+            hours = changes.setdefault(cell, {})
+            hours[hour] = hours.get(hour, 0) + sign
+    return {
+        cell: {hour: n for hour, n in hours.items() if n}
+        for cell, hours in changes.items()
+        if any(hours.values())
+    }
+
+
+def plan_cells(plan: QueuePlan) -> list[str]:
+    statuses = [status.value for status in plan.statuses]
+    if plan.assignee is not None:
+        return [f"{ASSIGNEE_CELL}#{plan.assignee}#{status}" for status in statuses]
+    return [
+        f"{DEPARTMENT_CELL}#{department}#{status}"
+        for department in plan.departments
+        for status in statuses
+    ]
+
+
+def count_from(plan: QueuePlan, cells: dict[str, dict[str, int]]) -> int:
+    """A queue's count from the counter cells read ({cell: {hour: n}})."""
+    limit = hour_cell(plan.before) if plan.before else None
+    total = 0
+    for cell in plan_cells(plan):
+        for hour, n in cells.get(cell, {}).items():
+            if limit is None or hour < limit:
+                total += n
+    return total

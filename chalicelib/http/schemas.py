@@ -139,7 +139,7 @@ class QueuePage(Model):
 class QueueCount(Model):
     queue: Literal["mine", "to_accept", "due", "waiting", "follow_up"]
     count: int
-    capped: bool  # True: at least `count`; counting stops there
+    capped: bool  # always false: the counts are counters kept exact (kept for old clients)
 
 
 class QueueCounts(Model):

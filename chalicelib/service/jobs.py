@@ -73,6 +73,7 @@ def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
             report.numbers.append(complaint.number)
             owed += entries
     owed += _callback_digest(services, now)
+    _compact_queue_counts(services, now)
     monthly = queue_monthly_report(now, services)
     if monthly:
         report.monthly_report = monthly.number
@@ -88,6 +89,16 @@ def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
     report.delivered = sum(1 for entry in owed + retries if entry.status == "sent")
     report.failed = sum(1 for entry in owed + retries if entry.status != "sent" and not entry.held)
     return report
+
+
+def _compact_queue_counts(services: Services, now: datetime) -> None:
+    """Once a day (the first run after 03:00, organisation time, a quiet hour), hours
+    whose count went back to zero leave the queue counters, so reading them stays small."""
+    from zoneinfo import ZoneInfo
+
+    local = now.astimezone(ZoneInfo(services.settings.timezone))
+    if local.hour == 3 and local.minute < 5:
+        services.complaints.compact_queue_counts()
 
 
 def _callback_digest(services: Services, now: datetime) -> list[OutboxEntry]:

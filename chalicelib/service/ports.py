@@ -52,6 +52,27 @@ class Complaints(Protocol):
 
     def outbox_failed(self, limit: int = 100) -> list[OutboxEntry]: ...
 
+    # Lookup (issue 18): the index's HMAC key, complaints under lookup partitions (newest
+    # first, bounded), and the access log of searches.
+    lookup_key: str
+
+    def find(
+        self, partitions: list[str], limit: int, cursor: str | None
+    ) -> tuple[list[Complaint], str | None]: ...
+
+    def log_search(
+        self, at: datetime, user: str, roles: list[str], kind: str, results: int
+    ) -> None: ...
+
+    def search_log(
+        self, month: str, limit: int, cursor: str | None
+    ) -> tuple[list[dict], str | None]: ...
+
+    def queue_counts(self, plans: list) -> list[int]:
+        """Each queue plan's count, from the counters kept with every change."""
+
+    def compact_queue_counts(self) -> int: ...
+
 
 @dataclass
 class RepeatState:

@@ -1,0 +1,152 @@
+"""Queue counts kept as counters (issue 18 item 6): they equal what the queues list after
+every kind of move, the due queue's bound included, and a director's count request costs
+the same few calls over 3 departments as over 40."""
+
+import dataclasses
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bench.counting import recording
+from chalicelib import wiring
+from chalicelib.adapters.clock import FixedClock
+from tests.helpers import complaint_body, post_json
+
+NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Shanghai
+QUEUES = ("mine", "to_accept", "due", "waiting", "follow_up")
+
+
+@pytest.fixture
+def clock(client):
+    services = wiring.get_services()
+    services.clock = FixedClock(NOW)
+    return services.clock
+
+
+@pytest.fixture
+def staff(client, token):
+    class As:
+        def __init__(self, roles, departments=("service",), user=None):
+            self.auth = token(roles, departments, user)
+
+        def get(self, path):
+            return client.http.get(path, headers={"Authorization": self.auth})
+
+        def act(self, number, segment, body=None):
+            etag = self.get(f"/staff/complaints/{number}").headers["ETag"]
+            headers = {
+                "Authorization": self.auth,
+                "Content-Type": "application/json",
+                "If-Match": etag,
+            }
+            path = f"/staff/complaints/{number}/{segment}"
+            response = client.http.post(path, headers=headers, body=json.dumps(body or {}))
+            assert response.status_code == 200, response.body
+
+        def counts(self, query=""):
+            response = self.get(f"/staff/queues{query}")
+            assert response.status_code == 200, response.body
+            return {q["queue"]: q["count"] for q in response.json_body["queues"]}
+
+        def listed(self, queue, query=""):
+            found, cursor = [], None
+            while True:
+                more = f"&cursor={cursor}" if cursor else ""
+                narrow = query.replace("?", "&")
+                response = self.get(f"/staff/queues/{queue}?limit=100{narrow}{more}")
+                assert response.status_code == 200, response.body
+                found += [item["number"] for item in response.json_body["items"]]
+                cursor = response.json_body["next_cursor"]
+                if not cursor:
+                    return found
+
+    return As
+
+
+def submit(client, **overrides) -> str:
+    response = post_json(client, "/complaints", complaint_body(**overrides))
+    assert response.status_code == 201, response.body
+    return response.json_body["number"]
+
+
+def agree(person, query=""):
+    counts = person.counts(query)
+    for queue, count in counts.items():
+        assert count == len(person.listed(queue, query)), (queue, counts)
+    return counts
+
+
+def test_counts_equal_the_lists_through_every_move(client, clock, staff):
+    director = staff("director", ["*"], user="dir-1")
+    sup = staff("supervisor", ["service"], user="sup-1")
+    quality = staff("quality", ["*"], user="qa-1")
+    handler = staff("handler", ["service"], user="handler-1")
+    cases = [submit(client, department=d) for d in ("service", "service", "sales", "quality")]
+    cases.append(submit(client, kind="inquiry"))
+    cases.append(submit(client, people_affected=50))  # grade B: a shorter acceptance
+    assert agree(director)["to_accept"] == 6
+    assert agree(sup)["to_accept"] == 4
+    first, second, sales, _, inquiry, urgent = cases
+    director.act(sales, "accept")
+    sup.act(first, "accept")
+    sup.act(first, "assign", {"handler": "handler-1"})
+    handler.act(first, "start")
+    handler.act(first, "wait", {"reason": "Waiting for the receipt"})
+    sup.act(second, "refuse", {"reason": "Not ours"})
+    sup.act(inquiry, "transfer", {"to": "sales", "reason": "Theirs"})
+    sup.act(urgent, "accept")
+    sup.act(urgent, "assign", {"handler": "handler-1"})
+    handler.act(urgent, "start")
+    for person in (director, sup, quality, handler):
+        agree(person)
+    assert agree(handler) == {"mine": 2, "due": agree(handler)["due"], "waiting": 1}
+    assert agree(sup, "?status=waiting_for_complainant")["waiting"] == 1
+    assert agree(director, "?department=sales")["to_accept"] == 1
+    # Days later the open cases are overdue: the due queue holds them, counted alike.
+    clock.at = NOW + timedelta(days=9)
+    assert agree(director)["due"] >= 3
+    for person in (sup, quality, handler):
+        agree(person)
+    handler.act(first, "resume")
+    handler.act(first, "resolve", resolution())
+    for person in (director, sup, quality, handler):
+        agree(person)
+    assert agree(sup)["follow_up"] == 1
+
+
+def resolution():
+    return {"root_cause": "A mistake", "solution": "Refund", "result": "Refunded"}
+
+
+@pytest.mark.parametrize("departments", [3, 40])
+def test_a_directors_counts_cost_the_same_few_calls(client, clock, staff, departments):
+    services = wiring.get_services()
+    names = ("service", "sales", "quality") + tuple(f"dept-{n:02d}" for n in range(37))
+    services.settings = dataclasses.replace(services.settings, departments=names[:departments])
+    for n in range(6):
+        submit(client, department=("service", "sales", "quality")[n % 3])
+    director = staff("director", ["*"], user="dir-1")
+    with recording() as recorder:
+        counts = director.counts()
+    calls = [call for call in recorder.calls if call.service == "dynamodb"]
+    assert counts["to_accept"] == 6
+    assert len(calls) <= 6, [call.operation for call in calls]
+    assert {call.operation for call in calls} == {"Query"}
+
+
+def test_zero_hours_are_compacted_away(client, clock, staff):
+    from chalicelib.adapters import queue_counts
+
+    sup = staff("supervisor", user="sup-1")
+    numbers = []
+    for hour in range(queue_counts.COMPACT_FROM + 1):
+        clock.at = NOW + timedelta(hours=hour)
+        numbers.append(submit(client))
+    for number in numbers[:-1]:
+        sup.act(number, "refuse", {"reason": "Not ours"})
+    cells = queue_counts.read(["D#service#"])
+    assert sum(cells["D#service#received"].values()) == 1
+    assert queue_counts.compact() == 1
+    assert list(queue_counts.read(["D#service#"])["D#service#received"].values()) == [1]
+    assert agree(sup)["to_accept"] == 1
