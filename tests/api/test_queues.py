@@ -1,27 +1,13 @@
 """The console's staff routes: queues sorted by deadline, counts, paging, directory scope."""
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from chalicelib import wiring
-from chalicelib.adapters.clock import FixedClock
 from tests.helpers import complaint_body, post_json
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-# A Wednesday, 10:00 in Shanghai: what is "due soon" depends on the day, so it is pinned.
-NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def clock(client):
-    services = wiring.get_services()
-    services.clock = FixedClock(NOW)
-    return services.clock
 
 
 @pytest.fixture
