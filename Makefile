@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 NOW ?=
 MOTO_PORT ?= 4566
-export PORT MOTO_PORT
+MAIL_PORT ?= 2525
+export PORT MOTO_PORT MAIL_PORT
 
 .PHONY: run test lint unit api e2e token jobs rebuild bench clean package
 

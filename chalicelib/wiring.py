@@ -50,6 +50,7 @@ def build_services() -> Services:
         phone.sms_sender_id,
         suppressed,
         sms_signature=phone.sms_signature,
+        reply_to=_reply_to(settings),
     )
     services = Services(
         settings=settings,
@@ -62,3 +63,12 @@ def build_services() -> Services:
     gate = DynamoSmsGate(phone.sms_daily_cap, get_calendar)
     services.notifier = GatedNotifier(notifier, gate, lambda: services.clock.now())
     return services
+
+
+def _reply_to(settings):
+    """Complainant e-mails carry reply+<token>@INBOUND_DOMAIN when the domain is set."""
+    if not settings.inbound_domain:
+        return None
+    from .domain.reply_address import reply_address
+
+    return lambda number: reply_address(number, settings.inbound_domain, settings.limit_hash_key)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import boto3
 
-from chalicelib.adapters.attachments import bucket_name
+from chalicelib.adapters.attachments import bucket_name, inbound_bucket
 from chalicelib.adapters.schema import create_tables
 from chalicelib.config import get_settings
 
@@ -49,6 +49,19 @@ def create_attachments_bucket(s3, name: str, page_origin: str) -> None:
     s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [rule]})
 
 
+def create_inbound_bucket(s3, name: str) -> None:
+    """Where received e-mail is written (by SES's receipt rule on AWS; locally by
+    scripts/mail_server.py): private."""
+    region = s3.meta.region_name
+    extra = (
+        {}
+        if region == "us-east-1"
+        else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    )
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+        s3.create_bucket(Bucket=name, **extra)
+
+
 def origin_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -61,12 +74,14 @@ def bootstrap() -> dict:
     boto3.client("ses").verify_email_identity(EmailAddress=settings.ses_sender)
     bucket = bucket_name()
     create_attachments_bucket(boto3.client("s3"), bucket, origin_of(settings.public_base_url))
+    create_inbound_bucket(boto3.client("s3"), inbound_bucket())
     return {
         "table": settings.table_name,
         "idempotency_table": settings.idempotency_table,
         "topic": topic_arn["TopicArn"],
         "sender": settings.ses_sender,
         "attachments_bucket": bucket,
+        "inbound_bucket": inbound_bucket(),
         "endpoint": os.environ.get("AWS_ENDPOINT_URL", "(default)"),
     }
 

@@ -34,3 +34,8 @@ export ACK_LIMIT_PER_RECIPIENT_DAY="${ACK_LIMIT_PER_RECIPIENT_DAY:-3}"
 export ACK_LIMIT_PER_SOURCE_HOUR="${ACK_LIMIT_PER_SOURCE_HOUR:-1000}"
 export INTAKE_LIMIT_PER_SOURCE_HOUR="${INTAKE_LIMIT_PER_SOURCE_HOUR:-1000}"
 export LIMIT_HASH_KEY="${LIMIT_HASH_KEY:-local-only-limit-key}"
+# E-mail replies (issue 17): complainant e-mails carry Reply-To reply+<token>@INBOUND_DOMAIN;
+# the local SMTP listener (scripts/mail_server.py) takes them on 127.0.0.1:$MAIL_PORT.
+export MAIL_PORT="${MAIL_PORT:-2525}"
+export INBOUND_DOMAIN="${INBOUND_DOMAIN:-reply.localhost.example}"
+export INBOUND_BUCKET="${INBOUND_BUCKET:-complaints-inbound-mail}"

@@ -23,6 +23,12 @@ fi
 
 "$BIN/python" -m scripts.bootstrap
 "$BIN/python" -c "import os; from scripts.mint_token import ensure_keys; ensure_keys(os.environ['LOCAL_DIR'] + '/auth')"
+# E-mail replies: an SMTP listener that stores each message in the local inbound bucket
+# and runs the same handler as SES's S3 event on AWS.
+"$BIN/python" -m scripts.mail_server --port "$MAIL_PORT" >"$LOCAL_DIR/mail.log" 2>&1 &
+MAIL_PID=$!
+trap 'kill "$MAIL_PID" 2>/dev/null || true; kill "${MOTO_PID:-}" 2>/dev/null || true' EXIT
+echo "mail replies on smtp://127.0.0.1:${MAIL_PORT} (to reply+<token>@${INBOUND_DOMAIN})"
 echo "serving on http://127.0.0.1:${PORT} (local AWS on ${AWS_ENDPOINT_URL})"
 # chalice local, answering what never reaches the app as the deployed API Gateway does.
 # NOW (ISO 8601 with offset) starts the stack's clock at that instant (scripts/local_clock.py).

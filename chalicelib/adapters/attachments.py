@@ -104,3 +104,19 @@ def delete(key: str) -> None:
 def reset() -> None:
     """Forget the client (tests switch between moto backends and endpoints)."""
     _s3.cache_clear()
+
+
+def put(key: str, data: bytes, content_type: str) -> str | None:
+    """Store a file the service received itself (an e-mail reply's attachment); returns
+    the stored version."""
+    response = _s3().put_object(Bucket=bucket_name(), Key=key, Body=data, ContentType=content_type)
+    return response.get("VersionId")
+
+
+def inbound_bucket() -> str:
+    return os.environ.get("INBOUND_BUCKET", "complaints-inbound-mail")
+
+
+def read_inbound(key: str, bucket: str | None = None) -> bytes:
+    """A raw e-mail SES's receipt rule stored (or the local SMTP listener)."""
+    return _s3().get_object(Bucket=bucket or inbound_bucket(), Key=key)["Body"].read()

@@ -23,6 +23,7 @@ class AwsNotifier:
         sms_sender_id: str = "",
         suppressed: Callable[[str], str | None] | None = None,
         sms_signature: str = "",
+        reply_to: Callable[[str], str | None] | None = None,
     ):
         self.sender = sender
         self.topic_arn = topic_arn
@@ -30,6 +31,8 @@ class AwsNotifier:
         self.sms_signature = sms_signature
         # Why an address must not be mailed (it bounced, or its owner reported spam), or None.
         self.suppressed = suppressed
+        # The reply address of a case (reply+<token>@INBOUND_DOMAIN), or None: no inbound mail.
+        self.reply_to = reply_to
 
     def send(self, message: Message) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -53,6 +56,10 @@ class AwsNotifier:
         if message.attributes.get("complaint"):
             # Named in SES's bounce and complaint events (service/bounces.py).
             extra["Tags"] = [{"Name": "complaint", "Value": message.attributes["complaint"]}]
+        reply_to = self._reply_address(message)
+        if reply_to:
+            # A reply lands in the case's thread (service/inbound_mail.py).
+            extra["ReplyToAddresses"] = [reply_to]
         client("ses").send_email(
             Source=self.sender,
             Destination={"ToAddresses": [message.recipient]},
@@ -62,6 +69,12 @@ class AwsNotifier:
             },
             **extra,
         )
+
+    def _reply_address(self, message: Message) -> str | None:
+        number = message.attributes.get("complaint")
+        if message.audience != "complainant" or not number or self.reply_to is None:
+            return None
+        return self.reply_to(number)
 
     def _raw_email(self, message: Message) -> None:
         # A whole MIME message with attachments (the monthly report).

@@ -22,6 +22,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -57,6 +58,10 @@ class ContactOutcome(StrEnum):
 class Expiry(StrEnum):
     withdraw = "withdraw"  # 视为撤销: the case ends as withdrawn
     resume = "resume"  # the handler decides with what there is
+
+
+class HeldMailDecision(Strict):
+    decision: Literal["accept", "discard"]
 
 
 class InfoRequestBody(Strict):

@@ -151,3 +151,28 @@ def post_reply(number):
     token = request.headers.get("x-tracking-token")
     receipt = use_case.post_reply(number, token, body, services)
     return Response(body=receipt, status_code=201)
+
+
+@conversation.route(
+    "/staff/complaints/{number}/held-mail/{mail_id}",
+    methods=["POST"],
+    authorizer=authorizer,
+    content_types=ANY_BODY,
+)
+@documented(
+    "Accept (into the thread as the complainant's reply) or discard an e-mail kept aside "
+    "(unverified sender, spam, virus, SPF/DKIM failure)",
+    request=talk.HeldMailDecision,
+    responses={200: Later(THREADS, "HeldMailDecided")},
+    conditions={"decision": "409 if the mail was decided already"},
+    errors=STAFF_ERRORS,
+    secured=True,
+)
+@handles_errors
+def decide_held_mail(number, mail_id):
+    from ..service.inbound_mail import decide_held
+
+    request = conversation.current_request
+    services = get_services()
+    body = read_json(request, services.settings.max_body_bytes)
+    return decide_held(number, mail_id, body, current_actor(request), services)

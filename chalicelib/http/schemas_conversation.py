@@ -83,3 +83,10 @@ class ReplyReceipt(Model):
     number: str
     status: str
     id: str
+
+
+class HeldMailDecided(Model):
+    number: str
+    mail_id: str
+    decision: Literal["accept", "discard"]
+    status: str

@@ -105,20 +105,23 @@ def reply(
     *,
     via: str = "web",
     extra: dict | None = None,
+    files: list | None = None,
+    tries: int = TRIES,
 ) -> tuple[Complaint, str]:
     """A reply from the complainant (tracking page or e-mail). On a waiting case it ends
     the wait; on another open case it is recorded and notified; on a closed case 409
     with the way to complain again. A version race (with the expiry job, or staff) is
     re-read and decided again: the loser's view of the case is never written."""
-    for attempt in range(TRIES):
+    for attempt in range(tries):
         if attempt:
             complaint = load(number, services)
+        complaint.attachments = [*complaint.attachments, *(files or [])]
         message_id = _record_reply(complaint, body, services, via, extra or {})
         try:
             commit(complaint, services)
             return complaint, message_id
         except StaleVersion:
-            if attempt == TRIES - 1:
+            if attempt == tries - 1:
                 raise
     raise AssertionError("unreachable")
 

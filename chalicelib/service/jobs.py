@@ -27,7 +27,7 @@ from ..domain.sla import follow_up_reply_due
 from ..domain.tokens import hash_token
 from .context import Services
 from .monthly_report import queue_monthly_report
-from .outbox import deliver, entries_for
+from .outbox import deliver, entries_for, tagged
 
 SURVEY_TOKEN_BYTES = 16  # 128 bits: a link that fits a two-segment SMS
 SYSTEM = Actor(user_id="scheduler", name="scheduler")
@@ -137,7 +137,10 @@ def handle_due(complaint: Complaint, now: datetime, services: Services) -> list 
     if not (complaint.pending_events() or handled or complaint.next_due_at != before):
         return None
     outbox = entries_for(complaint, complaint.pending_events(), now, services.track_url)
-    outbox += [OutboxEntry(complaint.number, _id(), message, now) for message in extra]
+    outbox += [
+        OutboxEntry(complaint.number, _id(), tagged(message, complaint.number), now)
+        for message in extra
+    ]
     if quiet:
         _hold_for_business_hours(outbox, services.calendar.next_business_time(now))
     services.complaints.save(complaint, outbox)

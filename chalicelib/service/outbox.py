@@ -26,7 +26,7 @@ def entries_for(
         OutboxEntry(
             number=complaint.number,
             id=_entry_id(event, index),
-            message=_tagged(message, complaint.number),
+            message=tagged(message, complaint.number),
             created_at=at,
         )
         for event in events
@@ -41,7 +41,7 @@ def _entry_id(event: DomainEvent, index: int) -> str:
     return f"{message_id}-{index}" if message_id else uuid.uuid4().hex
 
 
-def _tagged(message: Message, number: str) -> Message:
+def tagged(message: Message, number: str) -> Message:
     """E-mails carry their case's number as an SES message tag, so that a bounce or spam
     report about one (service/bounces.py) names the case it concerns."""
     if message.channel != "email" or "complaint" in message.attributes:

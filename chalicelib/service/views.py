@@ -136,6 +136,21 @@ def _thread_item(event: DomainEvent, complaint, entries, views, files) -> dict |
             "text": details.get("text", ""),
             "late": True,  # after its request expired: kept, the case stays as decided
         }
+    if event.type == "mail_held":
+        return {
+            **base,
+            "type": "held",
+            "direction": "inbound",
+            "channel": "email",
+            "id": details.get("mail_id"),
+            "from": {"role": "unknown", "sender": details.get("from")},
+            "reasons": details.get("reasons", []),
+            "subject": details.get("subject"),
+            "text": details.get("text", ""),
+            "files": details.get("files", []),
+        }
+    if event.type == "held_mail_discarded":
+        return {**base, "type": "held_decided", "id": details.get("mail_id"), "decision": "discard"}
     if event.type == "contact_recorded":
         keys = ("channel", "direction", "outcome", "summary", "first_contact")
         return {
@@ -217,6 +232,11 @@ def _masked_item(item: dict, complaint: Complaint) -> dict:
             item[key] = scrub(item[key], complaint)
     if item.get("from", {}).get("sender"):
         item["from"] = {**item["from"], "sender": MASK}
+    for key in ("subject",):
+        if item.get(key):
+            item[key] = scrub(item[key], complaint)
+    if item.get("files"):
+        item["files"] = [scrub(name, complaint) for name in item["files"]]
     if item.get("attachments"):
         item["attachments"] = [
             {**f, "filename": scrub(f["filename"], complaint)} for f in item["attachments"]

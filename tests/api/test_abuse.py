@@ -206,12 +206,12 @@ def test_soft_bounces_and_other_addresses_change_nothing(client, limits):
 
 def test_complainant_emails_carry_their_case_number_as_an_ses_tag(aws):
     from chalicelib.domain.notifications import Message
-    from chalicelib.service.outbox import _tagged
+    from chalicelib.service.outbox import tagged
 
-    message = _tagged(Message("email", "complainant", ADDRESS, "s", "b"), "TS-1")
+    message = tagged(Message("email", "complainant", ADDRESS, "s", "b"), "TS-1")
     assert message.attributes == {"complaint": "TS-1"}
     topic = Message("topic", "supervisors", "service", "s", "b", {"audience": "supervisors"})
-    assert _tagged(topic, "TS-1") is topic
+    assert tagged(topic, "TS-1") is topic
 
 
 def test_the_contract_documents_429_with_retry_after(client):

@@ -1,0 +1,29 @@
+"""The one handler of a received e-mail, on AWS (the S3 event of SES's receipt rule) and
+locally (scripts/mail_server.py, after writing the message to the local bucket)."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote_plus
+
+
+def handle_stored(bucket: str, key: str, services=None):
+    """Read the raw message SES stored and hand it to the conversation."""
+    from ..adapters.attachments import read_inbound
+
+    raw = read_inbound(key, bucket)
+    return handle_raw(raw, services, raw_key=key)
+
+
+def handle_raw(raw: bytes, services=None, storage=None, raw_key: str | None = None):
+    from ..service.inbound_mail import receive
+    from ..wiring import get_services
+    from .parse import parse
+
+    return receive(parse(raw), services or get_services(), storage, raw_key)
+
+
+def handle_s3_event(event) -> list[str]:
+    """Chalice's S3 event: one object per invocation; an error lets Lambda retry (and,
+    after the last retry, the event goes to the dead-letter queue)."""
+    outcome = handle_stored(event.bucket, unquote_plus(event.key))
+    return [outcome.result]
