@@ -685,3 +685,22 @@ def test_updated_datetime_follows_staff_changes(client, clock, token):
     assert accepted.status_code == 200
     [request] = client.http.get(f"{BASE}/requests/{number}.json").json_body
     assert request["updated_datetime"] == "2026-03-16T12:00:00+08:00"
+
+
+def test_status_notes_are_the_latest_public_message(client, token):
+    """Issue 17 item 10: the latest message to the complainant, else the state's label;
+    free text only where Open311 publishes it (a request posted through Open311)."""
+    import json as _json
+
+    number = created_id(
+        post(client, description="Overcharged", email="ann@example.com", first_name="Ann")
+    )
+    before = client.http.get(f"{BASE}/requests/{number}.json").json_body[0]["status_notes"]
+    assert before == "Received; awaiting the acceptance decision"
+    supervisor = token("supervisor", "service")
+    headers = {"Authorization": supervisor, "Content-Type": "application/json"}
+    body = _json.dumps({"text": "We are checking the bill with the branch."})
+    sent = client.http.post(f"/staff/complaints/{number}/messages", headers=headers, body=body)
+    assert sent.status_code == 200, sent.json_body
+    [request] = client.http.get(f"{BASE}/requests/{number}.json").json_body
+    assert request["status_notes"] == "We are checking the bill with the branch."

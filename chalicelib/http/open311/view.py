@@ -50,6 +50,10 @@ def _open_closed(complaint: Complaint) -> str:
 
 
 def _status_notes(complaint: Complaint, public: bool, lang: Language) -> str:
+    """The latest public message to the complainant (issue 17), where free text is
+    published at all (see to_request); otherwise the state's label."""
+    if public and complaint.last_public_message:
+        return complaint.last_public_message
     notes = t(STATUS_NOTES[complaint.status], lang)
     if public and complaint.status == Status.not_accepted and complaint.refusal_reason:
         notes += f"{colon(lang)}{complaint.refusal_reason}"
