@@ -472,3 +472,45 @@ def test_survey_link_with_a_dissatisfied_answer_opens_a_new_case(browser):
     again.get_by_role("group", name="解决").get_by_label("是").check()
     again.get_by_role("button", name="提交评价").click()
     expect(again.locator("#error-summary")).to_contain_text("不需要回访")
+
+
+def test_the_thread_shows_a_request_and_takes_a_reply_as_text(browser):
+    """Issue 17: the handler asks for two documents; the complainant reads them on the
+    tracking page and replies; a <script> in the reply stays text; the case resumes."""
+    stack = browser.stack
+    number, token = new_complaint(stack)
+    supervisor = stack.staff_token("supervisor", "sup-1")
+    handler = stack.staff_token("handler", "han-1")
+    stack.act(number, "accept", supervisor)
+    stack.act(number, "assign", supervisor, {"handler": "han-1"})
+    stack.act(number, "start", handler)
+    body = {"text": "To decide we need:", "request": {"items": ["Bank statement", "Receipt"]}}
+    asked = requests.post(
+        f"{stack.base}/staff/complaints/{number}/messages",
+        data=json.dumps(body),
+        headers={"Authorization": handler, "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert asked.status_code == 200, asked.text
+
+    page = browser.open(f"/track?number={number}&token={token}&lang=en")
+    expect(page.locator("#case-status")).to_have_text("Waiting for you")
+    request = page.locator("#thread-request")
+    expect(request).to_contain_text("We need the following from you")
+    expect(request.locator("li")).to_have_text(["Bank statement", "Receipt"])
+    expect(page.locator("#thread-items")).to_contain_text("service · handler")
+    browser.shot("thread-request-en")
+
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator("#reply-text-error")).to_have_text("This field is required.")
+    text = "<script>window.pwned = 1</script> statement attached"
+    page.get_by_label("Reply", exact=True).fill(text)
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator("#case-notice")).to_have_text("Your reply has been sent.")
+    expect(page.locator("#thread-items li").last).to_contain_text(text)
+    assert page.evaluate("window.pwned") is None
+    expect(page.locator("#thread-request")).to_be_hidden()
+    browser.shot("thread-replied-en")
+    page.get_by_role("button", name="切换到中文").click()
+    expect(page.locator("#thread-items li").last).to_contain_text("您")
+    assert public_view(stack, number, token)["status"] == "in_progress"

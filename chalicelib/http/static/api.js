@@ -34,6 +34,8 @@ export const api = {
   files: (number, token) => request("GET", `${path(number)}/attachments`, { token }),
   withdraw: (number, token, body) => request("POST", `${path(number)}/withdraw`, { token, body }),
   survey: (number, token, body) => request("POST", `${path(number)}/survey`, { token, body }),
+  thread: (number, token) => request("GET", `${path(number)}/messages`, { token }),
+  reply: (number, token, body) => request("POST", `${path(number)}/messages`, { token, body }),
   optOut: (number, token) => request("POST", `${path(number)}/sms-opt-out`, { token, body: {} }),
   // An attachment: ask for an upload form, POST the file to storage, then confirm.
   grant: (number, token, body) => request("POST", `${path(number)}/attachments`, { token, body }),

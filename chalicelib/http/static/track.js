@@ -7,6 +7,7 @@ import { Errors, missing, problem } from "./errors.js";
 import { label, lang, t } from "./i18n.js";
 import { given, keep } from "./link.js";
 import { config, onLanguage, say, start } from "./page.js";
+import { loadThread, renderThread, setupThread } from "./thread.js";
 import { checkFiles, sizeText, uploadAll } from "./uploads.js";
 import { differsFromBrowser, zoneName } from "./zone.js";
 
@@ -51,6 +52,7 @@ async function load(focus) {
   keep(number, token);
   shown = { view: view.data, files: files.status === 200 ? files.data.items : [], number, token };
   renderCase();
+  await loadThread(number, token, when);
   if (focus) $("case").focus();
 }
 
@@ -157,7 +159,8 @@ function setup() {
   });
   $("withdraw-cancel").addEventListener("click", () => $("withdraw-dialog").close());
   $("withdraw-confirm").addEventListener("click", confirmWithdrawal);
-  onLanguage(renderCase);
+  setupThread(async (key) => { await load(false); notice(key); });
+  onLanguage(() => { renderCase(); renderThread(); });
   if (number && token) load(false);
 }
 
