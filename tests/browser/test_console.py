@@ -75,9 +75,13 @@ def submit(stack, **overrides) -> str:
 
 
 def sign_in(session: Browser, user: str, page=None):
+    """Sign in as a demo user; a tab opened beside a signed-in one is signed in already."""
     page = page or session.page
     session.open("/console/", page)
-    page.locator(f"button[data-user='{user}']").click()
+    button = page.locator(f"button[data-user='{user}']")
+    expect(button.or_(page.locator("#sign-out:visible"))).to_be_visible()
+    if button.count():
+        button.click()
     expect(page.locator("#sign-out")).to_be_visible()
     expect(page.locator("form.search")).to_be_visible()  # the queues page has drawn
     page.wait_for_load_state("networkidle")
@@ -252,6 +256,74 @@ def test_staff_intake_by_phone_shows_the_number_to_read_back(stack, contexts):
     expect(form.locator("[aria-invalid='true']").first).to_be_visible()
 
 
+def test_a_second_tab_stays_signed_in_and_signing_out_leaves_every_tab(stack, contexts):
+    number = submit(stack)
+    session = contexts("en-US")
+    first = sign_in(session, "sup-service")
+    second = session.new_page()
+    # A case opened in a new tab: no second sign-in, the same user.
+    second.goto(f"{stack.base}/console/#/case/{number}")
+    expect(second.locator("h1")).to_contain_text(number)
+    expect(second.locator("#who")).to_contain_text(first.locator("#who").inner_text())
+    # The token never leaves sessionStorage (nothing in localStorage or cookies).
+    assert second.evaluate("Object.keys(localStorage).every(k => !k.includes('session'))")
+    assert second.context.cookies() == []
+    check_accessibility(second, "second tab")
+    session.shot("second-tab", second)
+    second.locator("#sign-out").click()
+    expect(second.locator("h1")).to_have_text("Sign in")
+    expect(first.locator("h1")).to_have_text("Sign in")
+    expect(first.locator("#status")).to_contain_text("You signed out in another tab")
+    assert first.evaluate("sessionStorage.getItem('console.session')") is None
+    # A tab opened now finds nobody signed in.
+    third = session.new_page()
+    third.goto(f"{stack.base}/console/#/case/{number}")
+    expect(third.locator("h1")).to_have_text("Sign in")
+
+
+def test_the_intake_form_finds_the_callers_open_case_and_the_case_shows_the_history(
+    stack, contexts
+):
+    caller = {"name": "周七", "mobile": "13912340001", "email": "zhou.qi@example.com"}
+    open_case_number = submit(stack, subject="发票开错", complainant=caller)
+    closed = submit(stack, subject="上次的投诉", complainant=caller)
+    sup = stack.staff_token("supervisor", "sup-lookup")
+    stack.act(closed, "refuse", sup, {"reason": "不属于本单位"})
+    session = contexts("zh-CN")
+    page = sign_in(session, "intake-service")
+    page.goto(f"{stack.base}/console/#/intake")
+    form = page.locator("form.intake")
+    # Typed the way the caller says it: the open case shows, the closed one does not.
+    form.locator("[name=mobile]").fill("+86 139-1234-0001")
+    panel = page.locator("#caller-cases")
+    expect(panel.locator(f"li[data-number='{open_case_number}']")).to_be_visible()
+    expect(panel).to_contain_text("发票开错")
+    expect(panel.locator(f"li[data-number='{closed}']")).to_have_count(0)
+    check_accessibility(page, "intake lookup")
+    session.shot("intake-lookup", page)
+    form.locator("[name=mobile]").fill("")
+    expect(panel).to_be_hidden()
+    form.locator("[name=email]").fill("ZHOU.QI@example.com")
+    expect(panel.locator(f"li[data-number='{open_case_number}']")).to_be_visible()
+    panel.get_by_role("link", name=open_case_number).click()
+    expect(page.locator("h1")).to_contain_text(open_case_number)
+    # The case page lists the complainant's other complaints, closed ones too.
+    supervisor = contexts("en-US")
+    spage = sign_in(supervisor, "sup-service")
+    open_case(supervisor, open_case_number, spage)
+    others = spage.locator("#other-complaints")
+    expect(others.locator(f"li[data-number='{closed}']")).to_be_visible()
+    expect(others).to_contain_text("Not accepted")
+    expect(others.locator(f"li[data-number='{open_case_number}']")).to_have_count(0)
+    # The timeline reads in words: labels for keys, the organisation's local time.
+    timeline = spage.locator(".timeline")
+    expect(timeline).to_contain_text("Channel: Web")
+    expect(timeline).to_contain_text("Department: Service")
+    expect(timeline).not_to_contain_text("+00:00")
+    check_accessibility(spage, "case history")
+    supervisor.shot("case-history", spage)
+
+
 def test_a_manager_opens_the_reports_page(stack, contexts):
     submit(stack)
     session = contexts("en-US")
@@ -259,7 +331,21 @@ def test_a_manager_opens_the_reports_page(stack, contexts):
     page.get_by_role("link", name="Reports").click()
     expect(page.locator("h1")).to_have_text("Reports")
     expect(page.locator("table.figures")).to_be_visible()
-    expect(page.locator("table.figures tfoot")).to_contain_text("Total")
+    # Figures as rows, groups (by name, not key) as columns, and the total.
+    expect(page.locator("table.figures thead")).to_contain_text("Total")
+    expect(page.locator("table.figures thead")).to_contain_text("Service")
+    expect(page.locator("table.figures thead")).not_to_contain_text("service")
+    expect(page.locator("tr[data-metric='received'] th")).to_have_text("Received")
+    # The month in progress says it is as of now; the backlog is in words.
+    expect(page.locator(".as-of")).to_contain_text("as of")
+    expect(page.locator("#backlog-title + dl")).to_contain_text("Over 20 working days")
+    expect(page.locator("#backlog-title + dl")).not_to_contain_text("over_20")
+    # Readable at a laptop's width: no header squeezed to a character per line.
+    widths = page.evaluate(
+        "[...document.querySelectorAll('table.figures th')]"
+        ".map(e => e.getBoundingClientRect().width)"
+    )
+    assert min(widths) >= 40, widths
     expect(page.locator(".charts img").first).to_be_visible()
     check_accessibility(page, "reports")
     session.shot("reports", page)

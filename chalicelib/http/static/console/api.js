@@ -72,6 +72,7 @@ export const api = {
   act: (number, segment, body, etag) =>
     request("POST", `/staff/complaints/${encodeURIComponent(number)}/${segment}`, { body, etag }),
   directory: (department) => get(`/staff/directory${query({ department })}`),
+  search: (params) => get(`/staff/search${query(params)}`),
   intake: (body) => request("POST", "/staff/complaints", { body }).then((r) => r.data),
   report: (month, params) => get(`/staff/reports/${encodeURIComponent(month)}${query(params)}`),
   trend: (to) => get(`/staff/reports/trend${query({ to })}`),

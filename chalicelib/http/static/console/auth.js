@@ -1,6 +1,12 @@
 // Signing in and keeping the token fresh. On AWS: Cognito's hosted UI, authorization code
 // with PKCE, tokens in sessionStorage (gone when the tab closes), refreshed 5 minutes
 // before they expire. On the local stack: a demo user's token from /console/local/token.
+//
+// Several tabs: sessionStorage is per tab, so a new tab asks the open ones over a
+// BroadcastChannel (same origin only, never stored anywhere new) and takes the session the
+// first one answers with; a refresh in one tab is passed to the others, and signing out in
+// one signs out every tab at once. Tokens stay out of localStorage and cookies: closing
+// the last tab still ends the session.
 
 import { config } from "./config.js";
 import { url } from "./api.js";
@@ -14,14 +20,73 @@ export function session() {
   try { return JSON.parse(sessionStorage.getItem(KEY)); } catch { return null; }
 }
 
-function save(value) {
+function save(value, { share = true } = {}) {
   sessionStorage.setItem(KEY, JSON.stringify(value));
   schedule(value);
+  if (share) post({ type: "session", session: value });
+}
+
+// -- tabs of the same browser ---------------------------------------------------------------
+
+const channel = "BroadcastChannel" in window ? new BroadcastChannel("console.session") : null;
+const ASK_MS = 400;
+let onSignedOut = () => {};
+
+function post(message) {
+  if (channel) channel.postMessage(message);
+}
+
+if (channel) {
+  channel.addEventListener("message", ({ data }) => {
+    if (!data || typeof data !== "object") return;
+    if (data.type === "ask" && session()) post({ type: "session", session: session() });
+    else if (data.type === "session" && data.session && data.session.id_token) {
+      const mine = session();
+      // Only the same person's newer tokens replace this tab's (a refresh elsewhere).
+      if (mine && claimsOf(mine).user === claimsOf(data.session).user && data.session.expires_at > mine.expires_at) {
+        save(data.session, { share: false });
+      }
+    } else if (data.type === "signed-out" && session()) {
+      signOutLocally();
+      onSignedOut();
+    }
+  });
+}
+
+// A tab opened without a session asks the other tabs for theirs (once, briefly).
+export async function adoptFromOtherTabs() {
+  if (!channel || session()) return false;
+  const answer = new Promise((resolve) => {
+    const take = ({ data }) => {
+      if (data && data.type === "session" && data.session && data.session.id_token && data.session.expires_at > Date.now()) {
+        channel.removeEventListener("message", take);
+        resolve(data.session);
+      }
+    };
+    channel.addEventListener("message", take);
+    setTimeout(() => {
+      channel.removeEventListener("message", take);
+      resolve(null);
+    }, ASK_MS);
+  });
+  post({ type: "ask" });
+  const found = await answer;
+  if (!found || session()) return Boolean(session());
+  save(found, { share: false });
+  return true;
+}
+
+// What the page does when another tab signs out (main.js: back to the sign-in page).
+export function whenSignedOutElsewhere(callback) {
+  onSignedOut = callback;
 }
 
 export function claims() {
   const current = session();
-  if (!current) return null;
+  return current ? claimsOf(current) : null;
+}
+
+function claimsOf(current) {
   const part = current.id_token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
   const json = decodeURIComponent(
     Array.from(atob(part), (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join(""),
@@ -158,6 +223,7 @@ export function signOutLocally() {
 export function signOut() {
   const current = session();
   signOutLocally();
+  post({ type: "signed-out" });
   if (current && current.mode === "cognito") {
     const params = new URLSearchParams({ client_id: config.auth.client_id, logout_uri: config.auth.redirect_uri });
     location.assign(`${config.auth.domain}/logout?${params}`);

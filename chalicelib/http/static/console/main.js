@@ -97,6 +97,13 @@ document.getElementById("skip-link").addEventListener("click", (event) => {
 document.getElementById("sign-out").addEventListener("click", () => auth.signOut());
 window.addEventListener("hashchange", () => render());
 
+// Signed out in another tab: this one shows the sign-in page too, saying why.
+auth.whenSignedOutElsewhere(async () => {
+  history.replaceState(null, "", "#/signin");
+  await render({ focusHeading: false });
+  announce(t("signin.elsewhere"), "info");
+});
+
 async function start() {
   setLang(lang());
   try {
@@ -104,6 +111,7 @@ async function start() {
   } catch (error) {
     announce(t("signin.failed", { message: error.message }), "error");
   }
+  await auth.adoptFromOtherTabs();
   auth.resume();
   await render({ keepStatus: true, focusHeading: false });
 }

@@ -7,7 +7,10 @@ import { ApiError, api } from "./api.js";
 import { config } from "./config.js";
 import { announce, field, h, replace, scrollable, select, showFieldErrors } from "./dom.js";
 import { dateTime, fromOrgTime, hours, label, t } from "./i18n.js";
+import { historySection, lookupFor } from "./view-lookup.js";
 import { deadlineBadges } from "./view-parts.js";
+
+let others = { number: null, pending: null }; // this visit's lookup of the complainant
 
 const SEGMENTS = {
   accept: "accept", refuse: "refuse", transfer: "transfer", assign: "assign", start: "start",
@@ -21,6 +24,7 @@ const ORDER = Object.keys(SEGMENTS);
 export async function render(main, number, { stillCurrent }) {
   const state = await load(number);
   if (!stillCurrent()) return;
+  others = { number, pending: lookupFor(state.complaint) };
   draw(main, state, null);
 }
 
@@ -54,6 +58,7 @@ function draw(main, state, open) {
     summary,
     actionsSection(main, state, open),
     h("div", { className: "columns" }, h("div", {}, deadlinesSection(c), detailsSection(c)), h("div", {}, complainantSection(c), handlingSection(c), filesSection(state.files))),
+    historySection(c, others.number === c.number ? others.pending : null),
     timelineSection(state.history),
   );
 }
@@ -396,8 +401,25 @@ function filesSection(files) {
 
 function show(value) {
   if (value === null || value === undefined) return "—";
+  if (typeof value === "boolean") return yesNo(value);
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
+}
+
+// Values the audit trail records as keys or UTC instants, shown as everywhere else: the
+// same labels in the user's language, times in the organisation's zone.
+const LABELLED = {
+  status: "status", channel: "channel", department: "department", to: "department",
+  transferred_to: "department", kind: "kind", category: "category", severity: "severity",
+  priority: "priority", role: "role", actor_role: "role",
+};
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+function shown(path, value) {
+  const name = path.split(".").slice(-1)[0];
+  if (typeof value === "string" && LABELLED[name]) return label(LABELLED[name], value);
+  if (typeof value === "string" && INSTANT.test(value)) return dateTime(value);
+  return show(value);
 }
 
 // {a: {b: 1}} -> {"a.b": 1}: a change to one deadline shows as that deadline's fields only.
@@ -425,16 +447,16 @@ function changeItems(name, before, after) {
   const paths = [...new Set([...Object.keys(old), ...Object.keys(now)])].filter((path) => JSON.stringify(old[path]) !== JSON.stringify(now[path]));
   if (!paths.length) paths.push(name);
   return paths.map((path) => {
-    const display = (value) => (/(_at|due|start)$/.test(path) && value ? dateTime(value) : show(value));
-    const shown = path === name ? [display(before), display(after)] : [display(old[path]), display(now[path])];
-    return h("li", {}, t("timeline.changed", { field: fieldName(path), before: shown[0], after: shown[1] }));
+    const pair = path === name ? [before, after] : [old[path], now[path]];
+    const [from, to] = pair.map((value) => shown(path, value));
+    return h("li", {}, t("timeline.changed", { field: fieldName(path), before: from, after: to }));
   });
 }
 
 function timelineSection(history) {
   const items = history.map((entry) => {
     const changes = Object.entries(entry.changes || {}).flatMap(([name, [before, after]]) => changeItems(name, before, after));
-    const details = Object.entries(entry.details || {}).map(([name, value]) => h("li", {}, `${fieldName(name)}: ${show(value)}`));
+    const details = Object.entries(entry.details || {}).map(([name, value]) => h("li", {}, `${fieldName(name)}: ${shown(name, value)}`));
     return h(
       "li",
       { dataset: { event: entry.action } },

@@ -6,6 +6,7 @@ import * as auth from "./auth.js";
 import { config } from "./config.js";
 import { announce, field, h, replace, select, showFieldErrors } from "./dom.js";
 import { fromOrgTime, label, lang, orgNow, t } from "./i18n.js";
+import { casesList, contactKeys, findCases } from "./view-lookup.js";
 
 
 const PREFERENCES = ["", "email", "sms", "phone", "none"];
@@ -20,6 +21,53 @@ function respondent(data) {
   const person = (data["respondent.person"] || "").trim();
   if (!department && !person) return undefined;
   return { department: department || undefined, person: person || undefined };
+}
+
+function callerPanel() {
+  return h(
+    "section",
+    { id: "caller-cases", "aria-labelledby": "caller-cases-title", hidden: true },
+    h("h2", { id: "caller-cases-title" }, t("lookup.title")),
+    h("p", { className: "hint" }, t("lookup.hint")),
+    h("div", { className: "found", "aria-live": "polite" }),
+  );
+}
+
+// Looks the caller up as soon as a phone number or e-mail is typed (after a pause), and
+// shows their open cases; only the latest lookup's answer is drawn.
+function watchCaller(form) {
+  const panel = form.querySelector("#caller-cases");
+  const found = panel.querySelector(".found");
+  let timer = null;
+  let latest = 0;
+  const lookUp = async () => {
+    const data = new FormData(form);
+    const keys = contactKeys({ mobile: data.get("mobile"), office_phone: data.get("office_phone"), email: data.get("email") });
+    const ticket = ++latest;
+    if (!keys.length) {
+      panel.hidden = true;
+      return;
+    }
+    try {
+      const items = await findCases(keys, null);
+      if (ticket !== latest) return;
+      replace(found, casesList(items, { openOnly: true }));
+    } catch (error) {
+      if (ticket !== latest) return;
+      replace(found, h("p", {}, t("error.generic", { message: error.message })));
+    }
+    panel.hidden = false;
+  };
+  for (const name of ["mobile", "office_phone", "email"]) {
+    form.querySelector(`[name=${name}]`).addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(lookUp, 400);
+    });
+  }
+  form.addEventListener("reset", () => {
+    latest += 1;
+    panel.hidden = true;
+  });
 }
 
 export async function render(main) {
@@ -66,8 +114,10 @@ export async function render(main) {
       h("div", { className: "check" }, h("input", { type: "checkbox", name: "anonymous", id: "intake-anonymous" }), h("label", { for: "intake-anonymous" }, t("field.anonymous"))),
       h("div", { className: "check" }, h("input", { type: "checkbox", name: "confidential", id: "intake-confidential" }), h("label", { for: "intake-confidential" }, t("field.confidential"))),
     ),
+    callerPanel(),
     h("div", { className: "buttons" }, h("button", { type: "submit", className: "primary" }, t("intake.save"))),
   );
+  watchCaller(form);
   const result = h("div", { id: "intake-result" });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -3,7 +3,7 @@
 
 import { ApiError, api } from "./api.js";
 import { announce, field, h, replace, scrollable, select } from "./dom.js";
-import { lang, t } from "./i18n.js";
+import { dateTime, label, lang, t } from "./i18n.js";
 
 const GROUPINGS = ["department", "category", "channel", "grade", "handler", "kind"];
 const BY_LABEL = {
@@ -69,26 +69,48 @@ function value(metric, raw) {
   }
 }
 
+// A group's name as everywhere else in the console (department keys -> names).
+function groupName(by, group) {
+  if (["department", "category", "channel", "kind"].includes(by)) return label(by, group.key);
+  return group.label || group.key;
+}
+
+// Figures as rows and groups as columns: some 25 figures stay readable on a laptop, and on
+// a phone the table scrolls sideways with the figure names kept in view (sticky column).
 function figures(report, by) {
   const metrics = report.metrics || [];
-  const row = (head, values, total = false) =>
-    h("tr", { className: total ? "total" : "" }, h("th", { scope: "row" }, head), metrics.map((m) => h("td", {}, value(m, (values || {})[m.key]))));
+  const groups = (report.groups || []).map((g) => ({ name: groupName(by, g), values: g.values || {} }));
+  const columns = report.total ? [...groups, { name: t("reports.total"), values: report.total.values, total: true }] : groups;
+  const rows = metrics.map((m) =>
+    h(
+      "tr",
+      { dataset: { metric: m.key } },
+      h("th", { scope: "row" }, m.label),
+      columns.map((c) => h("td", { className: c.total ? "total" : "" }, value(m, c.values[m.key]))),
+    ),
+  );
   return h(
     "section",
     { "aria-labelledby": "figures-title" },
     h("h2", { id: "figures-title" }, `${report.month} · ${byLabel(by)}`),
+    asOf(report),
     h(
       "div",
       scrollable(t("reports.title")),
       h(
         "table",
         { className: "figures" },
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("reports.group")), metrics.map((m) => h("th", { scope: "col" }, m.label)))),
-        h("tbody", {}, (report.groups || []).map((g) => row(g.label || g.key, g.values))),
-        report.total ? h("tfoot", {}, row(t("reports.total"), report.total.values, true)) : null,
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("reports.figure")), columns.map((c) => h("th", { scope: "col", className: c.total ? "total" : "" }, c.name)))),
+        h("tbody", {}, rows),
       ),
     ),
   );
+}
+
+// The month in progress is a report as of its time, said so.
+function asOf(report) {
+  if (!report.period || report.period.complete) return null;
+  return h("p", { className: "as-of" }, t("reports.as_of", { at: dateTime(report.generated_at) }));
 }
 
 function backlog(report) {
@@ -98,7 +120,7 @@ function backlog(report) {
     "section",
     { "aria-labelledby": "backlog-title" },
     h("h2", { id: "backlog-title" }, t("reports.backlog")),
-    h("dl", { className: "facts" }, entries.map(([key, count]) => [h("dt", {}, key), h("dd", {}, String(count))])),
+    h("dl", { className: "facts" }, entries.map(([key, count]) => [h("dt", {}, t(`backlog.${key}`)), h("dd", {}, String(count))])),
   );
 }
 
