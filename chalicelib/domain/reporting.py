@@ -135,8 +135,35 @@ def group_label(by: str, key: str, lang: str) -> str:
 # -- from counters to figures -----------------------------------------------------------
 
 
-def values(c: Counter, calendar: BusinessCalendar) -> dict[str, Any]:
-    """Every figure of one group from its summed counters (exact fractions in JSON)."""
+DUES = ("acc", "res", "fc", "fu")  # deadline-based figures (domain/stats.TRACKED)
+
+
+def not_arrived(c: Counter, prefix: str, pending_from: str | None) -> int:
+    """Deadlines not met whose due hour (`DDHH`, organisation time) is `pending_from` or
+    later: in a month in progress they have not arrived (the current hour's count once it
+    is over), so they are neither met nor missed yet. None: a month that is over."""
+    if pending_from is None:
+        return 0
+    start = f"{prefix}_open_"
+    return sum(
+        n for name, n in c.items() if name.startswith(start) and name[len(start) :] >= pending_from
+    )
+
+
+def pending_from(month: str, now: datetime, calendar: BusinessCalendar) -> str | None:
+    """The first due hour (`DDHH`) of `month` not yet over at `now`; None once the month
+    is over; "0000" for a month still to come."""
+    local = calendar.local(now)
+    this = local.strftime("%Y-%m")
+    if month < this:
+        return None
+    return local.strftime("%d%H") if month == this else "0000"
+
+
+def values(c: Counter, calendar: BusinessCalendar, pending: str | None = None) -> dict[str, Any]:
+    """Every figure of one group from its summed counters (exact fractions in JSON).
+    `pending`: for a month in progress, see `pending_from` (deadlines not arrived yet are
+    left out of the deadline-based figures)."""
     received = c["received"]
     result: dict[str, Any] = {
         key: c[key]
@@ -157,18 +184,19 @@ def values(c: Counter, calendar: BusinessCalendar) -> dict[str, Any]:
             "extensions",
         )
     }
+    due = {prefix: c[f"{prefix}_due"] - not_arrived(c, prefix, pending) for prefix in DUES}
     result["closure_rate"] = rate(c["closure_resolved"], received)
-    result["on_time_acceptance_rate"] = rate(c["acc_on_time"], c["acc_due"])
-    result["on_time_resolution_rate"] = rate(c["res_on_time"], c["res_due"])
-    result["overdue_acceptance"] = c["acc_due"] - c["acc_met_by_end"]
-    result["overdue_resolution"] = c["res_due"] - c["res_met_by_end"]
+    result["on_time_acceptance_rate"] = rate(c["acc_on_time"], due["acc"])
+    result["on_time_resolution_rate"] = rate(c["res_on_time"], due["res"])
+    result["overdue_acceptance"] = due["acc"] - c["acc_met_by_end"]
+    result["overdue_resolution"] = due["res"] - c["res_met_by_end"]
     result["time_to_accept"] = duration(c, "tta", calendar)
     result["time_to_resolve"] = duration(c, "ttr", calendar)
-    result["follow_up_rate"] = rate(c["follow_ups_done"], c["fu_due"])
+    result["follow_up_rate"] = rate(c["follow_ups_done"], due["fu"])
     result["satisfaction_rate"] = rate(c["satisfied"], c["answers"])
     result["mean_satisfaction"] = mean(c["score_sum"], c["answers"])
     result["recomplaint_rate"] = rate(c["recomplaints"], received)
-    result["on_time_first_contact_rate"] = rate(c["fc_on_time"], c["fc_due"])
+    result["on_time_first_contact_rate"] = rate(c["fc_on_time"], due["fc"])
     for key in ("messages_sent", "info_requests", "info_expired_withdrawn"):
         result[key] = c[key]
     result["info_expired_resumed"] = c["info_expired_resumed"]

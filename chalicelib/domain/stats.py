@@ -29,6 +29,7 @@ from .deadlines import SERVICE_DEADLINES
 DIMENSIONS = ("category", "channel", "grade", "handler")
 UNASSIGNED = "-"
 # Deadlines whose outcome is a figure: prefix of its counters, events that fulfil it.
+OPEN_PREFIX = "open_"  # <prefix>_open_<DDHH>: deadlines of the month not met, by due hour
 TRACKED = {
     "acceptance": ("acc", {"accepted", "not_accepted", "transferred"}),
     # First contact (issue 17): a contact that reached them, or a message delivered.
@@ -431,6 +432,11 @@ def deadline_counts(entry: dict, calendar: BusinessCalendar) -> list:
         counts.append((f"STATS#{month}", group, f"{prefix}_on_time", 1))
     if met is not None and met < month_end(month, calendar):
         counts.append((f"STATS#{month}", group, f"{prefix}_met_by_end", 1))
+    if met is None:
+        # Not met yet, by the hour it falls due (organisation time): a report of the month
+        # in progress leaves out the deadlines that have not arrived (reporting.values).
+        hour = calendar.local(due).strftime("%d%H")
+        counts.append((f"STATS#{month}", group, f"{prefix}_{OPEN_PREFIX}{hour}", 1))
     return counts
 
 

@@ -89,6 +89,11 @@ class Period(Model):
     start: str
     end: str
     complete: bool = Field(description="false while the month is running (backlog as of now)")
+    as_of: str | None = Field(
+        default=None,
+        description="while the month is running: the time its figures are as of; deadline"
+        " rates count only deadlines met by then or already passed (null once it is over)",
+    )
 
 
 class MonthReport(Model):

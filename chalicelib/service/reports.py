@@ -23,6 +23,7 @@ from ..domain.reporting import (
     METRICS,
     backlog_from_live,
     group_label,
+    pending_from,
     values,
 )
 from ..domain.stats import month_end, month_start, parse_cell, previous_month
@@ -198,16 +199,17 @@ def month_report(month: str, query: ReportQuery, actor: Actor, services: Service
     now = services.clock.now()
     groups, total = month_counters(month, query, departments, services, now)
     calendar = services.calendar
+    pending = pending_from(month, now, calendar)
     rows = []
     for key in sorted(groups):
         rows.append(
             {
                 "key": key,
                 "label": group_label(query.by, key, lang),
-                "values": values(groups[key], calendar),
+                "values": values(groups[key], calendar, pending),
             }
         )
-    total_values = values(total, calendar)
+    total_values = values(total, calendar, pending)
     return {
         "month": month,
         "timezone": calendar.timezone,
@@ -219,6 +221,8 @@ def month_report(month: str, query: ReportQuery, actor: Actor, services: Service
             "start": month_start(month, calendar).isoformat(),
             "end": month_end(month, calendar).isoformat(),
             "complete": month_end(month, calendar) <= now,
+            # A month in progress counts deadlines met so far and those already passed.
+            "as_of": None if pending is None else now.astimezone(calendar.tz).isoformat(),
         },
         "metrics": [{"key": m.key, "label": m.label(lang), "kind": m.kind} for m in METRICS],
         "groups": rows,
@@ -244,7 +248,8 @@ def trend(query: TrendQuery, actor: Actor, services: Services, lang: str) -> dic
     series = []
     for month in months:
         _, total = month_counters(month, query, departments, services, now, live=live)
-        series.append({"month": month, "values": values(total, calendar)})
+        pending = pending_from(month, now, calendar)
+        series.append({"month": month, "values": values(total, calendar, pending)})
     return {
         "to": to,
         "timezone": calendar.timezone,
