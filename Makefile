@@ -82,6 +82,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.list_reads
 	$(BIN)/python -m bench.search_reads
 	$(BIN)/python -m bench.queue_counts
+	$(BIN)/python -m bench.conflicts
 	$(BIN)/python -m bench.cold_start $(if $(wildcard build/dev/deployment.zip),--package build/dev/deployment.zip)
 
 clean:
