@@ -9,7 +9,7 @@ MOTO_PORT ?= 4566
 MAIL_PORT ?= 2525
 export PORT MOTO_PORT MAIL_PORT
 
-.PHONY: run test lint unit api e2e token jobs rebuild bench clean package
+.PHONY: run test lint unit api e2e token jobs rebuild reindex bench clean package
 
 # The browser tests (tests/browser) drive Debian's chromium through Playwright's Python
 # package; Playwright's own browser download does not work here, so it is never run.
@@ -74,6 +74,10 @@ MONTH ?=
 FIX ?=
 rebuild: $(BIN)/.installed
 	bash -c 'source scripts/local_env.sh && $(BIN)/python -m scripts.rebuild_stats --month $(MONTH) $(if $(FIX),--fix)'
+
+# Complaints stored before the lookup index and queue counters (issue 18): make reindex
+reindex: $(BIN)/.installed
+	bash -c 'source scripts/local_env.sh && $(BIN)/python -m scripts.reindex'
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.intake_calls

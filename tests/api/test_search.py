@@ -255,3 +255,36 @@ def test_no_key_attribute_of_the_table_holds_an_identity(client, clock, staff):
             value = json.dumps(item[name], ensure_ascii=False)
             for secret in secrets_:
                 assert secret not in value, (name, value)
+
+
+def test_complaints_stored_before_the_index_are_brought_in(client, clock, staff):
+    from chalicelib.adapters.dynamo import ComplaintItem
+    from chalicelib.adapters.lookup import LookupItem
+    from chalicelib.adapters.reindex import reindex
+
+    old = submit(client, clock, CALLER)
+    # As stored before issue 18: no lookup rows, no queue booking, nobody counted.
+    for row in LookupItem.query(f"C#{old}", LookupItem.sk.startswith("SEARCH#")):
+        row.delete()
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    key = {"pk": {"S": f"C#{old}"}, "sk": {"S": "META"}}
+    dynamodb.update_item(TableName="complaints-test", Key=key, UpdateExpression="REMOVE qbook")
+    for item in dynamodb.scan(TableName="complaints-test")["Items"]:
+        if item["pk"]["S"] == "QCOUNT":
+            dynamodb.delete_item(
+                TableName="complaints-test", Key={"pk": item["pk"], "sk": item["sk"]}
+            )
+    sup = staff("supervisor")
+    assert found(sup.search(phone="13912345678")) == []
+    version = ComplaintItem.get(f"C#{old}", "META").version
+    assert reindex("local-only-limit-key") == {
+        "complaints": 1,
+        "indexed": 1,
+        "counted": 1,
+        "changed_meanwhile": 0,
+    }
+    assert found(sup.search(phone="13912345678")) == [old]
+    counts = sup.get("/staff/queues").json_body["queues"]
+    assert {q["queue"]: q["count"] for q in counts}["to_accept"] == 1
+    assert ComplaintItem.get(f"C#{old}", "META").version == version  # the ETag holds
+    assert reindex("local-only-limit-key")["indexed"] == 0  # once only
