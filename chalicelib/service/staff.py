@@ -18,7 +18,7 @@ from .context import Services
 from .intake import Receipt, submit_complaint
 from .outbox import deliver, entries_for
 from .queues import with_clock
-from .views import event_view, staff_view
+from .views import event_view, sees_identity, staff_view
 
 
 def load(number: str, services: Services) -> Complaint:
@@ -82,7 +82,8 @@ def history(number: str, actor: Actor, services: Services) -> list[dict]:
     if complaint is None:
         raise NotFound(f"no complaint {number}")
     authorize(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
-    return [event_view(event) for event in events]
+    hide = not sees_identity(actor, complaint)
+    return [event_view(event, complaint if hide else None) for event in events]
 
 
 def act(

@@ -45,7 +45,12 @@ def actions_for(actor: Actor, complaint: Complaint) -> list[str]:
     )
 
 
-def event_view(event: DomainEvent) -> dict:
+def event_view(event: DomainEvent, masked_for: Complaint | None = None) -> dict:
+    """`masked_for`: the case, when the caller may not see who complained: the details
+    a complainant wrote or sent (a reply's text and sender) are scrubbed of the identity."""
+    details = event.details
+    if masked_for is not None:
+        details = _scrubbed(details, masked_for)
     return {
         "at": event.at.isoformat(),
         "action": event.type,
@@ -53,8 +58,21 @@ def event_view(event: DomainEvent) -> dict:
         "role": event.actor_role,
         "public": event.public,
         "changes": event.changes,
-        "details": event.details,
+        "details": details,
     }
+
+
+def _scrubbed(value, complaint: Complaint):
+    if isinstance(value, dict):
+        return {
+            key: MASK if key == "from" and item else _scrubbed(item, complaint)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_scrubbed(item, complaint) for item in value]
+    if isinstance(value, str):
+        return scrub(value, complaint)
+    return value
 
 
 # -- the conversation's thread (issue 17) ----------------------------------------------------

@@ -183,3 +183,18 @@ def test_every_complainant_email_carries_the_reply_address(monkeypatch):
     sender.send(Message("email", "management", "m@example.org", "s", "b", {}))
     assert calls[0]["ReplyToAddresses"] == [f"reply+ts-20260302-0001.x@{DOMAIN}"]
     assert "ReplyToAddresses" not in calls[1]
+
+
+def test_the_audit_trail_hides_the_identity_in_replies_too(client, staff, inbound):
+    person = {"name": "李四", "email": "li.si@example.com", "confidential": True}
+    number, _ = in_progress(client, staff, complainant=person)
+    handler = staff("handler", user="han-1")
+    deliver(mail(number, inbound, "我是李四", sender="li.si@other.example.com"), inbound)
+    deliver(
+        mail(number, inbound, "李四 again", sender="li.si@example.com", message_id="<m2@x>"),
+        inbound,
+    )
+    seen = str(handler.get(f"/staff/complaints/{number}/history").json_body)
+    assert "li.si@" not in seen and "李四" not in seen
+    supervisor = str(staff("supervisor").get(f"/staff/complaints/{number}/history").json_body)
+    assert "li.si@other.example.com" in supervisor
