@@ -153,7 +153,7 @@ def test_unexpected_error_logs_no_personal_data(client, logs, monkeypatch):
     """Even the traceback of a crash must not carry the complaint's contents."""
     from chalicelib.adapters.repository import DynamoComplaints
 
-    def crash(self, day, build):
+    def crash(self, day, build, *claims):
         build("TS-20260101-0001")  # the record is built, with the complainant in it
         raise RuntimeError("storage failed for TS-20260101-0001")
 
