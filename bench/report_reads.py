@@ -104,7 +104,14 @@ def write_costs(services) -> list[list]:
         act("request_extension", {"reason": "parts", "new_due": new_due}, handler),
     )
     measure("extension decision", act("decide_extension", {"approve": True}, sup2))
-    resolution = {"root_cause": "bug", "solution": "refund", "result": "refunded"}
+    finding = {"substantiated": "yes", "valid": True, "action": "training"}
+    finding["responsible"] = {"department": "sales"}
+    resolution = {
+        "root_cause": "bug",
+        "solution": "refund",
+        "result": "refunded",
+        "finding": finding,
+    }
     measure("resolve", act("resolve", resolution, handler))
     answer = {"score": 5, "solved": True}
     measure(

@@ -9,6 +9,10 @@ from moto.sns.models import sns_backends
 REGION = "us-east-1"
 
 
+# The finding a complaint (kind complaint) is resolved with: not substantiated, not valid.
+NOT_SUBSTANTIATED = {"substantiated": "no", "valid": False}
+
+
 def complaint_body(**overrides) -> dict:
     body = {
         "kind": "complaint",

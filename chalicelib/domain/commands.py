@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
+from .finding import Finding
 from .grading import GRADES
 from .model import Channel, ComplaintInput, OneOf, PartUsed, Strict, Text
 
@@ -52,7 +53,17 @@ class HandlingUpdate(Strict):
 
 
 class Resolve(HandlingUpdate):
-    """Root cause, solution and result must be on record, sent now or recorded before."""
+    """Root cause, solution and result must be on record, sent now or recorded before.
+    A complaint (kind `complaint`) needs its finding too; other kinds may carry one."""
+
+    finding: Finding | None = None
+
+
+class MarkConflict(Strict):
+    """A member of staff with a direct interest in the case (回避), by user id."""
+
+    user_id: Text(100, min_length=1)
+    reason: Reason
 
 
 class Reopen(Strict):

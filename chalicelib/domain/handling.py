@@ -18,7 +18,15 @@ from .deadlines import SERVICE_DEADLINES, next_check_at
 from .errors import Forbidden, InvalidCommand
 from .follow_up import cancel_callback, open_callback
 from .lifecycle import WITHDRAWABLE, Action, next_status
-from .model import Complaint, Deadline, ExtensionRequest, HandlingRecord, Status
+from .model import (
+    Complaint,
+    Conflict,
+    Deadline,
+    ExtensionRequest,
+    HandlingRecord,
+    Kind,
+    Status,
+)
 from .sla import Deadlines, Limits, SlaPolicy, extend, follow_up_due, shift_for_pause
 
 AUDIT_EXCLUDED = {"version", "next_due_at", "updated_at"}
@@ -213,8 +221,13 @@ def _resolve(complaint: Complaint, body: c.Resolve, ctx: Context):
     missing = {
         name: "is required to resolve" for name in HANDLING_FIELDS if not getattr(record, name)
     }
+    if body.finding is None and complaint.data.kind == Kind.complaint:
+        missing["finding"] = "is required to resolve a complaint (substantiated, valid, ...)"
     if missing:
-        raise InvalidCommand("root cause, solution and result are required", missing)
+        names = ", ".join(name.replace("_", " ") for name in missing)
+        raise InvalidCommand(f"required to resolve: {names}", missing)
+    if body.finding is not None:
+        complaint.finding = body.finding
     if complaint.paused_at:
         _shift_for_pause(complaint, complaint.paused_at, ctx)
         complaint.paused_at = None
@@ -241,12 +254,22 @@ def _close(complaint: Complaint, body: c.Empty, ctx: Context):
 def _reopen(complaint: Complaint, body: c.Reopen, ctx: Context):
     complaint.closed_at = None
     complaint.resolved_at = None
+    complaint.finding = None  # the audit trail keeps it; the next resolution records anew
     for name in ("follow_up", "follow_up_reply"):
         _meet(complaint, name, ctx.at)
     cancel_callback(complaint, ctx.at)
     due = ctx.calendar.working_days_deadline(ctx.at, ctx.limits.resolution_days)
     complaint.deadlines["resolution"] = Deadline(start=ctx.at, due=due)
     return "reopened", {"reason": body.reason}
+
+
+def _mark_conflict(complaint: Complaint, body: c.MarkConflict, ctx: Context):
+    others = [x for x in complaint.conflicts if x.user_id != body.user_id]
+    mark = Conflict(
+        user_id=body.user_id, reason=body.reason, marked_by=ctx.actor.user_id, marked_at=ctx.at
+    )
+    complaint.conflicts = [*others, mark]
+    return "conflict_marked", {"user_id": body.user_id, "reason": body.reason}
 
 
 def _add_note(complaint: Complaint, body: c.Note, ctx: Context):
@@ -336,6 +359,7 @@ APPLY: dict[Action, Callable] = {
     Action.request_extension: _request_extension,
     Action.decide_extension: _decide_extension,
     Action.change_grade: _change_grade,
+    Action.mark_conflict: _mark_conflict,
 }
 
 BODIES: dict[Action, type] = {
@@ -354,6 +378,7 @@ BODIES: dict[Action, type] = {
     Action.request_extension: c.ExtensionRequestBody,
     Action.decide_extension: c.ExtensionDecision,
     Action.change_grade: c.GradeChange,
+    Action.mark_conflict: c.MarkConflict,
 }
 TALK_BODIES: dict[Action, type] = {
     Action.send_message: talk.StaffMessage,
@@ -382,7 +407,7 @@ def _note(body) -> dict:
 
 
 def _merge_handling(complaint: Complaint, body: c.HandlingUpdate) -> None:
-    given = body.model_dump(exclude_none=True)
+    given = body.model_dump(exclude_none=True, exclude={"finding"})
     complaint.handling = HandlingRecord.model_validate({**complaint.handling.model_dump(), **given})
 
 

@@ -37,6 +37,7 @@ class Action(StrEnum):
     send_message = "send_message"
     request_info = "request_info"
     record_contact = "record_contact"
+    mark_conflict = "mark_conflict"
 
 
 S = Status
@@ -71,6 +72,7 @@ for _status in Status:
     if _status not in (S.closed, S.withdrawn, S.not_accepted):
         TRANSITIONS[(_status, Action.add_note)] = _status
         TRANSITIONS[(_status, Action.change_grade)] = _status
+        TRANSITIONS[(_status, Action.mark_conflict)] = _status
 
 # Withdrawal (撤回) is the complainant's, with the tracking token: any time before closing.
 WITHDRAWABLE = frozenset(Status) - {S.closed, S.withdrawn, S.not_accepted}
@@ -108,6 +110,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.send_message: HANDLING,
     Action.request_info: HANDLING,
     Action.record_contact: HANDLING,
+    Action.mark_conflict: DECIDERS,
 }
 
 # Handling a case is the assignee's job; deciders of the department may step in.

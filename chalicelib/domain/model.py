@@ -25,6 +25,7 @@ from .base import Model
 from .callbacks import CallbackState, FollowUpFeedback
 from .contact import ContactPreference, normalise_mobile
 from .events import DomainEvent
+from .finding import Finding
 from .grading import default_grade
 from .info_request import InfoRequest
 from .patterns import NON_BLANK, SPACE
@@ -424,6 +425,15 @@ class Deadline(Model):
         return self.met_at is None
 
 
+class Conflict(Model):
+    """A member of staff who must stay out of the case (回避): direct interest."""
+
+    user_id: str
+    reason: str
+    marked_by: str
+    marked_at: datetime
+
+
 class Complaint(Model):
     """The stored record. `number` and `received_at` are set by the system, never typed."""
 
@@ -449,6 +459,11 @@ class Complaint(Model):
     refusal_reason: str | None = None
     transferred_to: str | None = None
     related_to: str | None = None
+    # The finding of a re-complained case's original, when it named a responsible
+    # department: the assessment counts the re-complaint against that department.
+    related_responsible: str | None = None
+    finding: Finding | None = None  # internal (service/views.py masks the person)
+    conflicts: list[Conflict] = Field(default_factory=list)  # 回避, marked by a supervisor
     recomplaints: list[str] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)  # keys of reminders/escalations sent
     survey_token_hash: str | None = None
@@ -519,6 +534,10 @@ class Complaint(Model):
             },
         )
         return complaint
+
+    @property
+    def responsible_department(self) -> str | None:
+        return self.finding.responsible_department if self.finding else None
 
     @property
     def closed_when_read(self) -> bool:

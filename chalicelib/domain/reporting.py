@@ -68,6 +68,11 @@ METRICS: tuple[Metric, ...] = (
     Metric("info_expired_resumed", COUNT, "逾期按现有材料处理", "Expired: decided as is"),
     Metric("time_to_reply", DURATION, "补正用时（工作小时）", "Time to reply (working hours)"),
     Metric("replies", COUNT, "投诉人回复量", "Complainant replies"),
+    Metric("substantiated", COUNT, "属实", "Substantiated"),
+    Metric("partly_substantiated", COUNT, "部分属实", "Partly substantiated"),
+    Metric("not_substantiated", COUNT, "不属实", "Not substantiated"),
+    Metric("valid_complaints", COUNT, "有效投诉量", "Valid complaints"),
+    Metric("substantiation_rate", RATE, "属实率", "Substantiation rate"),
 )
 BY_KEY = {metric.key: metric for metric in METRICS}
 BACKLOG_KEYS = tuple(name for name, _, _ in BACKLOG_BUCKETS) + ("overdue",)
@@ -89,7 +94,7 @@ HEADLINE = (
     "closure_rate",
     "satisfaction_rate",
 )
-GROUPINGS = ("department", "category", "channel", "grade", "handler", "kind")
+GROUPINGS = ("department", "category", "channel", "grade", "handler", "kind", "responsible")
 FILTERS = ("department", "category", "channel", "grade", "kind")
 LABELS = {
     "kind": {
@@ -110,6 +115,7 @@ LABELS = {
         "other": ("其他", "Other"),
     },
     "handler": {UNASSIGNED: ("未分配", "Unassigned")},
+    "responsible": {UNASSIGNED: ("未认定责任", "No responsible found")},
 }
 GROUP_HEADER = {
     "department": ("部门", "Department"),
@@ -118,6 +124,7 @@ GROUP_HEADER = {
     "grade": ("等级", "Grade"),
     "handler": ("处理人", "Handler"),
     "kind": ("服务类型", "Kind"),
+    "responsible": ("责任部门", "Responsible department"),
     "month": ("月份", "Month"),
 }
 TOTAL_LABEL = ("合计", "Total")
@@ -203,8 +210,21 @@ def values(c: Counter, calendar: BusinessCalendar, pending: str | None = None) -
     result["info_answered_in_time_rate"] = rate(c["info_answered_in_time"], c["info_requests"])
     result["time_to_reply"] = duration(c, "ttreply", calendar)
     result["replies"] = c["replies"]
+    result.update(finding_values(c))
     result["backlog"] = {key: c[f"backlog_{key}"] for key in BACKLOG_KEYS}
     return result
+
+
+def finding_values(c: Counter) -> dict[str, Any]:
+    """The findings made in the month (核实是否属实, 有效投诉, 属实率)."""
+    found = c["sub_yes"] + c["sub_partly"]
+    return {
+        "substantiated": c["sub_yes"],
+        "partly_substantiated": c["sub_partly"],
+        "not_substantiated": c["sub_no"],
+        "valid_complaints": c["valid"],
+        "substantiation_rate": rate(found, found + c["sub_no"]),
+    }
 
 
 def rate(numerator: int, denominator: int) -> dict:

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from .calendar import BusinessCalendar
 from .deadlines import SERVICE_DEADLINES
 
-DIMENSIONS = ("category", "channel", "grade", "handler")
+DIMENSIONS = ("category", "channel", "grade", "handler", "responsible")
 UNASSIGNED = "-"
 # Deadlines whose outcome is a figure: prefix of its counters, events that fulfil it.
 OPEN_PREFIX = "open_"  # <prefix>_open_<DDHH>: deadlines of the month not met, by due hour
@@ -74,6 +74,9 @@ class Group:
     channel: str
     grade: str
     handler: str
+    # The department the case's finding names (责任认定); "-" until there is one. A
+    # default, so bookings stored before this dimension existed still read.
+    responsible: str = UNASSIGNED
 
     def cells(self) -> list[str]:
         base = f"{_q(self.department)}#{_q(self.kind)}"
@@ -81,6 +84,10 @@ class Group:
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def responsible_of(finding: dict | None) -> str:
+    return ((finding or {}).get("responsible") or {}).get("department") or UNASSIGNED
 
 
 def parse_cell(cell: str) -> tuple[str, str, str, str]:
@@ -111,6 +118,8 @@ class CaseView:
     channel: str
     related_to: str | None
     deadlines: dict[str, dict]  # name -> {"start", "due", "met_at"} as ISO strings
+    responsible: str = UNASSIGNED
+    related_responsible: str | None = None  # a re-complaint's original's responsible
 
     @classmethod
     def of(cls, snapshot: dict, data: dict) -> CaseView:
@@ -127,6 +136,8 @@ class CaseView:
             channel=snapshot["channel"],
             related_to=snapshot.get("related_to"),
             deadlines=dict(snapshot.get("deadlines") or {}),
+            responsible=responsible_of(snapshot.get("finding")),
+            related_responsible=snapshot.get("related_responsible"),
         )
 
     def group(self, **override) -> Group:
@@ -137,6 +148,7 @@ class CaseView:
             "channel": self.channel,
             "grade": self.grade,
             "handler": self.assignee or UNASSIGNED,
+            "responsible": self.responsible,
         }
         values.update(override)
         return Group(**values)
@@ -242,8 +254,14 @@ def _copy(booking: dict) -> dict:
 
 def _groups_per_event(case: CaseView, events: list[Happened]) -> list[tuple[Group, Group]]:
     """The case's group just before and just after each event, undoing the changes the
-    later events recorded (department, grade and assignee are the fields that move)."""
-    current = {"department": case.department, "grade": case.grade, "handler": case.assignee}
+    later events recorded (department, grade, assignee and finding are the fields that
+    move)."""
+    current = {
+        "department": case.department,
+        "grade": case.grade,
+        "handler": case.assignee,
+        "responsible": case.responsible,
+    }
     fields = {"department": "department", "grade": "grade", "assignee": "handler"}
     result = []
     for event in reversed(events):
@@ -251,6 +269,8 @@ def _groups_per_event(case: CaseView, events: list[Happened]) -> list[tuple[Grou
         for name, key in fields.items():
             if name in event.changes:
                 current[key] = event.changes[name][0]
+        if "finding" in event.changes:
+            current["responsible"] = responsible_of(event.changes["finding"][0])
         before = case.group(**{k: v or UNASSIGNED for k, v in current.items()})
         result.append((before, after))
     return list(reversed(result))
@@ -265,6 +285,10 @@ def _count_event(inc, booking, case, event, before, after, calendar) -> None:
         inc.add(f"STATS#{recv_month}", after, "received")
         if case.related_to:
             inc.add(f"STATS#{recv_month}", after, "recomplaints")
+        if case.related_responsible:
+            # The assessment counts a re-complaint against the original's responsible.
+            original = case.group(responsible=case.related_responsible)
+            inc.add(f"STATS#{recv_month}", original, "recomplaints_against")
     elif kind in ("accepted", "not_accepted", "withdrawn", "extension_approved"):
         inc.add(stats, after, "extensions" if kind == "extension_approved" else kind)
         if kind == "accepted":
@@ -273,6 +297,7 @@ def _count_event(inc, booking, case, event, before, after, calendar) -> None:
         inc.add(stats, before, "transferred")
     elif kind == "resolved":
         _count_resolution(inc, booking, case, event, after, calendar)
+        _count_finding(inc, booking, event, after, calendar)
     elif kind == "escalated":
         level = int(event.details.get("level", 0) or 0)
         if 1 <= level <= 4:
@@ -328,6 +353,25 @@ def _count_conversation(inc, stats, group, event, calendar) -> None:
         asked = details.get("request_at")
         if asked:
             _duration(inc, stats, group, "ttreply", _dt(asked), event.at, 0, calendar)
+
+
+FINDING_COUNTERS = {"yes": "sub_yes", "partly": "sub_partly", "no": "sub_no"}
+
+
+def _count_finding(inc, booking, event, group, calendar) -> None:
+    """A case counts once, with its latest finding, in the month that finding was made: a
+    finding after a reopen takes the earlier one's counts back from where they were."""
+    change = event.changes.get("finding")
+    finding = change[1] if change else None
+    if not finding:
+        return
+    stats, where = f"STATS#{month_of(event.at, calendar)}", group.as_dict()
+    counts = [(stats, where, FINDING_COUNTERS[finding["substantiated"]], 1)]
+    if finding.get("valid"):
+        counts.append((stats, where, "valid", 1))
+    inc.add_booked(booking.get("finding") or [], -1)
+    inc.add_booked(counts, +1)
+    booking["finding"] = counts
 
 
 def _count_answer(inc, stats, group, event) -> None:

@@ -30,7 +30,8 @@ ERRORS = {
     401: "Missing or invalid bearer token",
     403: "Role or department does not allow this",
     404: "Not found",
-    409: "Conflict: stale version, illegal transition or request in progress",
+    409: "Conflict: stale version, illegal transition, request in progress, or the"
+    " caller (or the handler named) is recused from the case (code recused, with reason)",
     413: "Body too large",
     415: "Body is not JSON",
     422: "Idempotency-Key reused with another body",

@@ -57,7 +57,8 @@ def queue(name):
 
 @queues.route("/staff/directory", methods=["GET"], authorizer=authorizer)
 @documented(
-    "Staff of the caller's departments (one department with ?department=), for assigning",
+    "Staff of the caller's departments (one department with ?department=), for assigning;"
+    " with ?case=, without those recused from that case (回避)",
     responses={200: Later(SCHEMAS, "StaffDirectory")},
     query=Later(SCHEMAS, "DirectoryQuery"),
     errors=(*STAFF_ERRORS, 503),
@@ -69,12 +70,15 @@ def directory():
     from ..service import queues as use_case
 
     query = _query()
-    unknown = set(query) - {"department"}
+    unknown = set(query) - {"department", "case"}
     if unknown:
         fields = {name: "unknown field" for name in unknown}
         raise HttpError(400, "validation_error", "unknown parameter", fields)
     actor = current_actor(queues.current_request)
     try:
-        return use_case.directory(query.get("department"), actor, get_services())
+        services = get_services()
+        if query.get("case"):
+            return use_case.suggestions(query["case"], query.get("department"), actor, services)
+        return use_case.directory(query.get("department"), actor, services)
     except DirectoryUnavailable as error:
         raise HttpError(503, "directory_unavailable", str(error)) from error

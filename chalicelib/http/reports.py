@@ -23,6 +23,7 @@ MONTH = {"month": {"type": "string", "pattern": MONTH_PATTERN}}
 # that use it, never when the app loads: a cold start's first request does not need it.
 USE_CASE = "chalicelib.service.reports"
 SCHEMAS = "chalicelib.http.schemas_reports"
+ASSESSMENT = "chalicelib.service.assessment"
 ONE_FILTER = "at most one of category, channel and grade; with by=department, kind or itself"
 CONDITIONS = {dimension: ONE_FILTER for dimension in ("category", "channel", "grade")}
 
@@ -96,14 +97,17 @@ def month_report(month):
     report = use_case.month_report(month, query, actor, get_services(), _lang(request, query))
     if query.format == "json":
         return report
+    return _download(report, f"report-{month}-{query.by}", query.format)
+
+
+def _download(report: dict, name: str, format_: str, keys=None) -> Response:
     from ..presentation import tables
 
-    name = f"report-{month}-{query.by}"
-    if query.format == "csv":
-        body, content_type = tables.to_csv(report), CSV
+    if format_ == "csv":
+        body, content_type = tables.to_csv(report, keys), CSV
     else:
-        body, content_type = tables.to_xlsx(report), XLSX
-    disposition = f'attachment; filename="{name}.{query.format}"'
+        body, content_type = tables.to_xlsx(report, keys), XLSX
+    disposition = f'attachment; filename="{name}.{format_}"'
     return Response(
         body=body, headers={"Content-Type": content_type, "Content-Disposition": disposition}
     )
@@ -128,3 +132,27 @@ def month_chart(month):
     base = use_case.ReportQuery(by="department", department=query.department, kind=query.kind)
     report = use_case.month_report(month, base, actor, get_services(), _lang(request, query))
     return Response(body=department_chart(report), headers={"Content-Type": SVG})
+
+
+@reports.route("/staff/reports/{month}/assessment", methods=["GET"], authorizer=authorizer)
+@documented(
+    "考核表: per responsible department (the finding's), valid complaints, on-time"
+    " resolution rate, satisfaction rate and re-complaints, ranked by valid complaints"
+    " (JSON, or format=csv / format=xlsx)",
+    responses={200: Later(SCHEMAS, "Assessment")},
+    query=Later(ASSESSMENT, "AssessmentQuery"),
+    path_schemas=MONTH,
+    errors=ERRORS,
+    secured=True,
+    produces=(CSV, XLSX),
+)
+@handles_errors
+def assessment(month):
+    from ..service import assessment as assessment_case
+
+    request, actor, params = _request()
+    query = assessment_case.AssessmentQuery.model_validate(params)
+    table = assessment_case.assessment(month, actor, get_services(), _lang(request, query))
+    if query.format == "json":
+        return table
+    return _download(table, f"assessment-{month}", query.format, assessment_case.ASSESSMENT)

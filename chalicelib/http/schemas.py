@@ -56,6 +56,28 @@ class DeadlineClock(Model):
     escalation_level: int
 
 
+class ResponsibleView(Model):
+    department: str
+    person: str | None = Field(
+        default=None, description='"***" when the caller may not see who (handlers)'
+    )
+
+
+class FindingView(Model):
+    """The finding (internal): never on a public surface; the person masked as above."""
+
+    substantiated: Literal["yes", "partly", "no"]
+    valid: bool
+    responsible: ResponsibleView | None = None
+    action: str | None = None
+    masked: bool = False
+
+
+class RecusedStaff(Model):
+    user_id: str
+    reason: str = Field(description='"respondent" (the person complained about) or the reason')
+
+
 class StaffComplaint(Model):
     """A complaint as staff see it (identity masked where the caller may not see it)."""
 
@@ -74,6 +96,10 @@ class StaffComplaint(Model):
     deadlines: dict[str, dict]
     data: dict
     clock: DeadlineClock | None = None
+    finding: FindingView | None = None
+    recused: list[RecusedStaff] | None = Field(
+        default=None, description="staff who must stay out of the case (回避): one case's view"
+    )
 
 
 class ListWindow(Model):
@@ -160,6 +186,11 @@ class StaffDirectory(Model):
 
 class DirectoryQuery(Model):
     department: str | None = None
+    case: str | None = Field(
+        default=None,
+        max_length=40,
+        description="a complaint number: leave out the staff recused from it (回避)",
+    )
 
 
 class LocalUser(Model):

@@ -66,6 +66,13 @@ class Values(Model):
     satisfaction_rate: Rate
     mean_satisfaction: Mean
     recomplaint_rate: Rate
+    substantiated: int
+    partly_substantiated: int
+    not_substantiated: int
+    valid_complaints: int
+    substantiation_rate: Rate = Field(
+        description="属实率: found substantiated or partly / resolved with a finding"
+    )
     backlog: Backlog
 
 
@@ -99,7 +106,7 @@ class Period(Model):
 class MonthReport(Model):
     month: str
     timezone: str
-    by: Literal["department", "category", "channel", "grade", "handler", "kind"]
+    by: Literal["department", "category", "channel", "grade", "handler", "kind", "responsible"]
     lang: Literal["zh-CN", "en"]
     filters: dict[str, str]
     generated_at: str
@@ -123,3 +130,36 @@ class TrendReport(Model):
     generated_at: str
     metrics: list[MetricInfo]
     months: list[TrendMonth]
+
+
+class AssessmentValues(Model):
+    valid_complaints: int
+    on_time_resolution_rate: Rate
+    satisfaction_rate: Rate
+    recomplaints: int = Field(description="re-complaints about the cases found its responsibility")
+
+
+class AssessmentRow(Model):
+    rank: int = Field(description="1 = most valid complaints")
+    key: str = Field(description="the responsible department")
+    label: str
+    values: AssessmentValues
+
+
+class AssessmentTotal(Model):
+    values: AssessmentValues
+
+
+class Assessment(Model):
+    """考核表: per responsible department (the finding's), ranked by valid complaints."""
+
+    month: str
+    timezone: str
+    by: Literal["responsible"]
+    kind: Literal["complaint"]
+    lang: Literal["zh-CN", "en"]
+    generated_at: str
+    period: Period
+    metrics: list[MetricInfo]
+    groups: list[AssessmentRow]
+    total: AssessmentTotal

@@ -45,6 +45,7 @@ ACTION_PATHS = {
     "extension-request": Action.request_extension,
     "extension-decision": Action.decide_extension,
     "grade": Action.change_grade,
+    "conflicts": Action.mark_conflict,
 }
 IF_MATCH = if_match_header()
 # Rules JSON Schema cannot carry (time, the case's state, several fields): see openapi.py.
@@ -54,6 +55,7 @@ ACTION_CONDITIONS = {
     Action.resolve: {
         **FINISH,
         **{f: "on record before resolving (sent now or earlier)" for f in HANDLING_FIELDS},
+        "finding": "required when the case's kind is complaint (other kinds may carry one)",
     },
     Action.request_extension: {
         "new_due": "later than the resolution deadline, within the limit for the grade"

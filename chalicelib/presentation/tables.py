@@ -29,6 +29,7 @@ PARTS = {
     "mean": ("平均", "mean"),
     "p50": ("中位数", "median"),
     "p90": ("90%分位", "p90"),
+    "rank": ("名次", "Rank"),
 }
 
 
@@ -68,17 +69,24 @@ def cell(values: dict, key: str, part: str, as_text: bool):
 
 
 def rows(report: dict, lang: str, keys=None, as_text: bool = True) -> list[list]:
-    """Header row, one row per group, and the total row."""
+    """Header row, one row per group, and the total row (a ranked table, such as the
+    assessment, has its rank first)."""
     cols = columns(lang, keys)
     by = report.get("by", "month")
-    header = [pick(GROUP_HEADER[by], lang)] + [name for name, _, _ in cols]
+    ranked = any("rank" in group for group in report["groups"])
+    first = [pick(PARTS["rank"], lang)] if ranked else []
+    header = first + [pick(GROUP_HEADER[by], lang)] + [name for name, _, _ in cols]
     body = [
-        [group["label"]] + [cell(group["values"], k, p, as_text) for _, k, p in cols]
+        ([group["rank"]] if ranked else [])
+        + [group["label"]]
+        + [cell(group["values"], k, p, as_text) for _, k, p in cols]
         for group in report["groups"]
     ]
-    total = [pick(TOTAL_LABEL, lang)] + [
-        cell(report["total"]["values"], k, p, as_text) for _, k, p in cols
-    ]
+    total = (
+        ([""] if ranked else [])
+        + [pick(TOTAL_LABEL, lang)]
+        + [cell(report["total"]["values"], k, p, as_text) for _, k, p in cols]
+    )
     return [header, *body, total]
 
 
@@ -89,28 +97,29 @@ def to_csv(report: dict, keys=None) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def to_xlsx(report: dict) -> bytes:
+def to_xlsx(report: dict, keys=None) -> bytes:
     """A workbook: the table (rates as numbers formatted 0.0%) and a sheet that says
     what was counted."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     lang = report["lang"]
-    cols = columns(lang)
+    cols = columns(lang, keys)
     book = Workbook()
     sheet = book.active
     sheet.title = report["month"]
-    table = rows(report, lang, as_text=False)
+    table = rows(report, lang, keys, as_text=False)
+    offset = len(table[0]) - len(cols)  # the label column, and the rank if ranked
     for row in table:
         sheet.append(["-" if value is None else value for value in row])
     for cell_ in sheet[1]:
         cell_.font = Font(bold=True)
-    for index, (_, _, part) in enumerate(cols, start=2):
+    for index, (_, _, part) in enumerate(cols, start=offset + 1):
         if part == "rate":
             for (target,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 if isinstance(target.value, float):
                     target.number_format = "0.0%"
-    sheet.freeze_panes = "B2"
+    sheet.freeze_panes = sheet.cell(row=2, column=offset + 1).coordinate
     about = book.create_sheet("about" if lang == "en" else "说明")
     about.append(["month" if lang == "en" else "月份", report["month"]])
     about.append(["timezone" if lang == "en" else "时区", report["timezone"]])

@@ -275,6 +275,7 @@ def _recomplaint(complaint: Complaint, answers, actor: Actor, services) -> dict:
 
     def link(new: Complaint) -> list[Complaint]:
         new.related_to = complaint.number
+        new.related_responsible = complaint.responsible_department
         new.grade = one_grade_up(complaint.grade)
         linked = complaint.model_copy(deep=True)  # fresh on every numbering attempt
         link_recomplaint(linked, new.number, new.received_at)

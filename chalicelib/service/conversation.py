@@ -16,6 +16,7 @@ from ..domain.errors import CaseClosed, StaleVersion
 from ..domain.lifecycle import Action, authorize
 from ..domain.limits import TooManyRequests
 from ..domain.model import Complaint, Status
+from . import recusal
 from .context import Services
 from .queues import with_clock
 from .staff import commit, context_for, load
@@ -63,6 +64,7 @@ def _act(number, action, command, actor, expected_version, services):
             current_version=complaint.version,
         )
     authorize(actor, action, department=complaint.department, assignee=complaint.assignee)
+    recusal.check(complaint, action, command, actor)  # 回避: not the respondent, nor marked
     handling.converse(complaint, action, command, context_for(complaint, actor, services))
     event = complaint.pending_events()[-1]
     outbox = commit(complaint, services)

@@ -217,6 +217,7 @@ def recomplain(number: str, token: str | None, body: dict, services: Services) -
 
     def link(new: Complaint) -> list[Complaint]:
         new.related_to = original.number
+        new.related_responsible = original.responsible_department
         new.grade = one_grade_up(original.grade)
         if not original.is_open:
             return []  # nothing changes a closed case: the link lives on the new one
@@ -310,6 +311,7 @@ def _reopen_as_recomplaint(complaint: Complaint, answer: SurveyAnswer, services)
 
     def link(new: Complaint) -> list[Complaint]:
         new.related_to = complaint.number
+        new.related_responsible = complaint.responsible_department
         new.grade = one_grade_up(complaint.grade)
         linked = complaint.model_copy(deep=True)
         handling.link_recomplaint(linked, new.number, new.received_at)

@@ -7,8 +7,9 @@ outbox keeps it (retries with backoff) until SES has taken it. Like every other 
 goes out in business hours: a first run after closing time (the job was down all day, say)
 queues it for the next business hour instead of mailing management at night.
 
-The message is a raw MIME e-mail: an HTML table of the key figures per department with a
-plain-text alternative, the full report as CSV and XLSX, and the two SVG charts. Every
+The message is a raw MIME e-mail: an HTML table of the key figures per department and the
+assessment table per responsible department (考核表) with a plain-text alternative, the full
+report and the assessment as CSV, the report as XLSX, and the two SVG charts. Every
 figure in a chart is also in the tables (mail clients often block SVG).
 """
 
@@ -24,6 +25,7 @@ from ..config import report_language, report_recipients
 from ..domain.actor import Actor, Role
 from ..domain.notifications import Message, OutboxEntry
 from ..domain.reporting import HEADLINE, pick
+from .assessment import ASSESSMENT, assessment
 from .context import Services
 from .reports import ReportQuery, TrendQuery, last_month, month_report, trend
 
@@ -86,8 +88,9 @@ def build_message(month: str, services: Services, now: datetime) -> Message:
     query = ReportQuery(by="department", kind=HEADLINE_KIND, lang=lang)
     report = month_report(month, query, REPORTER, services, lang)
     series = trend(TrendQuery(to=month, kind=HEADLINE_KIND), REPORTER, services, lang)
+    ranked = assessment(month, REPORTER, services, lang)
     subject = pick(SUBJECT, lang).format(month=month)
-    raw = mime(report, series, subject, services.settings.ses_sender, recipients, now)
+    raw = mime(report, series, subject, services.settings.ses_sender, recipients, now, ranked)
     return Message(
         channel=CHANNEL,
         audience="management",
@@ -98,11 +101,13 @@ def build_message(month: str, services: Services, now: datetime) -> Message:
     )
 
 
-def mime(report, series, subject, sender, recipients, now) -> str:
+def mime(report, series, subject, sender, recipients, now, ranked=None) -> str:
+    """`ranked`: the month's assessment table (考核表), shown after the figures."""
     from ..presentation import charts, tables
 
     lang, month = report["lang"], report["month"]
     intro = pick(INTRO, lang).format(month=month)
+    heading = pick(ASSESSMENT_HEADING, lang)
     message = MIMEMultipart("mixed")
     message["Subject"] = subject
     message["From"] = sender
@@ -112,8 +117,12 @@ def mime(report, series, subject, sender, recipients, now) -> str:
     text = f"{intro}\n\n{tables.to_text(report, HEADLINE)}\n\n{_backlog_line(report, False)}\n"
     html = (
         f"<html><body><p>{intro}</p>{tables.to_html(report, HEADLINE)}"
-        f"<p>{_backlog_line(report)}</p></body></html>"
+        f"<p>{_backlog_line(report)}</p>"
     )
+    if ranked is not None:
+        text += f"\n{heading}\n{tables.to_text(ranked, ASSESSMENT)}\n"
+        html += f"<h3>{heading}</h3>{tables.to_html(ranked, ASSESSMENT)}"
+    html += "</body></html>"
     body.attach(MIMEText(text, "plain", "utf-8"))
     body.attach(MIMEText(html, "html", "utf-8"))
     message.attach(body)
@@ -128,6 +137,9 @@ def mime(report, series, subject, sender, recipients, now) -> str:
             "svg+xml",
         ),
     ]
+    if ranked is not None:
+        data = tables.to_csv(ranked, ASSESSMENT).encode("utf-8")
+        attachments.append((f"assessment-{month}.csv", data, "text", "csv"))
     for name, data, major, minor in attachments:
         part = MIMEApplication(data, _subtype=minor)
         part.replace_header("Content-Type", f'{major}/{minor}; name="{name}"')
@@ -136,6 +148,10 @@ def mime(report, series, subject, sender, recipients, now) -> str:
     return message.as_string()
 
 
+ASSESSMENT_HEADING = (
+    "考核表（按责任部门，有效投诉量排序）",
+    "Assessment by responsible department (most valid complaints first)",
+)
 XLSX_SUBTYPE = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -100,3 +100,17 @@ def directory(department: str | None, actor: Actor, services: Services) -> dict:
         )
     people.sort(key=lambda p: (p["departments"][0], p["name"]))
     return {"department": department, "people": people}
+
+
+def suggestions(number: str, department: str | None, actor: Actor, services: Services) -> dict:
+    """The directory for assigning one case: those recused from it (回避) left out."""
+    from ..domain.lifecycle import Action, authorize
+    from .recusal import recused
+    from .staff import load
+
+    complaint = load(number, services)
+    authorize(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
+    found = directory(department or complaint.department, actor, services)
+    out = {entry["user_id"] for entry in recused(complaint)}
+    found["people"] = [p for p in found["people"] if p["user_id"] not in out]
+    return found

@@ -31,10 +31,10 @@ from .context import Services
 
 ORG_WIDE = frozenset({Role.QUALITY, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
 MONTH = re.compile(MONTH_PATTERN)
-Grouping = Literal["department", "category", "channel", "grade", "handler", "kind"]
+Grouping = Literal["department", "category", "channel", "grade", "handler", "kind", "responsible"]
 Format = Literal["json", "csv", "xlsx"]
 Lang = Literal["zh-CN", "en"]
-CELL_DIMENSIONS = ("category", "channel", "grade", "handler")
+CELL_DIMENSIONS = ("category", "channel", "grade", "handler", "responsible")
 
 
 class ReportQuery(Model):

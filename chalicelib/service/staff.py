@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from ..domain.actor import Actor, Role
 from ..domain.commands import StaffIntake
-from ..domain.errors import Forbidden, NotFound, StaleVersion
+from ..domain.errors import Forbidden, InvalidCommand, NotFound, StaleVersion
 from ..domain.handling import BODIES, Context, perform
 from ..domain.lifecycle import ALL_DEPARTMENTS, Action, authorize, covers, may
 from ..domain.listing import ListCriteria
 from ..domain.model import Complaint
 from ..domain.numbering import local_day
+from . import recusal
 from .context import Services
 from .intake import Receipt, submit_complaint
 from .outbox import deliver, entries_for
@@ -31,7 +32,7 @@ def load(number: str, services: Services) -> Complaint:
 def get_complaint(number: str, actor: Actor, services: Services) -> dict:
     complaint = load(number, services)
     authorize(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
-    return with_clock(staff_view(complaint, actor), complaint, services)
+    return case_view(complaint, actor, services)
 
 
 def list_complaints(query: dict, actor: Actor, services: Services) -> dict:
@@ -83,7 +84,7 @@ def history(number: str, actor: Actor, services: Services) -> list[dict]:
         raise NotFound(f"no complaint {number}")
     authorize(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
     hide = not sees_identity(actor, complaint)
-    return [event_view(event, complaint if hide else None) for event in events]
+    return [event_view(event, actor, complaint if hide else None) for event in events]
 
 
 def act(
@@ -102,9 +103,28 @@ def act(
             current_version=complaint.version,
         )
     authorize(actor, action, department=complaint.department, assignee=complaint.assignee)
+    recusal.check(complaint, action, command, actor)
+    _check_finding(command, services)
     perform(complaint, action, command, context_for(complaint, actor, services))
     commit(complaint, services)
-    return with_clock(staff_view(complaint, actor), complaint, services)
+    return case_view(complaint, actor, services)
+
+
+def case_view(complaint: Complaint, actor: Actor, services: Services) -> dict:
+    """One case as staff see it: masked, with its clock and who must stay out of it."""
+    view = with_clock(staff_view(complaint, actor), complaint, services)
+    view["recused"] = recusal.recused(complaint)
+    return view
+
+
+def _check_finding(command, services: Services) -> None:
+    finding = getattr(command, "finding", None)
+    departments = services.settings.departments
+    if finding and finding.responsible and finding.responsible.department not in departments:
+        raise InvalidCommand(
+            "the responsible department is not one of the organisation's",
+            {"finding.responsible.department": f"must be one of: {', '.join(departments)}"},
+        )
 
 
 def context_for(complaint: Complaint, actor: Actor, services: Services) -> Context:

@@ -1,13 +1,15 @@
-"""How a complaint is shown to staff. Masking of confidential identities happens here only.
+"""How a complaint is shown to staff. Masking of identities happens here only: a
+confidential complainant's, and the person a finding names as responsible.
 
-Every staff response or export that carries a complaint goes through `staff_view`.
+Every staff response or export that carries a complaint goes through `staff_view`, and
+every audit entry through `event_view`.
 """
 
 from __future__ import annotations
 
-from ..domain.actor import Actor
+from ..domain.actor import Actor, Role
 from ..domain.events import DomainEvent
-from ..domain.lifecycle import TRANSITIONS, Action, may
+from ..domain.lifecycle import DECIDERS, TRANSITIONS, Action, covers, may
 from ..domain.model import Complaint
 
 IDENTITY_FIELDS = ("name", "mobile", "office_phone", "email", "address", "organisation")
@@ -25,12 +27,30 @@ def masked_complainant(complainant: dict) -> dict:
     return {**complainant, **hidden, "masked": True}
 
 
+def sees_responsible_person(actor: Actor, department: str | None) -> bool:
+    """A person found responsible: supervisors and up of that department, quality and
+    admin. Handlers (and intake agents) see the department only."""
+    if actor.roles & {Role.QUALITY, Role.ADMIN}:
+        return True
+    return bool(actor.roles & DECIDERS) and department is not None and covers(actor, department)
+
+
+def masked_finding(finding: dict | None, actor: Actor) -> dict | None:
+    responsible = (finding or {}).get("responsible") or {}
+    if not responsible.get("person"):
+        return finding
+    if sees_responsible_person(actor, responsible.get("department")):
+        return finding
+    return {**finding, "responsible": {**responsible, "person": MASK}, "masked": True}
+
+
 def staff_view(complaint: Complaint, actor: Actor) -> dict:
     doc = complaint.model_dump(
         mode="json", exclude={"tracking_token_hash", "survey_token_hash", "version"}
     )
     if not sees_identity(actor, complaint):
         doc["data"]["complainant"] = masked_complainant(doc["data"]["complainant"])
+    doc["finding"] = masked_finding(doc["finding"], actor)
     doc["version"] = complaint.version
     doc["allowed_actions"] = actions_for(actor, complaint)
     return doc
@@ -45,19 +65,23 @@ def actions_for(actor: Actor, complaint: Complaint) -> list[str]:
     )
 
 
-def event_view(event: DomainEvent, masked_for: Complaint | None = None) -> dict:
+def event_view(event: DomainEvent, actor: Actor, masked_for: Complaint | None = None) -> dict:
     """`masked_for`: the case, when the caller may not see who complained: the details
-    a complainant wrote or sent (a reply's text and sender) are scrubbed of the identity."""
+    a complainant wrote or sent (a reply's text and sender) are scrubbed of the identity.
+    A finding's person is masked for those who may not see it (`masked_finding`)."""
     details = event.details
     if masked_for is not None:
         details = _scrubbed(details, masked_for)
+    changes = dict(event.changes)
+    if "finding" in changes:  # a resolution records it, a reopen keeps the earlier one
+        changes["finding"] = [masked_finding(value, actor) for value in changes["finding"]]
     return {
         "at": event.at.isoformat(),
         "action": event.type,
         "actor": event.actor,
         "role": event.actor_role,
         "public": event.public,
-        "changes": event.changes,
+        "changes": changes,
         "details": details,
     }
 

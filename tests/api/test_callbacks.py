@@ -15,7 +15,7 @@ from chalicelib.domain.model import ComplaintInput
 from chalicelib.service import callbacks, staff
 from chalicelib.service.intake import answer_survey, submit_complaint
 from chalicelib.service.jobs import run_jobs
-from tests.helpers import complaint_body, post_json, topic_messages
+from tests.helpers import NOT_SUBSTANTIATED, complaint_body, post_json, topic_messages
 
 TZ = ZoneInfo("Asia/Shanghai")
 MOBILE_ONLY = {"name": "王五", "mobile": "139 1234 5678"}
@@ -58,7 +58,12 @@ def resolve(services, number, when=None):
     act(services, number, Action.accept)
     act(services, number, Action.assign, {"handler": "handler-1"})
     act(services, number, Action.start)
-    act(services, number, Action.resolve, {"root_cause": "a", "solution": "b", "result": "ok"})
+    act(
+        services,
+        number,
+        Action.resolve,
+        {"root_cause": "a", "solution": "b", "result": "ok", "finding": NOT_SUBSTANTIATED},
+    )
 
 
 def call(services, number, outcome, slot="morning", when=None, **extra):

@@ -10,7 +10,7 @@ from chalicelib.adapters.clock import FixedClock
 from chalicelib.domain.model import ComplaintInput
 from chalicelib.service.intake import submit_complaint
 from chalicelib.service.jobs import run_jobs
-from tests.helpers import complaint_body, sent_emails, topic_messages
+from tests.helpers import NOT_SUBSTANTIATED, complaint_body, sent_emails, topic_messages
 
 TZ = ZoneInfo("Asia/Shanghai")
 FRIDAY = datetime(2026, 2, 13, 10, 0, tzinfo=TZ)  # the Friday before the Spring Festival
@@ -170,7 +170,12 @@ def resolve(services, number, when):
 
     services.clock = FixedClock(when)
     boss = Actor("sup-1", roles=["supervisor"], departments=["service"])
-    resolution = {"root_cause": "a", "solution": "b", "result": "Refunded"}
+    resolution = {
+        "root_cause": "a",
+        "solution": "b",
+        "result": "Refunded",
+        "finding": NOT_SUBSTANTIATED,
+    }
     steps = (
         (Action.accept, {}),
         (Action.assign, {"handler": "sup-1"}),

@@ -137,6 +137,10 @@ def test_the_email_has_tables_csv_xlsx_and_charts(services):
     assert {row[0]: row[1] for row in rows[1:]} == {"sales": 1, "service": 1, "合计": 2}
     svgs = [p for p in message.walk() if p.get_content_type() == "image/svg+xml"]
     assert len(svgs) == 2
+    # The assessment table (考核表, issue 20): in the body and as its own CSV.
+    assert "考核表" in text and "考核表" in html and "有效投诉量" in html
+    names = [p.get_filename() for p in message.walk() if p.get_content_type() == "text/csv"]
+    assert names == ["report-2026-11.csv", "assessment-2026-11.csv"]
     assert all(p.get_payload(decode=True).startswith(b"<svg") for p in svgs)
 
 

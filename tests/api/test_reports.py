@@ -8,10 +8,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.helpers import complaint_body, post_json
+from tests.helpers import NOT_SUBSTANTIATED, complaint_body, post_json
 
 TZ = ZoneInfo("Asia/Shanghai")
-RESOLUTION = {"root_cause": "Clerk untrained", "solution": "Training", "result": "Apologised"}
+RESOLUTION = {
+    "root_cause": "Clerk untrained",
+    "solution": "Training",
+    "result": "Apologised",
+    "finding": NOT_SUBSTANTIATED,
+}
 
 
 @pytest.fixture

@@ -6,9 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.helpers import complaint_body, post_json, sent_emails, topic_messages
+from tests.helpers import NOT_SUBSTANTIATED, complaint_body, post_json, sent_emails, topic_messages
 
-RESOLUTION = {"root_cause": "Clerk untrained", "solution": "Training", "result": "Apologised"}
+RESOLUTION = {
+    "root_cause": "Clerk untrained",
+    "solution": "Training",
+    "result": "Apologised",
+    "finding": NOT_SUBSTANTIATED,
+}
 
 
 @pytest.fixture
@@ -90,7 +95,8 @@ def test_drive_a_complaint_from_received_to_closed(client, staff):
     assert handler.act(number, "resume").status_code == 200
     handling = {"root_cause": "Clerk untrained", "parts_used": [{"name": "Form", "quantity": 2}]}
     assert handler.act(number, "handling", handling).status_code == 200
-    resolved = handler.act(number, "resolve", {"solution": "Training", "result": "Apologised"})
+    body = {"solution": "Training", "result": "Apologised", "finding": NOT_SUBSTANTIATED}
+    resolved = handler.act(number, "resolve", body)
     assert resolved.status_code == 200, resolved.json_body
     closed = supervisor.act(number, "close")
     assert closed.status_code == 200
@@ -176,7 +182,7 @@ def test_resolve_requires_root_cause_solution_and_result(client, staff):
     handler.act(number, "start")
     response = handler.act(number, "resolve", {"solution": "x"})
     assert response.status_code == 400
-    assert set(response.json_body["error"]["fields"]) == {"root_cause", "result"}
+    assert set(response.json_body["error"]["fields"]) == {"root_cause", "result", "finding"}
 
 
 def test_roles_and_departments_are_enforced(client, staff):

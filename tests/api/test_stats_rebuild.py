@@ -12,6 +12,7 @@ from chalicelib.domain.errors import DomainError, StaleVersion
 from chalicelib.domain.handling import BODIES, perform
 from chalicelib.domain.lifecycle import TRANSITIONS, Action
 from chalicelib.domain.model import ComplaintInput
+from tests.helpers import NOT_SUBSTANTIATED
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONTHS = ("2026-10", "2026-11", "2026-12", "2027-01")
@@ -27,12 +28,41 @@ BODY = {
     Action.wait: {"reason": "photos asked for"},
     Action.resume: {},
     Action.record_handling: {"root_cause": "cause"},
-    Action.resolve: {"root_cause": "cause", "solution": "fix", "result": "done"},
+    Action.resolve: {
+        "root_cause": "cause",
+        "solution": "fix",
+        "result": "done",
+        "finding": NOT_SUBSTANTIATED,
+    },
     Action.close: {},
     Action.reopen: {"reason": "not fixed"},
     Action.add_note: {"text": "called back"},
     Action.change_grade: {"grade": "B", "reason": "media interest"},
 }
+
+# Findings the workload resolves with: the finding's figures and the responsible
+# department's cells are replayed by the rebuild too (issue 20).
+FINDINGS = (
+    NOT_SUBSTANTIATED,
+    {
+        "substantiated": "yes",
+        "valid": True,
+        "responsible": {"department": "sales", "person": "王五"},
+        "action": "training",
+    },
+    {
+        "substantiated": "partly",
+        "valid": False,
+        "responsible": {"department": "service"},
+        "action": "reminder",
+    },
+)
+
+
+def body_for(action, rng) -> dict:
+    if action == Action.resolve:
+        return {**BODY[action], "finding": rng.choice(FINDINGS)}
+    return BODY[action]
 
 
 @pytest.fixture
@@ -89,13 +119,14 @@ class Workload:
             return
         action = self.rng.choice(actions)
         actor = MANAGER if action in (Action.reopen, Action.change_grade) else SUP
+        body = body_for(action, self.rng)
         try:
-            staff.act(number, action, BODY[action], actor, complaint.version, self.services)
+            staff.act(number, action, body, actor, complaint.version, self.services)
         except DomainError:
             return
         if self.rng.random() < 0.2:  # the client retries with the ETag it sent
             with pytest.raises(StaleVersion):
-                staff.act(number, action, BODY[action], actor, complaint.version, self.services)
+                staff.act(number, action, body, actor, complaint.version, self.services)
             self.stale += 1
 
     def race(self):
@@ -116,7 +147,7 @@ class Workload:
                 perform(
                     copy,
                     action,
-                    BODIES[action].model_validate(BODY[action]),
+                    BODIES[action].model_validate(body_for(action, self.rng)),
                     context_for(copy, actor, self.services),
                 )
                 commit(copy, self.services)

@@ -13,11 +13,18 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.helpers import NOT_SUBSTANTIATED
+
 pytestmark = pytest.mark.browser
 
 NUMBER = re.compile(r"^TS-\d{8}-\d{4}$")
 NAME = re.compile(r"^Name\b")  # not "Product name"
-RESOLUTION = {"root_cause": "Clerk untrained", "solution": "Training", "result": "Apologised"}
+RESOLUTION = {
+    "root_cause": "Clerk untrained",
+    "solution": "Training",
+    "result": "Apologised",
+    "finding": NOT_SUBSTANTIATED,
+}
 BUCKET = "complaints-attachments"
 
 

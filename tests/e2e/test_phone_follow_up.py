@@ -12,6 +12,7 @@ import pytest
 
 from tests.e2e.test_local_stack import call, complaint, local_stack
 from tests.e2e.test_reports_local import auth, run_jobs
+from tests.helpers import NOT_SUBSTANTIATED
 
 pytestmark = pytest.mark.e2e
 
@@ -59,7 +60,12 @@ def submit_and_resolve(stack) -> str:
     act(stack, supervisor, number, "assign", {"handler": "handler-e2e"})
     handler = auth(stack, "handler", ("service",))
     act(stack, handler, number, "start")
-    resolution = {"root_cause": "double debit", "solution": "refund", "result": "Refunded"}
+    resolution = {
+        "root_cause": "double debit",
+        "solution": "refund",
+        "result": "Refunded",
+        "finding": NOT_SUBSTANTIATED,
+    }
     act(stack, handler, number, "resolve", resolution)
     return number
 

@@ -68,6 +68,8 @@ FIRST_CONTACT_DUE = sh(2026, 1, 6, 10)
 RESOLUTION_DUE = sh(2026, 1, 26, 18)
 REVIEW_DUE = sh(2026, 2, 4, 10)
 FULL_HANDLING = {"root_cause": "worn seal", "solution": "replace seal", "result": "fixed"}
+NOT_FOUND = {"substantiated": "no", "valid": False}  # the finding a complaint resolves with
+RESOLVE = c.Resolve(**FULL_HANDLING, finding=NOT_FOUND)
 
 
 def complaint_input(**overrides) -> ComplaintInput:
@@ -121,7 +123,12 @@ ROAD = {
     S.assigned: (S.accepted, A.assign, c.Assign(handler="han-1"), sh(2026, 1, 5, 12)),
     S.in_progress: (S.assigned, A.start, c.Empty(), sh(2026, 1, 5, 14)),
     S.waiting_for_complainant: (S.in_progress, A.wait, c.Wait(reason="photos"), sh(2026, 1, 6, 10)),
-    S.resolved: (S.in_progress, A.resolve, c.Resolve(**FULL_HANDLING), sh(2026, 1, 7, 10)),
+    S.resolved: (
+        S.in_progress,
+        A.resolve,
+        c.Resolve(**FULL_HANDLING, finding=NOT_FOUND),
+        sh(2026, 1, 7, 10),
+    ),
     S.closed: (S.resolved, A.close, c.Empty(), sh(2026, 1, 8, 10)),
 }
 AFTER_ROAD = sh(2026, 1, 9, 10)  # Friday, later than every step of the road
@@ -202,21 +209,22 @@ ACTION_CASES = [
      HANDLER, S.in_progress, "handling_recorded", {}, {"handling"}),
     (S.in_progress, A.record_handling, c.HandlingUpdate(), HANDLER, S.in_progress,
      "handling_recorded", {}, set()),
-    (S.in_progress, A.resolve, c.Resolve(**FULL_HANDLING), HANDLER, S.resolved, "resolved",
-     {"result": "fixed"}, {"status", "deadlines", "handling", "resolved_at", "callback"}),
+    (S.in_progress, A.resolve, RESOLVE, HANDLER, S.resolved, "resolved",
+     {"result": "fixed"},
+     {"status", "deadlines", "handling", "resolved_at", "callback", "finding"}),
     (S.in_progress, A.add_note, c.Note(text="spoke to Li"), HANDLER, S.in_progress,
      "note_added", {"text": "spoke to Li"}, set()),
     (S.waiting_for_complainant, A.resume, c.Empty(), HANDLER, S.in_progress, "resumed", {},
      {"status", "paused_at", "deadlines"}),
-    (S.waiting_for_complainant, A.resolve, c.Resolve(**FULL_HANDLING), HANDLER, S.resolved,
+    (S.waiting_for_complainant, A.resolve, RESOLVE, HANDLER, S.resolved,
      "resolved", {"result": "fixed"},
-     {"status", "deadlines", "handling", "resolved_at", "paused_at", "callback"}),
+     {"status", "deadlines", "handling", "resolved_at", "paused_at", "callback", "finding"}),
     (S.resolved, A.close, c.Empty(note="survey ok"), SUPERVISOR, S.closed, "closed",
      {"note": "survey ok"}, {"status", "deadlines", "closed_at", "callback"}),
     (S.resolved, A.reopen, c.Reopen(reason="not fixed"), MANAGER, S.in_progress, "reopened",
-     {"reason": "not fixed"}, {"status", "deadlines", "resolved_at", "callback"}),
+     {"reason": "not fixed"}, {"status", "deadlines", "resolved_at", "callback", "finding"}),
     (S.closed, A.reopen, c.Reopen(reason="not fixed"), MANAGER, S.in_progress, "reopened",
-     {"reason": "not fixed"}, {"status", "deadlines", "resolved_at", "closed_at"}),
+     {"reason": "not fixed"}, {"status", "deadlines", "resolved_at", "closed_at", "finding"}),
 ]  # fmt: skip
 
 
@@ -380,7 +388,7 @@ def test_handling_finish_before_start_is_refused():
 def test_resolve_meets_resolution_and_review_and_schedules_the_follow_up():
     complaint = at_status(S.in_progress)
     at = sh(2026, 1, 7, 10)  # follow-up for grade C: 5 working days later
-    perform(complaint, A.resolve, c.Resolve(**FULL_HANDLING), ctx(at, HANDLER))
+    perform(complaint, A.resolve, c.Resolve(**FULL_HANDLING, finding=NOT_FOUND), ctx(at, HANDLER))
     assert complaint.status == S.resolved
     assert complaint.resolved_at == at
     assert complaint.deadlines["resolution"].met_at == at
@@ -410,7 +418,9 @@ def test_resolve_meets_resolution_and_review_and_schedules_the_follow_up():
 def test_resolve_requires_root_cause_solution_and_result(given):
     complaint = at_status(S.in_progress)
     with pytest.raises(InvalidCommand) as caught:
-        perform(complaint, A.resolve, c.Resolve(**given), ctx(AFTER_ROAD, HANDLER))
+        perform(
+            complaint, A.resolve, c.Resolve(**given, finding=NOT_FOUND), ctx(AFTER_ROAD, HANDLER)
+        )
     missing = {name for name in FULL_HANDLING if not given.get(name)}
     assert caught.value.fields == {name: "is required to resolve" for name in missing}
     assert complaint.status == S.in_progress
@@ -421,7 +431,9 @@ def test_resolve_counts_what_was_recorded_before():
     complaint = at_status(S.in_progress)
     recorded = c.HandlingUpdate(root_cause="seal", solution="new seal")
     perform(complaint, A.record_handling, recorded, ctx(AFTER_ROAD, HANDLER))
-    perform(complaint, A.resolve, c.Resolve(result="fixed"), ctx(AFTER_ROAD, HANDLER))
+    perform(
+        complaint, A.resolve, c.Resolve(result="fixed", finding=NOT_FOUND), ctx(AFTER_ROAD, HANDLER)
+    )
     assert complaint.status == S.resolved
     assert complaint.pending_events()[-1].details == {"result": "fixed"}
 
@@ -501,7 +513,7 @@ def test_nobody_is_chased_while_waiting_for_the_complainant():
 def test_resolving_while_waiting_ends_the_pause_first():
     complaint = paused(sh(2026, 1, 7, 10))
     at = sh(2026, 1, 7, 14)
-    perform(complaint, A.resolve, c.Resolve(**FULL_HANDLING), ctx(at, HANDLER))
+    perform(complaint, A.resolve, c.Resolve(**FULL_HANDLING, finding=NOT_FOUND), ctx(at, HANDLER))
     resolution = complaint.deadlines["resolution"]
     assert (resolution.due, resolution.met_at) == (sh(2026, 1, 27, 13), at)
     assert complaint.paused_at is None
@@ -835,6 +847,18 @@ PARAMS = st.fixed_dictionaries(
             },
         ),
         "approve": st.booleans(),
+        "finding": st.sampled_from(
+            [
+                None,
+                NOT_FOUND,
+                {
+                    "substantiated": "yes",
+                    "valid": True,
+                    "responsible": {"department": "sales"},
+                    "action": "training",
+                },
+            ]
+        ),
         "grade": st.sampled_from(GRADES),
         "extension_hours": st.integers(min_value=-30, max_value=120),
     }
@@ -852,7 +876,8 @@ def body_for(action: Action, p: dict, complaint: Complaint):
         A.assign: lambda: c.Assign(handler=p["handler"]),
         A.wait: lambda: c.Wait(reason="photos"),
         A.record_handling: lambda: c.HandlingUpdate(**p["handling"]),
-        A.resolve: lambda: c.Resolve(**p["handling"]),
+        A.resolve: lambda: c.Resolve(**p["handling"], finding=p["finding"]),
+        A.mark_conflict: lambda: c.MarkConflict(user_id=p["handler"], reason="neighbour"),
         A.reopen: lambda: c.Reopen(reason="again"),
         A.add_note: lambda: c.Note(text="note"),
         A.decide_extension: lambda: c.ExtensionDecision(approve=p["approve"]),

@@ -30,7 +30,7 @@ from chalicelib.domain.model import Status
 S, A, R = Status, Action, Role
 
 # Actions that record something without moving the status.
-_NOTE_AND_GRADE = {A.add_note: None, A.change_grade: None}
+_NOTE_AND_GRADE = {A.add_note: None, A.change_grade: None, A.mark_conflict: None}
 _OPEN_WORK = {A.record_handling: None, A.request_extension: None, A.decide_extension: None}
 
 # status -> {action: target}; a target of None means "stays where it is".
@@ -177,6 +177,7 @@ _DECIDING = {
     A.close,
     A.decide_extension,
     A.change_grade,
+    A.mark_conflict,
 }
 
 # role -> the actions the role alone allows (department and assignee rules aside).

@@ -207,9 +207,11 @@ def test_the_view_carries_version_and_the_offered_actions():
 
 # -- actions offered -------------------------------------------------------------------------
 
-DECIDE_ON_RECEIPT = ["accept", "add_note", "change_grade", "refuse", "transfer"]
+DECIDE_ON_RECEIPT = ["accept", "add_note", "change_grade", "mark_conflict", "refuse", "transfer"]
 HANDLER_WORK = ["add_note", "record_handling", "request_extension", "resolve", "wait"]
-DECIDER_WORK = sorted([*HANDLER_WORK, "assign", "change_grade", "decide_extension"])
+DECIDER_WORK = sorted(
+    [*HANDLER_WORK, "assign", "change_grade", "decide_extension", "mark_conflict"]
+)
 
 
 def _at(status: Status, assignee: str | None = None) -> Complaint:
@@ -231,7 +233,7 @@ def _at(status: Status, assignee: str | None = None) -> Complaint:
         (staff(Role.QUALITY, "service"), Status.received, None, ["change_grade"]),
         (staff(Role.QUALITY, "sales"), Status.received, None, []),
         (staff(Role.SUPERVISOR, "service"), Status.accepted, None,
-         ["add_note", "assign", "change_grade", "transfer"]),
+         ["add_note", "assign", "change_grade", "mark_conflict", "transfer"]),
         (staff(Role.HANDLER, "service"), Status.assigned, "u-1",
          ["add_note", "record_handling", "request_extension", "start"]),
         (staff(Role.HANDLER, "service"), Status.assigned, "u-2", ["add_note"]),
@@ -245,15 +247,15 @@ def _at(status: Status, assignee: str | None = None) -> Complaint:
         (staff(Role.HANDLER, "service"), Status.waiting_for_complainant, "u-1",
          ["add_note", "record_handling", "request_extension", "resolve", "resume"]),
         (staff(Role.SUPERVISOR, "service"), Status.resolved, "u-2",
-         ["add_note", "change_grade", "close"]),
+         ["add_note", "change_grade", "close", "mark_conflict"]),
         (staff(Role.MANAGER, "service"), Status.resolved, "u-2",
-         ["add_note", "change_grade", "close", "reopen"]),
+         ["add_note", "change_grade", "close", "mark_conflict", "reopen"]),
         (staff(Role.HANDLER, "service"), Status.resolved, "u-1", ["add_note"]),
         (staff(Role.SUPERVISOR, "service"), Status.closed, "u-2", []),
         (staff(Role.MANAGER, "service"), Status.closed, "u-2", ["reopen"]),
         (staff(Role.ADMIN), Status.closed, "u-2", []),
         (staff(Role.SUPERVISOR, "service"), Status.transferred, None,
-         ["accept", "add_note", "change_grade", "close", "refuse", "transfer"]),
+         ["accept", "add_note", "change_grade", "close", "mark_conflict", "refuse", "transfer"]),
         (staff(Role.ADMIN), Status.not_accepted, None, []),
         (staff(Role.ADMIN), Status.withdrawn, None, []),
     ],

@@ -24,9 +24,15 @@ from chalicelib.domain.stats import account_commit
 from chalicelib.service.reports import ReportQuery, month_counters
 
 TZ = ZoneInfo("Asia/Shanghai")
+HANDLING = {"root_cause": "cause", "solution": "fix", "result": "done"}
 CAL = BusinessCalendar()
 POLICY = SlaPolicy()
-RESOLUTION = c.Resolve(root_cause="cause", solution="fix", result="done")
+RESOLUTION = c.Resolve(
+    root_cause="cause",
+    solution="fix",
+    result="done",
+    finding={"substantiated": "no", "valid": False},
+)
 
 
 def t(month, day, hour=10, minute=0, year=2026):
@@ -114,14 +120,14 @@ def ledger():
     return Ledger()
 
 
-def handle_to_resolution(ledger, case, accept_at, resolve_at):
+def handle_to_resolution(ledger, case, accept_at, resolve_at, resolution=RESOLUTION):
     act(case, Action.accept, c.Empty(), accept_at)
     ledger.commit(case)
     act(case, Action.assign, c.Assign(handler="han-1"), accept_at)
     ledger.commit(case)
     act(case, Action.start, c.Empty(), accept_at)
     ledger.commit(case)
-    act(case, Action.resolve, RESOLUTION, resolve_at)
+    act(case, Action.resolve, resolution, resolve_at)
     ledger.commit(case)
 
 
@@ -443,3 +449,107 @@ def test_a_grade_change_that_moved_a_missed_deadline_would_not_move_the_figures(
         b["on_time_resolution_rate"] for b in before
     ]
     assert after[1]["overdue_resolution"] == 1
+
+
+# -- the finding (issue 20) -----------------------------------------------------------------
+
+
+def found(substantiated, responsible=None, valid=None, person=None):
+    finding = {
+        "substantiated": substantiated,
+        "valid": substantiated != "no" if valid is None else valid,
+    }
+    if responsible:
+        finding["responsible"] = {"department": responsible, "person": person}
+        finding["action"] = "training"
+    return c.Resolve(root_cause="cause", solution="fix", result="done", finding=finding)
+
+
+def test_findings_by_responsible_department_against_a_hand_count(ledger):
+    """Two found substantiated against sales, one partly against service (not valid), one
+    not substantiated, one inquiry without a finding: hand-counted below."""
+    workload = [
+        ("service", found("yes", "sales")),
+        ("service", found("yes", "sales", person="王五")),
+        ("sales", found("partly", "service", valid=False)),
+        ("service", found("no")),
+    ]
+    for day, (department, resolution) in enumerate(workload, start=2):
+        case = ledger.new(t(11, day), department=department)
+        ledger.commit(case)
+        handle_to_resolution(ledger, case, t(11, day, 11), t(11, day + 5), resolution)
+    inquiry = ledger.new(t(11, 9), kind="inquiry")
+    ledger.commit(inquiry)
+    handle_to_resolution(ledger, inquiry, t(11, 9, 11), t(11, 10), c.Resolve(**HANDLING))
+    nov, by_department = ledger.month("2026-11", t(12, 1))
+    assert (nov["substantiated"], nov["partly_substantiated"], nov["not_substantiated"]) == (
+        2,
+        1,
+        1,
+    )
+    assert nov["valid_complaints"] == 2
+    assert nov["substantiation_rate"] == {"numerator": 3, "denominator": 4, "value": 0.75}
+    assert nov["resolved"] == 5  # the inquiry is resolved, with no finding
+    # The receiving department's rows count where the case was handled...
+    assert by_department["service"]["substantiated"] == 2
+    assert by_department["sales"]["partly_substantiated"] == 1
+    # ...by=responsible, whom the finding names ("-": none named).
+    _, by_responsible = ledger.month("2026-11", t(12, 1), by="responsible")
+    assert set(by_responsible) == {"sales", "service", "-"}
+    assert by_responsible["sales"]["substantiated"] == 2
+    assert by_responsible["sales"]["valid_complaints"] == 2
+    assert by_responsible["service"]["partly_substantiated"] == 1
+    assert by_responsible["service"]["valid_complaints"] == 0
+    assert by_responsible["-"]["not_substantiated"] == 1
+    # The resolution deadline met counts for the responsible department too (考核).
+    assert by_responsible["sales"]["on_time_resolution_rate"]["denominator"] == 2
+
+
+def test_substantiation_rate_of_two_found_against_sales_and_one_not(ledger):
+    """The issue's "done when": 2/3."""
+    for day, resolution in (
+        (2, found("yes", "sales")),
+        (3, found("yes", "sales")),
+        (4, found("no")),
+    ):
+        case = ledger.new(t(11, day))
+        ledger.commit(case)
+        handle_to_resolution(ledger, case, t(11, day, 11), t(11, day + 1), resolution)
+    nov, _ = ledger.month("2026-11", t(12, 1), kind="complaint")
+    assert nov["substantiation_rate"] == {"numerator": 2, "denominator": 3, "value": 0.666667}
+
+
+def test_a_finding_after_a_reopen_replaces_the_earlier_one_in_the_figures(ledger):
+    case = ledger.new(t(11, 2))
+    ledger.commit(case)
+    handle_to_resolution(ledger, case, t(11, 3), t(11, 4), found("yes", "sales"))
+    act(case, Action.reopen, c.Reopen(reason="new facts"), t(12, 2), roles=("manager",))
+    ledger.commit(case)
+    nov, _ = ledger.month("2026-11", t(12, 3))
+    assert nov["substantiated"] == 1  # kept until a new finding is made
+    act(case, Action.resolve, found("no"), t(12, 4))
+    ledger.commit(case)
+    nov, _ = ledger.month("2026-11", t(12, 5))
+    dec, _ = ledger.month("2026-12", t(12, 5))
+    assert (nov["substantiated"], nov["substantiation_rate"]["denominator"]) == (0, 0)
+    assert (dec["not_substantiated"], dec["substantiation_rate"]["denominator"]) == (1, 1)
+    assert dec["re_resolved"] == 1 and nov["resolved"] == 1
+
+
+def test_a_recomplaint_counts_against_the_original_finding_responsible(ledger):
+    first = ledger.new(t(11, 2))
+    ledger.commit(first)
+    handle_to_resolution(ledger, first, t(11, 3), t(11, 4), found("yes", "sales"))
+    second = ledger.new(t(11, 12), related_to=first.number)
+    second.related_responsible = first.responsible_department
+    link_recomplaint(first, second.number, t(11, 12))
+    ledger.commit(second, first)
+    _, by_responsible = ledger.month("2026-11", t(12, 1), by="responsible")
+    counters = Services(ledger).complaints.report_cells("2026-11")
+    against = sum(
+        n.get("recomplaints_against", 0)
+        for cell, n in counters.items()
+        if cell.endswith("#responsible#sales")
+    )
+    assert against == 1
+    assert by_responsible["-"]["recomplaints"] == 1  # the new case itself has no finding yet
