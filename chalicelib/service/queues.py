@@ -104,11 +104,13 @@ def directory(department: str | None, actor: Actor, services: Services) -> dict:
 
 def suggestions(number: str, department: str | None, actor: Actor, services: Services) -> dict:
     """The directory for assigning one case: those recused from it (回避) left out."""
+    from ..domain.errors import NotFound
     from ..domain.lifecycle import Action, authorize
     from .recusal import recused
-    from .staff import load
 
-    complaint = load(number, services)
+    complaint = services.complaints.load(number)
+    if complaint is None:
+        raise NotFound(f"no complaint {number}")
     authorize(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
     found = directory(department or complaint.department, actor, services)
     out = {entry["user_id"] for entry in recused(complaint)}
