@@ -106,9 +106,10 @@ DEFAULT_CATEGORIES = (
     "other",
 )
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,24}$")
+# A leading bracket too: "(010) 6552 1234" is how an area code is commonly written.
+_PHONE = re.compile(r"^\+?[0-9(][0-9 ()\-]{4,24}$")
 # What the documents promise (stricter: no space at the end, which would be stripped).
-PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-]{3,23}[0-9()\-]$"
+PHONE_PATTERN = r"^\+?[0-9(][0-9 ()\-]{3,23}[0-9()\-]$"
 # contact.normalise_mobile's rule as the documents give it (without separators): a mainland
 # mobile with or without +86/0086/86, or E.164 outside +86.
 MOBILE_PATTERN = (

@@ -72,7 +72,7 @@ def found(response) -> list[str]:
 CALLER = {
     "name": "赵六",
     "mobile": "13912345678",
-    "office_phone": "010 6552 1234",
+    "office_phone": "(010) 6552 1234",
     "email": "Zhao.Liu@Example.com",
 }
 

@@ -274,6 +274,18 @@ const ENUMS = {
     recomplained: ["再次投诉", "complained again"], survey_answered: ["回访答复", "survey answered"],
     grade_changed: ["调整等级", "grade changed"], withdrawn: ["撤回", "withdrawn"],
     reminded: ["提醒", "reminder sent"], escalated: ["升级", "escalated"],
+    acknowledgement_held: ["暂缓发送回执", "acknowledgement held"],
+    complainant_unreachable: ["投诉人无法联系", "complainant unreachable"],
+    attachment_added: ["添加附件", "attachment added"], attachment_uploaded: ["附件已上传", "attachment uploaded"],
+    callback_attempted: ["电话回访未接通", "callback attempted"], callback_reached: ["电话回访已接通", "callback reached"],
+    callback_answered: ["电话回访答复", "callback answered"], callback_rescheduled: ["回访改期", "callback rescheduled"],
+    callback_message_left: ["回访留言", "callback message left"], callback_unreachable: ["回访无法联系", "callback unreachable"],
+    follow_up_by_callback: ["改为电话回访", "follow-up by callback"], follow_up_not_sent: ["回访未发出", "follow-up not sent"],
+    follow_up_settled: ["回访完成", "follow-up settled"], follow_up_feedback: ["回访补充意见", "follow-up feedback"],
+    contact_recorded: ["记录联系", "contact recorded"], first_contact_made: ["首次联系", "first contact made"],
+    message_sent: ["发送消息", "message sent"], info_requested: ["补正告知", "information requested"],
+    info_request_reminded: ["补正提醒", "information reminder"], info_request_expired: ["补正逾期", "information request expired"],
+    info_answered: ["补正答复", "information supplied"], reply_after_expiry: ["逾期后答复", "reply after expiry"],
   },
 };
 
@@ -314,7 +326,9 @@ export function t(key, values = {}) {
 export function label(kind, value) {
   if (value === null || value === undefined || value === "") return "";
   const pair = (ENUMS[kind] || {})[value];
-  return pair ? pick(pair) : String(value);
+  if (pair) return pick(pair);
+  // An event type this table does not know yet reads as words, not as a key.
+  return kind === "event" ? String(value).replace(/_/g, " ") : String(value);
 }
 
 // Times are shown, and typed, in the organisation's time zone, wherever the browser is.
