@@ -16,6 +16,7 @@ from chalicelib.http.queues import queues
 from chalicelib.http.reports import XLSX, reports
 from chalicelib.http.search import search
 from chalicelib.http.staff import staff
+from chalicelib.http.subject_access import ZIP, subject_access
 
 # Powertools owns logging (JSON with correlation ids); Chalice must not add its own handler.
 app = Chalice(app_name="complaints", configure_logs=False)
@@ -32,6 +33,8 @@ app.register_blueprint(open311, url_prefix="/open311/v2")
 app.register_blueprint(console)
 app.register_blueprint(queues)
 app.register_blueprint(search)
+app.register_blueprint(subject_access)
+app.api.binary_types.append(ZIP)  # the subject access export
 install_local_sign_in(app)  # the local stage only (.chalice/config.json)
 install_cors(app)  # last: gives every route above an OPTIONS route
 

@@ -59,6 +59,8 @@ class Settings:
     info_request_expiry: str = "withdraw"
     public_messages_per_day: int = 20
     inbound_domain: str = ""
+    # Personal-data retention (domain/retention.py): years after a case became final.
+    retention_years: int = 3
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +90,7 @@ def get_settings() -> Settings:
         ack_limit_per_source_hour=int(os.environ.get("ACK_LIMIT_PER_SOURCE_HOUR", "10")),
         intake_limit_per_source_hour=int(os.environ.get("INTAKE_LIMIT_PER_SOURCE_HOUR", "30")),
         limit_hash_key=os.environ.get("LIMIT_HASH_KEY") or "local-only-limit-key",
+        retention_years=int(os.environ.get("RETENTION_YEARS") or 3),
         info_request_expiry=_expiry(os.environ.get("INFO_REQUEST_EXPIRY", "withdraw")),
         public_messages_per_day=int(os.environ.get("PUBLIC_MESSAGES_PER_DAY", "20")),
         inbound_domain=os.environ.get("INBOUND_DOMAIN", ""),

@@ -114,6 +114,10 @@ class ComplaintItem(Item):
     # Sparse: "<nearest pending deadline in UTC ISO>#<number>" while the complaint is open,
     # so the console's queues come sorted by the deadline that falls first.
     deadline_sk = UnicodeAttribute(null=True)
+    # Sparse: "CLOSED" / "<final UTC ISO>#<number>" while a final case still holds
+    # personal data: the retention job's work list (adapters/retention.py).
+    closed_pk = UnicodeAttribute(null=True)
+    closed_sk = UnicodeAttribute(null=True)
     category = UnicodeAttribute(null=True)  # filters of the queues
     channel = UnicodeAttribute(null=True)
 
@@ -128,6 +132,7 @@ class ComplaintItem(Item):
     by_dept_deadline = _index("by_dept_deadline", "department", "deadline_sk")
     by_dept_status_deadline = _index("by_dept_status_deadline", "dept_status", "deadline_sk")
     by_assignee_deadline = _index("by_assignee_deadline", "assignee", "deadline_sk")
+    by_closed = _index("by_closed", "closed_pk", "closed_sk", KeysOnlyProjection())
 
     def to_complaint(self):
         from ..domain.model import Complaint

@@ -302,6 +302,11 @@ class DynamoComplaints:
     def save(self, complaint: Complaint, outbox: list[OutboxEntry], *others: Complaint) -> None:
         self._commit([complaint, *others], outbox)
 
+    def save_anonymised(self, complaint: Complaint, deletes: list[tuple[str, str]], audit=None):
+        """The anonymised record, its audit event, the deletion of its identity lookup rows
+        and the administration audit entry: one transaction on the version read."""
+        self._commit([complaint], [], deletes=deletes, audit=audit)
+
     def record_deliveries(self, entries: list[OutboxEntry]) -> None:
         """Outcomes are plain overwrites of entries this process owns: one batch call, or,
         in an idempotent command, with its completion record (adapters/idempotency.py)."""
@@ -351,7 +356,9 @@ class DynamoComplaints:
             return RepeatState(issue)
         return RepeatState(issue, json.loads(item.seen), int(item.version))
 
-    def _commit(self, complaints: list[Complaint], outbox, repeat=None, claims=()) -> None:
+    def _commit(
+        self, complaints: list[Complaint], outbox, repeat=None, claims=(), deletes=(), audit=None
+    ) -> None:
         if _audit_only(complaints, outbox, repeat):
             return self._append_audit(complaints[0])
         items = [self._to_item(complaint) for complaint in complaints]
@@ -360,7 +367,13 @@ class DynamoComplaints:
         for attempt in range(TRANSIENT_ATTEMPTS):
             try:
                 self._transact(
-                    complaints, items, outbox, repeat, (increments, queue_changes), claims
+                    complaints,
+                    items,
+                    outbox,
+                    repeat,
+                    (increments, queue_changes),
+                    claims,
+                    (deletes, audit),
                 )
                 break
             except Transient:
@@ -394,10 +407,13 @@ class DynamoComplaints:
             _raise_conflict(error, ["known"] + ["event"] * len(complaint.pending_events()))
         complaint.clear_events()
 
-    def _transact(self, complaints, items, outbox, repeat, counted, claims=()) -> None:
+    def _transact(
+        self, complaints, items, outbox, repeat, counted, claims=(), removal=((), None)
+    ) -> None:
         increments, queue_changes = counted
-        # What each item is, in the order pynamodb sends them (condition checks, puts,
-        # updates), to read the cancellation reasons; None: an item without a condition.
+        deletes, audit = removal
+        # What each item is, in the order pynamodb sends them (condition checks, deletes,
+        # puts, updates), to read the cancellation reasons; None: an item without a condition.
         checks = [claim for claim in claims if claim.kind == "clear"]
         counters = [claim for claim in claims if claim.kind != "clear"]
         puts: list = []
@@ -413,11 +429,17 @@ class DynamoComplaints:
                 for entry in outbox:
                     tx.save(_outbox_item(entry))
                     puts.append(None)
+                if audit is not None:
+                    audit(tx)
+                    puts.append(None)
                 updates = [None] * add_to_transaction(tx, increments)
                 updates += [None] * add_queue_counts(tx, queue_changes)
                 updates += add_claims(tx, counters)
+                for pk, sk in deletes:
+                    tx.delete(ComplaintItem(pk, sk))
         except TransactWriteError as error:
-            _raise_conflict(error, [*checks, *puts, *updates])
+            # pynamodb sends condition checks, deletes, puts, then updates.
+            _raise_conflict(error, [*checks, *[None] * len(deletes), *puts, *updates])
 
     def _index_new(self, tx: TransactWrite, complaint: Complaint) -> list[str]:
         """A new complaint's lookup rows (keyed hashes only), in its own transaction."""
@@ -477,6 +499,11 @@ class DynamoComplaints:
         if complaint.is_open and complaint.next_due_at:
             item.due_pk = "DUE"
             item.due_sk = f"{_iso(complaint.next_due_at)}#{complaint.number}"
+        if not complaint.is_open and complaint.anonymised_at is None:
+            from ..domain.retention import closed_at
+
+            item.closed_pk = "CLOSED"
+            item.closed_sk = f"{_iso(closed_at(complaint))}#{complaint.number}"
         callback = callback_keys(complaint)
         if callback:
             item.callback_pk, item.callback_sk = callback

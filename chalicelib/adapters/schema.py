@@ -23,6 +23,8 @@ LISTING_INDEXES = (
 SPARSE_INDEXES = (
     ("by_due", "due_pk", "due_sk"),
     ("outbox_pending", "outbox_pk", "outbox_sk"),
+    # Final cases still holding personal data, by when they became final (retention).
+    ("by_closed", "closed_pk", "closed_sk"),
 )
 
 

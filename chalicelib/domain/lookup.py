@@ -26,7 +26,7 @@ import hmac
 import re
 import unicodedata
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -181,6 +181,43 @@ class SearchQuery(Strict):
 
             return token_value(hash_token(self.value.strip()))
         return NORMALISERS[kind](self.value)
+
+
+class SubjectQuery(Strict):
+    """A subject access request (issue 21 item 7): exactly one of phone or e-mail."""
+
+    phone: Text(40) | None = None
+    email: Text(254) | None = None
+    limit: int = Field(default=10, ge=1, le=20)
+    cursor: Text(2000) | None = None
+    format: Literal["json", "zip"] = "json"
+
+    def checked(self) -> SubjectQuery:
+        from .errors import InvalidCommand
+
+        given = [name for name in ("phone", "email") if getattr(self, name)]
+        if len(given) != 1:
+            rule = "give exactly one of: phone, email"
+            raise InvalidCommand(rule, {name: rule for name in (given or ["phone"])})
+        if not NORMALISERS[self.kind](getattr(self, self.kind.value)):
+            name = self.kind.value
+            raise InvalidCommand(f"{name} cannot match anything", {name: "not a usable value"})
+        return self
+
+    @property
+    def kind(self) -> LookupKind:
+        return LookupKind.phone if self.phone else LookupKind.email
+
+    def normalised(self) -> str:
+        return NORMALISERS[self.kind](getattr(self, self.kind.value))
+
+
+SUBJECT_CONDITIONS = {
+    "phone": "exactly one of phone, email; at least 5 digits",
+    "email": "exactly one of phone, email; contains @",
+    "cursor": "only a next_cursor this list returned, with the same key",
+    "format": "zip (or Accept: application/zip) answers the same page as a zip file",
+}
 
 
 class LogQuery(Strict):

@@ -95,6 +95,9 @@ REOPENING_EVENTS = frozenset({"reopened"})  # the one change a closed case takes
 # A reply that lost the race with the expiry of its request for information (issue 17)
 # is kept the same way, so both are in the audit trail.
 AFTER_CLOSE_EVENTS = frozenset({"follow_up_feedback", "reply_after_expiry"})
+# Personal-data retention (domain/retention.py) strips a long-closed case of the
+# complainant's data: the one change to a closed record besides reopen.
+RETENTION_EVENTS = frozenset({"anonymised"})
 
 DEFAULT_CATEGORIES = (
     "product_quality",
@@ -482,6 +485,7 @@ class Complaint(Model):
     reply_day: date | None = None
     reply_count_day: int = 0
     last_public_message: str | None = None
+    anonymised_at: datetime | None = None  # personal data removed (domain/retention.py)
     version: int = 0
     _events: list[DomainEvent] = PrivateAttr(default_factory=list)
     # What the case contributes to the monthly statistics (domain/stats.py), kept with
@@ -549,7 +553,8 @@ class Complaint(Model):
         return self.status not in FINAL_STATUSES
 
     def check_changeable(self, event_type: str) -> None:
-        if self._closed_when_read and event_type not in REOPENING_EVENTS | AFTER_CLOSE_EVENTS:
+        allowed = REOPENING_EVENTS | AFTER_CLOSE_EVENTS | RETENTION_EVENTS
+        if self._closed_when_read and event_type not in allowed:
             from .errors import CaseClosed
 
             raise CaseClosed(

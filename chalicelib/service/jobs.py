@@ -46,6 +46,7 @@ class JobReport:
     failed: int = 0
     monthly_report: str | None = None  # the monthly report this run queued, if any
     numbers: list[str] = field(default_factory=list)
+    anonymised: list[str] = field(default_factory=list)  # past retention (retention.py)
 
 
 def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
@@ -73,6 +74,7 @@ def run_jobs(services: Services, now: datetime | None = None) -> JobReport:
             report.numbers.append(complaint.number)
             owed += entries
     owed += _callback_digest(services, now)
+    report.anonymised = _retention(services, now)
     _compact_queue_counts(services, now)
     monthly = queue_monthly_report(now, services)
     if monthly:
@@ -99,6 +101,18 @@ def _compact_queue_counts(services: Services, now: datetime) -> None:
     local = now.astimezone(ZoneInfo(services.settings.timezone))
     if local.hour == 3 and local.minute < 5:
         services.complaints.compact_queue_counts()
+
+
+def _retention(services: Services, now: datetime) -> list[str]:
+    from .retention import anonymise_due
+
+    try:
+        return anonymise_due(services, now).numbers
+    except Exception:  # noqa: BLE001 - retention must not stop the run's notices
+        from ..observability import logger
+
+        logger().exception("retention failed; the next run tries again")
+        return []
 
 
 def _callback_digest(services: Services, now: datetime) -> list[OutboxEntry]:

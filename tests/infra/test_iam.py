@@ -82,6 +82,10 @@ EXPECTED_GRANTS = {
         ("logs:CreateLogStream", "RunJobsLogGroup.Arn"),
         ("logs:PutLogEvents", "RunJobsLogGroup.Arn"),
         ("sqs:SendMessage", "JobsDeadLetterQueue.Arn"),
+        # Retention (docs/retention.md): every version of an anonymised case's files.
+        ("s3:DeleteObject", ATTACHMENT_OBJECTS),
+        ("s3:DeleteObjectVersion", ATTACHMENT_OBJECTS),
+        ("s3:ListBucketVersions", ATTACHMENTS_BUCKET, ATTACHMENTS_PREFIX_ONLY),
     },
     # SES bounces: read the case, save it (a transaction) and the suppression item.
     "SesEventsRole": {
@@ -279,6 +283,7 @@ def _role_statements(template: dict, role: str) -> list[dict]:
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_only_the_api_touches_attachments_and_only_under_the_prefix(templates, stage):
+    """And the scheduled job, which deletes an anonymised case's files (retention)."""
     template = templates[stage]
     for function in functions.FUNCTIONS:
         s3 = [
@@ -286,17 +291,17 @@ def test_only_the_api_touches_attachments_and_only_under_the_prefix(templates, s
             for statement in _role_statements(template, function.role)
             if any(a.startswith("s3:") for a in _as_list(statement["Action"]))
         ]
-        if not function.serves_http:
+        if not function.serves_http and function.role != "RunJobsRole":
             assert s3 == [], f"{function.role} has S3 grants"
             continue
         for statement in s3:
             actions = set(_as_list(statement["Action"]))
-            if actions == {"s3:ListBucket"}:
+            if actions in ({"s3:ListBucket"}, {"s3:ListBucketVersions"}):
                 assert statement["Resource"] == {"Fn::GetAtt": ["AttachmentsBucket", "Arn"]}
                 prefixes = statement["Condition"]["StringLike"]["s3:prefix"]
                 assert prefixes == [storage.ATTACHMENTS_PREFIX + "*"]
             else:
-                assert "s3:ListBucket" not in actions
+                assert not actions & {"s3:ListBucket", "s3:ListBucketVersions"}
                 assert statement["Resource"] == {
                     "Fn::Sub": "${AttachmentsBucket.Arn}/" + storage.ATTACHMENTS_PREFIX + "*"
                 }
