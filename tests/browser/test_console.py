@@ -132,6 +132,8 @@ def test_supervisor_and_handler_take_a_web_complaint_to_resolved(stack, contexts
     number = submit(
         stack,
         complainant={"name": "王秘密", "mobile": "13900139000", "confidential": True},
+        # A member of staff (handler2-service) is complained about: recused (回避).
+        respondent={"department": "service", "person": "林峰"},
     )
     supervisor = contexts("zh-CN")
     page = sign_in(supervisor, "sup-service")
@@ -152,8 +154,9 @@ def test_supervisor_and_handler_take_a_web_complaint_to_resolved(stack, contexts
     def pick_handler(form):
         handler = form.locator("select[name=handler] option[value='handler-service']")
         expect(handler).to_be_attached()
-        # The directory lists only the case's department.
+        # The directory lists only the case's department, and not the person complained about.
         assert form.locator("select[name=handler] option[value='handler-sales']").count() == 0
+        assert form.locator("select[name=handler] option[value='handler2-service']").count() == 0
         form.locator("select[name=handler]").select_option("handler-service")
 
     act(page, "assign", pick_handler)
@@ -187,11 +190,38 @@ def test_supervisor_and_handler_take_a_web_complaint_to_resolved(stack, contexts
 
     act(hpage, "record_handling", handling)
     expect(hpage.locator("#handling-title + dl")).to_contain_text("Refund voucher × 2")
-    act(hpage, "resolve")  # the form comes filled with the record
+
+    def finding(form):
+        # The form comes filled with the record, and the respondent offered as responsible.
+        expect(form.locator("[name=root_cause]")).to_have_value("Duplicate charge from a retry")
+        department = form.locator("[name='finding.responsible.department']")
+        expect(department).to_have_value("service")
+        expect(form.locator("[name='finding.responsible.person']")).to_have_value("林峰")
+        check_accessibility(hpage, "resolve form")
+        handler.shot("6-handler-finding", hpage)
+        form.locator("[name='finding.substantiated']").select_option("yes")
+        form.locator("[name='finding.valid']").check()
+        form.locator("[name='finding.action']").fill("Retraining on refunds")
+
+    act(hpage, "resolve", finding)
     expect(hpage.locator(".summary")).to_contain_text("Resolved")
     expect(hpage.locator(".timeline")).to_contain_text("resolved")
-    handler.shot("6-handler-resolved", hpage)
-    assert status_of(stack, number)["status"] == "resolved"
+    # The handler sees the department found responsible, not the person.
+    shown = hpage.locator("section.finding")
+    expect(shown).to_contain_text("substantiated")
+    expect(shown).to_contain_text("***")
+    expect(shown).not_to_contain_text("林峰")
+    handler.shot("7-handler-resolved", hpage)
+    recorded = status_of(stack, number)
+    assert recorded["status"] == "resolved"
+    assert recorded["finding"]["responsible"] == {"department": "service", "person": "林峰"}
+    # The department's supervisor sees the person (the page was on this case: reload it).
+    page.reload()
+    expect(page.locator("h1")).to_contain_text(number)
+    expect(page.locator("section.finding")).to_contain_text("林峰")
+    expect(page.locator("section.finding")).to_contain_text("属实")
+    check_accessibility(page, "case with its finding")
+    supervisor.shot("8-supervisor-finding", page)
 
 
 def test_two_tabs_on_one_case_the_second_gets_the_conflict_and_keeps_its_input(stack, contexts):
@@ -347,6 +377,9 @@ def test_a_manager_opens_the_reports_page(stack, contexts):
     )
     assert min(widths) >= 40, widths
     expect(page.locator(".charts img").first).to_be_visible()
+    # The assessment table (考核表): a row per department, ranked.
+    expect(page.locator("table.assessment tbody tr").first).to_be_visible()
+    expect(page.locator("table.assessment thead")).to_contain_text("Valid complaints")
     check_accessibility(page, "reports")
     session.shot("reports", page)
     with page.expect_download() as download:

@@ -71,10 +71,11 @@ export const api = {
   attachments: (number) => get(`/staff/complaints/${encodeURIComponent(number)}/attachments`),
   act: (number, segment, body, etag) =>
     request("POST", `/staff/complaints/${encodeURIComponent(number)}/${segment}`, { body, etag }),
-  directory: (department) => get(`/staff/directory${query({ department })}`),
+  directory: (department, number) => get(`/staff/directory${query({ department, case: number })}`),
   search: (params) => get(`/staff/search${query(params)}`),
   intake: (body) => request("POST", "/staff/complaints", { body }).then((r) => r.data),
   report: (month, params) => get(`/staff/reports/${encodeURIComponent(month)}${query(params)}`),
+  assessment: (month, params) => get(`/staff/reports/${encodeURIComponent(month)}/assessment${query(params)}`),
   trend: (to) => get(`/staff/reports/trend${query({ to })}`),
   // Files and pictures need the bearer token too: fetched, then shown from a blob URL.
   blob: (path) => request("GET", path, { accept: "*/*", raw: true }).then((r) => r.blob()),

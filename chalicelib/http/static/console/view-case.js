@@ -8,6 +8,7 @@ import { config } from "./config.js";
 import { announce, field, h, replace, scrollable, select, showFieldErrors } from "./dom.js";
 import { dateTime, fromOrgTime, hours, label, t } from "./i18n.js";
 import { historySection, lookupFor } from "./view-lookup.js";
+import { conflictFields, findingFields, findingSection, readFinding, recusedNote } from "./view-finding.js";
 import { deadlineBadges } from "./view-parts.js";
 
 let others = { number: null, pending: null }; // this visit's lookup of the complainant
@@ -16,7 +17,7 @@ const SEGMENTS = {
   accept: "accept", refuse: "refuse", transfer: "transfer", assign: "assign", start: "start",
   wait: "wait", resume: "resume", record_handling: "handling", resolve: "resolve", close: "close",
   reopen: "reopen", add_note: "notes", request_extension: "extension-request",
-  decide_extension: "extension-decision", change_grade: "grade",
+  decide_extension: "extension-decision", change_grade: "grade", mark_conflict: "conflicts",
 };
 // The order buttons appear in: the usual next step first.
 const ORDER = Object.keys(SEGMENTS);
@@ -57,7 +58,7 @@ function draw(main, state, open) {
     h("p", { className: "subject" }, c.data.subject),
     summary,
     actionsSection(main, state, open),
-    h("div", { className: "columns" }, h("div", {}, deadlinesSection(c), detailsSection(c)), h("div", {}, complainantSection(c), handlingSection(c), filesSection(state.files))),
+    h("div", { className: "columns" }, h("div", {}, deadlinesSection(c), detailsSection(c), recusedNote(c)), h("div", {}, complainantSection(c), handlingSection(c), findingSection(c), filesSection(state.files))),
     historySection(c, others.number === c.number ? others.pending : null),
     timelineSection(state.history),
   );
@@ -161,8 +162,11 @@ function fieldsFor(action, c, directory) {
         text("solution", "field.solution", { required, multiline: true, value: record.solution }),
         text("result", "field.result", { required, multiline: true, value: record.result }),
         partsEditor(record.parts_used),
+        required ? findingFields(c) : null,
       ];
     }
+    case "mark_conflict":
+      return conflictFields(directory);
     case "add_note":
       return [text("text", "form.text", { required: true, multiline: true })];
     case "request_extension":
@@ -199,12 +203,14 @@ function bodyFor(action, form) {
       const body = { root_cause: clean(data.root_cause), solution: clean(data.solution), result: clean(data.result) };
       const parts = readParts(form);
       if (parts.length) body.parts_used = parts;
+      if (action === "resolve") body.finding = readFinding(form);
       return body;
     }
     case "add_note": return { text: data.text };
     case "request_extension": return { reason: data.reason, new_due: fromOrgTime(data.new_due) };
     case "decide_extension": return { approve: data.approve === "true", note: clean(data.note) };
     case "change_grade": return { grade: data.grade, reason: data.reason };
+    case "mark_conflict": return { user_id: data.user_id, reason: data.reason };
     default: return data.note ? { note: data.note } : {};
   }
 }
@@ -227,11 +233,13 @@ function actionForm(main, state, action) {
     );
   };
   build({ people: [] });
-  if (action === "assign") {
-    api.directory(c.department).then((directory) => {
-      const kept = form.querySelector("[name=handler]").value;
+  if (action === "assign" || action === "mark_conflict") {
+    // Assignee suggestions leave out those recused from the case (?case=).
+    const name = action === "assign" ? "handler" : "user_id";
+    api.directory(c.department, action === "assign" ? c.number : undefined).then((directory) => {
+      const kept = form.querySelector(`[name=${name}]`).value;
       build(directory);
-      if (kept) form.querySelector("[name=handler]").value = kept;
+      if (kept) form.querySelector(`[name=${name}]`).value = kept;
     }).catch((error) => announce(t("form.error", { message: error.message }), "error"));
   }
   form.addEventListener("submit", async (event) => {

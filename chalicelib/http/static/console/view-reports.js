@@ -5,10 +5,11 @@ import { ApiError, api } from "./api.js";
 import { announce, field, h, replace, scrollable, select } from "./dom.js";
 import { dateTime, label, lang, t } from "./i18n.js";
 
-const GROUPINGS = ["department", "category", "channel", "grade", "handler", "kind"];
+const GROUPINGS = ["department", "category", "channel", "grade", "handler", "kind", "responsible"];
 const BY_LABEL = {
   department: ["部门", "Department"], category: ["类别", "Category"], channel: ["渠道", "Channel"],
   grade: ["等级", "Grade"], handler: ["承办人", "Handler"], kind: ["类型", "Kind"],
+  responsible: ["责任部门", "Responsible department"],
 };
 let objectUrls = [];
 
@@ -45,8 +46,9 @@ export async function render(main, arg, { stillCurrent }) {
   const body = h("div", { className: "report" }, h("p", {}, t("loading")));
   replace(main, h("h1", { tabindex: "-1" }, t("reports.title")), form, body);
   let report;
+  let ranked;
   try {
-    report = await api.report(month, { by, lang: lang() });
+    [report, ranked] = await Promise.all([api.report(month, { by, lang: lang() }), api.assessment(month, { lang: lang() })]);
   } catch (error) {
     if (!stillCurrent()) return;
     const message = error instanceof ApiError && error.status === 403 ? t("reports.forbidden") : t("reports.unavailable", { message: error.message });
@@ -54,7 +56,30 @@ export async function render(main, arg, { stillCurrent }) {
     return;
   }
   if (!stillCurrent()) return;
-  replace(body, downloads(month, by), figures(report, by), backlog(report), charts(month));
+  replace(body, downloads(month, by), figures(report, by), backlog(report), assessment(ranked), charts(month));
+}
+
+// 考核表: per responsible department, ranked by valid complaints (most first).
+function assessment(ranked) {
+  const metrics = ranked.metrics || [];
+  const row = (group) =>
+    h("tr", { dataset: { department: group.key } }, h("td", {}, String(group.rank)), h("th", { scope: "row" }, label("department", group.key)), metrics.map((m) => h("td", {}, value(m, group.values[m.key]))));
+  return h(
+    "section",
+    { "aria-labelledby": "assessment-title" },
+    h("h2", { id: "assessment-title" }, t("reports.assessment")),
+    fileButtons(`/staff/reports/${ranked.month}/assessment`, `assessment-${ranked.month}`, "reports.assessment", "assessment-"),
+    h(
+      "div",
+      scrollable(t("reports.assessment")),
+      h(
+        "table",
+        { className: "assessment" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("reports.rank")), h("th", { scope: "col" }, byLabel("responsible")), metrics.map((m) => h("th", { scope: "col" }, m.label)))),
+        h("tbody", {}, (ranked.groups || []).map(row)),
+      ),
+    ),
+  );
 }
 
 function value(metric, raw) {
@@ -72,6 +97,7 @@ function value(metric, raw) {
 // A group's name as everywhere else in the console (department keys -> names).
 function groupName(by, group) {
   if (["department", "category", "channel", "kind"].includes(by)) return label(by, group.key);
+  if (by === "responsible" && group.key !== "-") return label("department", group.key);
   return group.label || group.key;
 }
 
@@ -125,10 +151,16 @@ function backlog(report) {
 }
 
 function downloads(month, by) {
+  return fileButtons(`/staff/reports/${month}?by=${by}&`, `report-${month}-${by}`, "reports");
+}
+
+// CSV and Excel of a report at `path` (which ends in ? or &), fetched with the token.
+function fileButtons(path, name, keys, prefix = "") {
+  const sep = /[?&]$/.test(path) ? "" : "?";
   const fetchFile = (format) => async () => {
     try {
-      const blob = await api.blob(`/staff/reports/${month}?by=${by}&format=${format}&lang=${lang()}`);
-      const link = h("a", { href: URL.createObjectURL(blob), download: `report-${month}-${by}.${format}` });
+      const blob = await api.blob(`${path}${sep}format=${format}&lang=${lang()}`);
+      const link = h("a", { href: URL.createObjectURL(blob), download: `${name}.${format}` });
       objectUrls.push(link.href);
       document.body.append(link);
       link.click();
@@ -140,8 +172,8 @@ function downloads(month, by) {
   return h(
     "div",
     { className: "buttons" },
-    h("button", { type: "button", dataset: { format: "csv" }, onclick: fetchFile("csv") }, t("reports.csv")),
-    h("button", { type: "button", dataset: { format: "xlsx" }, onclick: fetchFile("xlsx") }, t("reports.xlsx")),
+    h("button", { type: "button", dataset: { format: `${prefix}csv` }, onclick: fetchFile("csv") }, t(`${keys}.csv`)),
+    h("button", { type: "button", dataset: { format: `${prefix}xlsx` }, onclick: fetchFile("xlsx") }, t(`${keys}.xlsx`)),
   );
 }
 
