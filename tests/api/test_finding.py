@@ -208,6 +208,10 @@ def test_the_finding_is_on_no_public_surface(client, staff, clock, monkeypatch):
     )
     number, token = in_progress(client, staff, clock, **body)
     assert resolve(staff, number, AGAINST_SALES).status_code == 200
+    # A second complainant hears by SMS only.
+    by_sms = complaint_body(complainant={"name": "李四", "mobile": "13900139000"})
+    texted, _ = in_progress(client, staff, clock, **by_sms)
+    assert resolve(staff, texted, AGAINST_SALES).status_code == 200
     words = (PERSON, ACTION, "substantiated", "属实", '"valid"')
     tracking = client.http.get(f"/complaints/{number}", headers={"X-Tracking-Token": token})
     assert tracking.status_code == 200
@@ -221,7 +225,8 @@ def test_the_finding_is_on_no_public_surface(client, staff, clock, monkeypatch):
     mails = [m for m in sent_emails() if "zhang@example.com" in m.destinations["ToAddresses"]]
     assert mails, "the complainant was told the outcome by e-mail"
     surfaces["e-mails"] = " ".join(f"{m.subject} {m.body}" for m in mails)
-    sms = sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sms_messages.values()
+    sms = list(sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sms_messages.values())
+    assert any("13900139000" in str(message) for message in sms), "the outcome went by SMS"
     surfaces["SMS"] = " ".join(str(message) for message in sms)
     surfaces["complainant topic"] = " ".join(
         str(note) for note in topic_messages() if "complainant" in str(note)
