@@ -11,7 +11,7 @@ import pytest
 from bench.counting import recording
 from chalicelib import wiring
 from chalicelib.adapters.clock import FixedClock
-from tests.helpers import complaint_body, post_json
+from tests.helpers import NOT_SUBSTANTIATED, complaint_body, post_json
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Shanghai
 QUEUES = ("mine", "to_accept", "due", "waiting", "follow_up")
@@ -116,7 +116,12 @@ def test_counts_equal_the_lists_through_every_move(client, clock, staff):
 
 
 def resolution():
-    return {"root_cause": "A mistake", "solution": "Refund", "result": "Refunded"}
+    return {
+        "root_cause": "A mistake",
+        "solution": "Refund",
+        "result": "Refunded",
+        "finding": NOT_SUBSTANTIATED,
+    }
 
 
 @pytest.mark.parametrize("departments", [3, 40])
