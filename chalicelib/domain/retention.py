@@ -95,6 +95,9 @@ def anonymise(complaint: Complaint, at: datetime) -> dict:
     if data.media_url:
         data.media_url = None
         removed.append("media_url")
+    if data.attachments:  # the files they declared at intake, by their own file names
+        data.attachments = []
+        removed.append("declared_files")
     if data.location and data.location.address_string:
         data.location.address_string = redact(data.location.address_string, known)
     if complaint.survey and complaint.survey.comment:
