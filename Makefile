@@ -86,6 +86,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.list_reads
 	$(BIN)/python -m bench.search_reads
 	$(BIN)/python -m bench.queue_counts
+	$(BIN)/python -m bench.retention_reads
 	$(BIN)/python -m bench.conflicts
 	$(BIN)/python -m bench.cold_start $(if $(wildcard build/dev/deployment.zip),--package build/dev/deployment.zip)
 
