@@ -204,3 +204,23 @@ def test_a_reopened_case_leaves_the_work_list(client, services):
     report = run(services, closed.replace(year=closed.year + 3) + timedelta(hours=1))
     assert (report.due, report.anonymised) == (0, 0)
     assert services.complaints.load(number).data.complainant.name == "李雷"
+
+
+def test_cases_closed_before_the_index_are_brought_in_by_reindex(client, services):
+    from chalicelib.adapters.dynamo import ComplaintItem
+    from chalicelib.adapters.reindex import reindex
+
+    number, _ = closed_case(client, services)
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    key = {"pk": {"S": f"C#{number}"}, "sk": {"S": "META"}}
+    remove = "REMOVE closed_pk, closed_sk"
+    dynamodb.update_item(TableName="complaints-test", Key=key, UpdateExpression=remove)
+    closed = services.complaints.load(number).closed_at
+    when = closed.replace(year=closed.year + 3) + timedelta(hours=1)
+    assert run(services, when).due == 0  # not in the index: never seen
+    version = ComplaintItem.get(f"C#{number}", "META").version
+    assert reindex("local-only-limit-key")["retained"] == 1
+    assert ComplaintItem.get(f"C#{number}", "META").version == version  # the ETag holds
+    assert reindex("local-only-limit-key")["retained"] == 0
+    assert run(services, when).numbers == [number]
+    assert reindex("local-only-limit-key")["retained"] == 0  # anonymised: out for good

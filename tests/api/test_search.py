@@ -281,6 +281,7 @@ def test_complaints_stored_before_the_index_are_brought_in(client, clock, staff)
         "complaints": 1,
         "indexed": 1,
         "counted": 1,
+        "retained": 0,
         "changed_meanwhile": 0,
     }
     assert found(sup.search(phone="13912345678")) == [old]
