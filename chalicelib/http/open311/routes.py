@@ -7,35 +7,13 @@ the spec requires; JSON mirrors it. Errors use the spec's list of {code, descrip
 
 from __future__ import annotations
 
+from types import FunctionType
 from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
 from ..openapi import documented
-from . import catalogue, operations
-from .access import Open311Config, check_api_key, check_jurisdiction
-from .documentation import (
-    ERROR_TEXTS,
-    FILTER_CONDITIONS,
-    FILTERS,
-    JURISDICTION,
-    LOCALE,
-    errors_for,
-    post_form,
-    suffixed,
-)
 from .errors import Open311Error
-from .form import split_form
-from .labels import pick_language
-from .render import errors, render, split_format
-from .schemas import (
-    Open311CreatedList,
-    Open311Discovery,
-    Open311Requests,
-    Open311ServiceDefinition,
-    Open311Services,
-    Open311Tokens,
-)
 
 open311 = Blueprint(__name__)
 
@@ -43,6 +21,27 @@ XML = "text/xml"
 FORM = "application/x-www-form-urlencoded"
 # The router lets every body through so that a wrong one gets an Open311 error, not a 415.
 ANY_BODY = ["*/*"]
+# The rest of the package (catalogue, operations, rendering, and the documentation and
+# schemas the OpenAPI document needs) is imported by the views and by the document when
+# they run: a cold start whose first request is an intake loads none of it.
+
+
+def _described(view, describe) -> None:
+    """`view.__openapi__` made when the document is built: `describe(documentation,
+    schemas)` returns the arguments of `documented` (openapi.py calls it)."""
+
+    def spec():
+        from . import documentation, schemas
+
+        summary, kwargs = describe(documentation, schemas)
+        return documented(summary, **kwargs)(lambda: None).__openapi__
+
+    view.__openapi__ = spec
+
+
+def _from_docs(value, docs):
+    """A value named by `lambda docs: ...` at a route, read from documentation.py."""
+    return value(docs) if isinstance(value, FunctionType) else value
 
 
 # -- request helpers ----------------------------------------------------------------------
@@ -60,6 +59,8 @@ def _joined(params: dict[str, list[str]]) -> dict[str, str]:
 
 
 def _language(request, params: dict[str, str]):
+    from .labels import pick_language
+
     requested = params.get("locale") or params.get("lang")
     return pick_language(requested, request.headers.get("accept-language"))
 
@@ -67,6 +68,7 @@ def _language(request, params: dict[str, str]):
 def _context(request):
     """(query arguments, language, config), refusing a jurisdiction that is not ours."""
     from ...wiring import get_services
+    from .access import Open311Config, check_jurisdiction
 
     params = _joined(_query(request))
     config = Open311Config.from_env()
@@ -77,20 +79,24 @@ def _context(request):
 def _by_format(
     path, root, summary, model, methods=("GET",), errors=(400, 404), parameters=(), **doc
 ):
-    """Register `handler(request)` as `<path>.xml` and `<path>.json`."""
+    """Register `handler(request)` as `<path>.xml` and `<path>.json`; `model` names the JSON
+    answer in schemas.py, `parameters` and `doc` values may be `lambda docs: ...`."""
 
     def register(handler):
         for fmt in ("xml", "json"):
             view = _format_view(handler, fmt, root)
-            documented(
-                f"{summary} ({fmt.upper()})",
-                responses={200: model if fmt == "json" else XML},
-                parameters=[JURISDICTION, LOCALE, *parameters],
-                errors=errors,
-                error_body=errors_for(fmt),
-                error_texts=ERROR_TEXTS,
-                **doc,
-            )(view)
+
+            def describe(docs, schemas, fmt=fmt):
+                return f"{summary} ({fmt.upper()})", {
+                    "responses": {200: getattr(schemas, model) if fmt == "json" else XML},
+                    "parameters": [docs.JURISDICTION, docs.LOCALE, *_from_docs(parameters, docs)],
+                    "errors": errors,
+                    "error_body": docs.errors_for(fmt),
+                    "error_texts": docs.ERROR_TEXTS,
+                    **{key: _from_docs(value, docs) for key, value in doc.items()},
+                }
+
+            _described(view, describe)
             open311.route(f"{path}.{fmt}", methods=list(methods), content_types=ANY_BODY)(view)
         return handler
 
@@ -99,6 +105,8 @@ def _by_format(
 
 def _format_view(handler, fmt: str, root: str):
     def view():
+        from .render import errors, render
+
         try:
             return render(fmt, root, handler(open311.current_request))
         except Exception as error:  # noqa: BLE001 - every failure gets the spec's shape
@@ -110,6 +118,8 @@ def _format_view(handler, fmt: str, root: str):
 
 def _by_suffix(segment: str, root: str, answer) -> Response:
     """`answer(name, lang, services)` for the segment's name, in the segment's format."""
+    from .render import errors, render, split_format
+
     fmt = "xml"
     try:
         name, fmt = split_format(segment)
@@ -122,17 +132,22 @@ def _by_suffix(segment: str, root: str, answer) -> Response:
 # -- routes -------------------------------------------------------------------------------
 
 
-@_by_format("/discovery", "discovery", "Open311 service discovery", Open311Discovery)
+@_by_format("/discovery", "discovery", "Open311 service discovery", "Open311Discovery")
 def discovery(request):
     from ...adapters.changesets import changed_at
+    from . import catalogue
 
     _, _, config, services = _context(request)
     since = changed_at(catalogue.services_digest(services.settings), services.clock.now())
     return catalogue.discovery(config, services.settings.public_base_url, since)
 
 
-@_by_format("/services", "services", "Open311 services: the complaint categories", Open311Services)
+@_by_format(
+    "/services", "services", "Open311 services: the complaint categories", "Open311Services"
+)
 def services(request):
+    from . import catalogue
+
     _, lang, _, services = _context(request)
     return catalogue.service_list(services.settings, lang)
 
@@ -141,11 +156,13 @@ def services(request):
     "/requests",
     "service_requests",
     "Open311 service requests received",
-    Open311Requests,
-    parameters=FILTERS,
-    conditions=FILTER_CONDITIONS,
+    "Open311Requests",
+    parameters=lambda docs: docs.FILTERS,
+    conditions=lambda docs: docs.FILTER_CONDITIONS,
 )
 def requests(request):
+    from . import operations
+
     params, lang, _, services = _context(request)
     return operations.find_requests(params, services, lang)
 
@@ -154,13 +171,18 @@ def requests(request):
     "/requests",
     "service_requests",
     "Open311: post a service request (form-encoded, api_key required); creates a complaint",
-    Open311CreatedList,
+    "Open311CreatedList",
     methods=("POST",),
     errors=(400, 403, 404),
-    request=post_form(),
+    request=lambda docs: docs.post_form(),
     request_media=FORM,
 )
 def post_request(request):
+    from . import operations
+    from .access import check_api_key, check_jurisdiction
+    from .form import split_form
+    from .labels import pick_language
+
     _, lang, config, services = _context(request)
     # A missing or wrong key is a 403 whatever else is wrong with the request.
     client = check_api_key(_api_key(request), config)
@@ -199,20 +221,25 @@ def _api_key(request) -> str | None:
     return given[0] if given else (request.query_params or {}).get("api_key")
 
 
-def _suffixed_get(path: str, summary: str, model, what: str, parameters=(JURISDICTION, LOCALE)):
-    """Register a GET view whose last path segment ends .json or .xml (the answer's format)."""
+def _suffixed_get(path: str, summary: str, model: str, what: str, parameters=None):
+    """Register a GET view whose last path segment ends .json or .xml (the answer's format);
+    `model` names the JSON answer in schemas.py; `parameters`: `lambda docs: ...`."""
     segment = path.rsplit("{", 1)[1].rstrip("}")
 
+    def describe(docs, schemas):
+        return summary, {
+            "responses": {200: (getattr(schemas, model), XML)},
+            "parameters": list(
+                parameters(docs) if parameters else (docs.JURISDICTION, docs.LOCALE)
+            ),
+            "path_schemas": {segment: docs.suffixed(what)},
+            "errors": (400, 404),
+            "error_body": docs.errors_for(None),
+            "error_texts": docs.ERROR_TEXTS,
+        }
+
     def register(view):
-        documented(
-            summary,
-            responses={200: (model, XML)},
-            parameters=list(parameters),
-            path_schemas={segment: suffixed(what)},
-            errors=(400, 404),
-            error_body=errors_for(None),
-            error_texts=ERROR_TEXTS,
-        )(view)
+        _described(view, describe)
         return open311.route(path, methods=["GET"])(view)
 
     return register
@@ -221,10 +248,12 @@ def _suffixed_get(path: str, summary: str, model, what: str, parameters=(JURISDI
 @_suffixed_get(
     "/services/{code_ext}",
     "Open311 service definition: the attributes of a service (path ends .json or .xml)",
-    Open311ServiceDefinition,
+    "Open311ServiceDefinition",
     "a service_code",
 )
 def service_definition(code_ext):
+    from . import catalogue
+
     def answer(code, lang, services):
         return catalogue.service_definition(code, services.settings, lang)
 
@@ -234,10 +263,12 @@ def service_definition(code_ext):
 @_suffixed_get(
     "/requests/{id_ext}",
     "Open311 service request by id (path ends .json or .xml)",
-    Open311Requests,
+    "Open311Requests",
     "a service_request_id",
 )
 def get_request(id_ext):
+    from . import operations
+
     def answer(number, lang, services):
         return operations.get_request(number, services, lang)
 
@@ -247,9 +278,11 @@ def get_request(id_ext):
 @_suffixed_get(
     "/tokens/{token_ext}",
     "Open311 token lookup: requests are created at once, so every token is unknown (404)",
-    Open311Tokens,
+    "Open311Tokens",
     "a token",
-    parameters=(JURISDICTION,),
+    parameters=lambda docs: (docs.JURISDICTION,),
 )
 def get_token(token_ext):
+    from . import operations
+
     return _by_suffix(token_ext, "service_requests", lambda token, *_: operations.find_token(token))
