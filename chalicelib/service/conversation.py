@@ -18,9 +18,8 @@ from ..domain.limits import TooManyRequests
 from ..domain.model import Complaint, Status
 from . import recusal
 from .context import Services
-from .queues import with_clock
-from .staff import commit, context_for, load
-from .views import public_thread_view, staff_view, thread_view
+from .staff import case_view, commit, context_for, load
+from .views import public_thread_view, thread_view
 
 TRIES = 3  # a command that loses a version race to a concurrent change re-reads and retries
 
@@ -42,7 +41,7 @@ def send_message(
         # A message the complainant's channel accepted is contact made (DOMAIN.md).
         message_id = event.details["message_id"]
         complaint = meet_first_contact_once(number, min(sent), message_id, actor, services)
-    return with_clock(staff_view(complaint, actor), complaint, services)
+    return case_view(complaint, actor, services)
 
 
 def record_contact(
@@ -52,7 +51,7 @@ def record_contact(
     complaint, _, _ = _act(
         number, Action.record_contact, command, actor, expected_version, services
     )
-    return with_clock(staff_view(complaint, actor), complaint, services)
+    return case_view(complaint, actor, services)
 
 
 def _act(number, action, command, actor, expected_version, services):

@@ -114,7 +114,27 @@ def case_view(complaint: Complaint, actor: Actor, services: Services) -> dict:
     """One case as staff see it: masked, with its clock and who must stay out of it."""
     view = with_clock(staff_view(complaint, actor), complaint, services)
     view["recused"] = recusal.recused(complaint)
+    _talk(view, complaint, actor, services)
     return view
+
+
+def _talk(view: dict, complaint: Complaint, actor: Actor, services: Services) -> None:
+    """What the conversation needs (issue 17): whether the caller may write to the
+    complainant, and the default date to reply by for a request for information."""
+    allowed = may(
+        actor, Action.send_message, department=complaint.department, assignee=complaint.assignee
+    )
+    view["allowed_talk"] = allowed and complaint.is_open
+    view["info_request_default"] = None
+    if allowed and complaint.status.value in ("in_progress", "waiting_for_complainant"):
+        from ..domain.conversation import default_reply_by
+
+        limits = services.sla.limits_for(
+            complaint.grade, kind=complaint.data.kind.value, category=complaint.data.category
+        )
+        now = services.clock.now()
+        reply_by = default_reply_by(now, limits.info_request_days, services.calendar)
+        view["info_request_default"] = reply_by.isoformat()
 
 
 def _check_finding(command, services: Services) -> None:

@@ -474,3 +474,70 @@ def test_quality_sees_the_callbacks_due(stack, contexts):
     expect(page.locator("#queue-title")).to_have_text("待电话回访")
     check_accessibility(page, "callbacks")
     session.shot("quality-callbacks", page)
+
+
+def test_the_handler_asks_for_information_records_a_call_and_sees_the_reply(stack, contexts):
+    """Issue 17: request items added one by one with the default date, a phone contact,
+    the complainant's reply in the thread; a confidential identity stays masked."""
+    response = requests.post(
+        f"{stack.base}/complaints",
+        json={
+            "category": "billing",
+            "subject": "Charged twice",
+            "description": "Two debits for one order.",
+            "complainant": {
+                "name": "王秘密",
+                "email": "wang.mimi@example.com",
+                "confidential": True,
+            },
+            "language": "en",
+        },
+        timeout=30,
+    )
+    number, token = response.json()["number"], response.json()["tracking_token"]
+    supervisor = stack.staff_token("supervisor", "sup-1")
+    handler_token = stack.staff_token("handler", "handler-service")
+    stack.act(number, "accept", supervisor)
+    stack.act(number, "assign", supervisor, {"handler": "handler-service"})
+    stack.act(number, "start", handler_token)
+
+    handler = contexts("en-US")
+    page = sign_in(handler, "handler-service")
+    open_case(handler, number, page)
+    composer = page.locator("#composer")
+    expect(composer).to_be_visible()
+    composer.locator("[name=text]").fill("To decide we need the following:")
+    composer.locator("[name=ask]").check()
+    expect(composer.locator("[name=reply_by]")).not_to_have_value("")
+    for item in ("Bank statement", "Receipt"):
+        composer.locator("[name=item]").fill(item)
+        composer.get_by_role("button", name="Add item").click()
+    expect(composer.locator("#compose-items li")).to_have_count(2)
+    composer.get_by_role("button", name="Send").click()
+    expect(page.locator("#status.ok")).to_be_visible()
+    expect(page.locator(".summary")).to_contain_text("Waiting")
+    expect(page.locator("#thread-items li[data-type='request'] ol li")).to_have_text(
+        ["Bank statement", "Receipt"]
+    )
+
+    contact = page.locator("#contact-form")
+    contact.locator("[name=summary]").fill("Called; explained what is needed")
+    contact.get_by_role("button", name="Save contact").click()
+    expect(page.locator("#thread-items li[data-type='contact']")).to_be_visible()
+    assert status_of(stack, number)["deadlines"]["first_contact"]["met_at"]
+
+    replied = requests.post(
+        f"{stack.base}/complaints/{number}/messages",
+        json={"text": "Here they are. 王秘密, wang.mimi@example.com"},
+        headers={"X-Tracking-Token": token},
+        timeout=30,
+    )
+    assert replied.status_code == 201, replied.text
+    page.reload()
+    expect(page.locator("h1")).to_contain_text(number)
+    reply = page.locator("#thread-items li[data-type='reply']")
+    expect(reply).to_contain_text("Here they are.")
+    expect(page.locator("main")).not_to_contain_text("王秘密")
+    expect(page.locator("main")).not_to_contain_text("wang.mimi@example.com")
+    check_accessibility(page, "case-thread")
+    handler.shot("thread", page)

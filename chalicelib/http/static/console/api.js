@@ -71,6 +71,13 @@ export const api = {
   attachments: (number) => get(`/staff/complaints/${encodeURIComponent(number)}/attachments`),
   act: (number, segment, body, etag) =>
     request("POST", `/staff/complaints/${encodeURIComponent(number)}/${segment}`, { body, etag }),
+  thread: (number) => get(`/staff/complaints/${encodeURIComponent(number)}/messages`),
+  message: (number, body) =>
+    request("POST", `/staff/complaints/${encodeURIComponent(number)}/messages`, { body }),
+  contact: (number, body) =>
+    request("POST", `/staff/complaints/${encodeURIComponent(number)}/contacts`, { body }),
+  decideHeld: (number, id, decision) =>
+    request("POST", `/staff/complaints/${encodeURIComponent(number)}/held-mail/${encodeURIComponent(id)}`, { body: { decision } }),
   directory: (department, number) => get(`/staff/directory${query({ department, case: number })}`),
   search: (params) => get(`/staff/search${query(params)}`),
   intake: (body) => request("POST", "/staff/complaints", { body }).then((r) => r.data),

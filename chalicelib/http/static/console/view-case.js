@@ -10,6 +10,7 @@ import { dateTime, fromOrgTime, hours, label, t } from "./i18n.js";
 import { historySection, lookupFor } from "./view-lookup.js";
 import { conflictFields, findingFields, findingSection, readFinding, recusedNote } from "./view-finding.js";
 import { deadlineBadges } from "./view-parts.js";
+import { threadSection } from "./view-thread.js";
 
 let others = { number: null, pending: null }; // this visit's lookup of the complainant
 
@@ -41,6 +42,7 @@ async function load(number) {
 // `open`: {action, form, message} of a form to keep open (after a conflict).
 function draw(main, state, open) {
   const c = state.complaint;
+  const talk = h("div", { id: "thread-slot" });
   const heading = h("h1", { tabindex: "-1" }, t("case.title", { number: c.number }));
   const summary = h(
     "p",
@@ -60,8 +62,14 @@ function draw(main, state, open) {
     actionsSection(main, state, open),
     h("div", { className: "columns" }, h("div", {}, deadlinesSection(c), detailsSection(c), recusedNote(c)), h("div", {}, complainantSection(c), handlingSection(c), findingSection(c), filesSection(state.files))),
     historySection(c, others.number === c.number ? others.pending : null),
+    talk,
     timelineSection(state.history),
   );
+  const refresh = async (message) => {
+    draw(main, await load(c.number), null);
+    announce(message, "ok");
+  };
+  threadSection(c, refresh).then((section) => replace(talk, section));
 }
 
 // -- actions ------------------------------------------------------------------------------
