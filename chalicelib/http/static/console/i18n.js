@@ -350,6 +350,7 @@ const ENUMS = {
     info_request_reminded: ["补正提醒", "information reminder"], info_request_expired: ["补正逾期", "information request expired"],
     info_answered: ["补正答复", "information supplied"], reply_after_expiry: ["逾期后答复", "reply after expiry"],
     conflict_marked: ["标记回避", "conflict of interest marked"],
+    anonymised: ["个人信息已匿名化（保存期满）", "personal data anonymised (retention)"],
   },
   substantiated: { yes: ["属实", "substantiated"], partly: ["部分属实", "partly substantiated"], no: ["不属实", "not substantiated"] },
 };
