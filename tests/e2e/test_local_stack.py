@@ -73,6 +73,9 @@ def stack_env(port: int, moto_port: int, local_dir: Path) -> dict:
         "LANG": "C.UTF-8",
         "PORT": str(port),
         "MOTO_PORT": str(moto_port),
+        # The stack's SMTP listener for e-mail replies: a free port too, so that stacks
+        # running side by side (and anyone's `make run`) do not collide on 2525.
+        "MAIL_PORT": str(free_port()),
         "LOCAL_DIR": str(local_dir),
         "TABLE_NAME": "complaints",
         "IDEMPOTENCY_TABLE": "complaints-idempotency",
