@@ -2,6 +2,7 @@
 
 from chalice import Chalice, Rate
 
+from chalicelib.http.admin import admin
 from chalicelib.http.attachments import attachments
 from chalicelib.http.callbacks import callbacks
 from chalicelib.http.console import console
@@ -35,6 +36,7 @@ app.register_blueprint(queues)
 app.register_blueprint(search)
 app.register_blueprint(subject_access)
 app.api.binary_types.append(ZIP)  # the subject access export
+app.register_blueprint(admin)
 install_local_sign_in(app)  # the local stage only (.chalice/config.json)
 install_cors(app)  # last: gives every route above an OPTIONS route
 

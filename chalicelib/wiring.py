@@ -60,7 +60,7 @@ def build_services() -> Services:
         limits=limits,
     )
     # SMS pass the opt-out and the daily cap, judged on the services' clock.
-    gate = DynamoSmsGate(phone.sms_daily_cap, get_calendar)
+    gate = DynamoSmsGate(lambda: services.org.sms_daily_cap, get_calendar)
     services.notifier = GatedNotifier(notifier, gate, lambda: services.clock.now())
     return services
 

@@ -29,9 +29,13 @@ def number_key(number: str) -> str:
 
 
 class DynamoSmsGate:
-    def __init__(self, daily_cap: int, calendar: Callable):
-        self.daily_cap = daily_cap
+    def __init__(self, daily_cap: int | Callable[[], int], calendar: Callable):
+        self._daily_cap = daily_cap  # a number, or where to read today's (the settings)
         self._calendar = calendar
+
+    @property
+    def daily_cap(self) -> int:
+        return self._daily_cap() if callable(self._daily_cap) else self._daily_cap
 
     def opted_out(self, number: str) -> bool:
         try:

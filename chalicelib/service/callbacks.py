@@ -82,7 +82,7 @@ def _authorize(actor: Actor, department: str | None = None) -> None:
 def list_due(query: dict, actor: Actor, services: Services) -> dict:
     criteria = CallbackQuery.model_validate(query)
     _authorize(actor, criteria.department)
-    configured = list(services.settings.departments)
+    configured = list(services.org.codes("departments", active_only=False))
     if criteria.department:
         departments = [criteria.department]
     elif org_wide(actor):
@@ -160,7 +160,7 @@ def _record(complaint: Complaint, command: CallbackAttemptInput, actor, services
             "only a resolved complaint is followed up", status=complaint.status.value, allowed=[]
         )
     if complaint.callback is None:  # staff chose to call a case that was not owed one
-        follow_up.open_callback(complaint, ctx, _slots(settings))
+        follow_up.open_callback(complaint, ctx, _slots(services))
     state = complaint.callback
     if state.status in (CallbackStatus.settled, CallbackStatus.cancelled):
         state.status = CallbackStatus.due
@@ -180,7 +180,7 @@ def _record(complaint: Complaint, command: CallbackAttemptInput, actor, services
                 "callback_rescheduled",
                 ctx,
                 {},
-                lambda c: follow_up.retry_later(c, ctx, _slots(settings)),
+                lambda c: follow_up.retry_later(c, ctx, _slots(services)),
             )
         else:
             extra = _leave_message(complaint, ctx, services, CallbackStatus.message_left)
@@ -318,8 +318,9 @@ def _result(complaint: Complaint) -> dict:
     }
 
 
-def _slots(settings) -> tuple[Slot, ...]:
-    return tuple(Slot(slot) for slot in settings.callback_slots)
+def _slots(services) -> tuple[Slot, ...]:
+    """The slots the organisation calls in (its settings)."""
+    return tuple(Slot(slot) for slot in services.org.callback_slots)
 
 
 # -- the 09:00 digest -------------------------------------------------------------------
@@ -338,7 +339,7 @@ def morning_digest(services: Services, now: datetime) -> list[OutboxEntry]:
     if repo.callback_digest_sent(local.date()):
         return []
     entries = []
-    for department in services.settings.departments:
+    for department in services.org.codes("departments", active_only=False):
         due, _ = repo.callbacks_due([department], local.date(), "due", 100, None)
         if due:
             entries.append(_digest_entry(department, due, local.date(), now))

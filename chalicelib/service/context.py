@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..config import Settings, get_calendar, get_sla_policy
+from ..config import Settings, get_calendar
+from .org_settings import Loaded, SettingsCache
 from .ports import Clock, Complaints, Limits, Notifier
 
 
@@ -16,21 +17,32 @@ class Services:
     notifier: Notifier
     clock: Clock
     limits: Limits | None = None  # acknowledgement limits and suppressions; None: none
+    # The organisation's settings (service/org_settings.py): one copy per container.
+    settings_cache: SettingsCache = field(default_factory=SettingsCache)
 
     @cached_property
     def calendar(self):
         return get_calendar()
 
-    @cached_property
+    @property
+    def org_loaded(self) -> Loaded:
+        """The settings record and its version, from the container's copy."""
+        return self.settings_cache.current(self.clock.now())
+
+    @property
+    def org(self):
+        """The organisation's settings (domain/org_settings.py OrgSettings)."""
+        return self.org_loaded.settings
+
+    @property
     def sla(self):
-        return get_sla_policy()
+        return self.org_loaded.sla
 
     def sms_gate(self):
         """The SMS opt-out list and daily cap (created on first use)."""
         from ..adapters.sms import DynamoSmsGate
-        from ..config import get_phone_settings
 
-        return DynamoSmsGate(get_phone_settings().sms_daily_cap, get_calendar)
+        return DynamoSmsGate(lambda: self.org.sms_daily_cap, get_calendar)
 
     @property
     def track_url(self) -> str:

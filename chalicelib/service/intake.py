@@ -39,13 +39,14 @@ class Receipt:
 
 def check_configured(data: ComplaintInput, services: Services) -> str:
     """Categories and departments are per organisation; returns the receiving department."""
-    settings = services.settings
+    org = services.org  # only active ones take new complaints; retired ones stay readable
+    categories, departments = org.codes("categories"), org.codes("departments")
     errors = {}
-    if data.category not in settings.categories:
-        errors["category"] = f"must be one of: {', '.join(settings.categories)}"
-    department = data.department or settings.default_department
-    if department not in settings.departments:
-        errors["department"] = f"must be one of: {', '.join(settings.departments)}"
+    if data.category not in categories:
+        errors["category"] = f"must be one of: {', '.join(categories)}"
+    department = data.department or org.default_department
+    if department not in departments:
+        errors["department"] = f"must be one of: {', '.join(departments)}"
     if errors:
         raise InvalidCommand("the complaint has invalid fields", fields=errors)
     return department

@@ -318,7 +318,7 @@ def _context(complaint: Complaint, now: datetime, services: Services) -> Context
         at=now,
         calendar=services.calendar,
         limits=limits,
-        internal_departments=services.settings.departments,
+        internal_departments=services.org.codes("departments", active_only=False),
         role_name="system",
         policy=services.sla,
     )

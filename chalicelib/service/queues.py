@@ -21,7 +21,9 @@ def scope(actor: Actor, services: Services, department: str | None = None) -> tu
         if not covers(actor, department):
             raise Forbidden("that department is outside your scope")
         return (department,)
-    return tuple(d for d in services.settings.departments if covers(actor, d))
+    return tuple(
+        d for d in services.org.codes("departments", active_only=False) if covers(actor, d)
+    )
 
 
 def queue_page(name: str, query: dict, actor: Actor, services: Services) -> dict:

@@ -58,7 +58,7 @@ def _partitions(wanted: SearchQuery, actor: Actor, services: Services) -> list[s
 def _sees_some_identity(actor: Actor, services: Services) -> bool:
     return any(
         may(actor, Action.view_identity, department=department)
-        for department in services.settings.departments
+        for department in services.org.codes("departments", active_only=False)
     )
 
 

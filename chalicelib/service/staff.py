@@ -156,9 +156,9 @@ def context_for(complaint: Complaint, actor: Actor, services: Services) -> Conte
         at=services.clock.now(),
         calendar=services.calendar,
         limits=limits,
-        internal_departments=services.settings.departments,
+        internal_departments=services.org.codes("departments", active_only=False),
         policy=services.sla,
-        info_request_expiry=services.settings.info_request_expiry,
+        info_request_expiry=services.org.info_request_expiry,
     )
 
 
