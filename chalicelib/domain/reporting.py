@@ -134,7 +134,14 @@ def pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "zh-CN" else pair[1]
 
 
-def group_label(by: str, key: str, lang: str) -> str:
+# Groupings named by the organisation's settings (names of retired ones included).
+OWN_NAMES = {"department": "departments", "category": "categories"}
+
+
+def group_label(by: str, key: str, lang: str, own: dict | None = None) -> str:
+    """A group's name; `own`: the settings' names {code: {"zh-CN": ..., "en": ...}}."""
+    if own and key in own:
+        return own[key]["en" if lang == "en" else "zh-CN"]
     pair = LABELS.get(by, {}).get(key)
     return pick(pair, lang) if pair else key
 

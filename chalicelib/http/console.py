@@ -1,8 +1,9 @@
 """The staff console: one HTML shell at /console/ and its ES modules and style sheet.
 
 The files live under static/console/ and are served by the function itself (no CDN, no
-build step). The shell carries the console's settings as JSON (how staff sign in, the
-organisation's departments and categories); everything else comes from the staff API.
+build step). The shell carries the console's settings as JSON (how staff sign in, the time
+zone); everything else, the organisation's names included (GET /staff/settings), comes from
+the staff API.
 """
 
 from __future__ import annotations
@@ -92,8 +93,6 @@ def settings(base: str) -> dict:
         "api": base.removesuffix("console/"),
         "version": version(),
         "auth": sign_in(local_sign_in()),
-        "departments": list(app_settings.departments),
-        "categories": list(app_settings.categories),
         "channels": [channel.value for channel in STAFF_CHANNELS],
         "grades": list(GRADES),
         "timezone": app_settings.timezone,

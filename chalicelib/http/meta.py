@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -86,7 +87,7 @@ def asset(name):
 @meta.route("/openapi.json", methods=["GET"])
 @documented("This OpenAPI 3.1 document", responses={200: {"type": "object"}}, errors=())
 def openapi():
-    return _document(meta.current_app)
+    return _document(meta.current_app, _organisation())
 
 
 @meta.route("/health", methods=["GET"])
@@ -101,15 +102,25 @@ def health():
 
 def _page(name: str) -> Response:
     headers = {"Content-Type": HTML, "Content-Security-Policy": _policy(), **PAGE_HEADERS}
-    return Response(body=_html(name), headers=headers)
+    return Response(body=_html(name, _organisation()), headers=headers)
 
 
-@lru_cache(maxsize=len(PAGES))
-def _html(name: str) -> str:
+def _organisation():
+    """The organisation's settings as this container holds them (refreshed each minute)."""
+    from ..wiring import get_services
+
+    return get_services().org_loaded
+
+
+@lru_cache(maxsize=2 * len(PAGES))
+def _html(name: str, loaded) -> str:
     settings = get_settings()
+    org = loaded.settings
     config = {
-        "categories": list(settings.categories),
-        "departments": list(settings.departments),
+        # What a new complaint may name (active ones), and every name a case may show.
+        "categories": list(org.codes("categories")),
+        "departments": list(org.codes("departments")),
+        "names": {"category": org.names("categories"), "department": org.names("departments")},
         # Deadlines are the organisation's: the tracking page shows times on its clock.
         "timezone": settings.timezone,
     }
@@ -161,6 +172,17 @@ def _upload_origin() -> str:
     return "https://*.amazonaws.com"
 
 
-@lru_cache(maxsize=1)
-def _document(app) -> dict:
-    return build_document(app)
+@lru_cache(maxsize=2)
+def _document(app, loaded) -> dict:
+    """The document with the enums of the active settings (rebuilt when they change)."""
+    org = loaded.settings
+    active = ActiveCodes(org.codes("categories"), org.codes("departments"))
+    return build_document(app, settings=active)
+
+
+@dataclass(frozen=True)
+class ActiveCodes:
+    """What `configured(...)` markers in the models are filled with (openapi.fill_configured)."""
+
+    categories: tuple[str, ...]
+    departments: tuple[str, ...]

@@ -21,7 +21,6 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formatdate
 
-from ..config import report_language, report_recipients
 from ..domain.actor import Actor, Role
 from ..domain.notifications import Message, OutboxEntry
 from ..domain.reporting import HEADLINE, pick
@@ -55,7 +54,7 @@ def send_at(month_day: date, services: Services) -> datetime:
 
 def due_report(now: datetime, services: Services) -> str | None:
     """Last month, once this month's first working day has reached 09:00."""
-    if not report_recipients():
+    if not services.org.report_recipients:
         return None
     local = now.astimezone(services.calendar.tz)
     if now < send_at(local.date(), services):
@@ -83,8 +82,8 @@ def queue_monthly_report(now: datetime, services: Services) -> OutboxEntry | Non
 
 
 def build_message(month: str, services: Services, now: datetime) -> Message:
-    lang = report_language()
-    recipients = report_recipients()
+    lang = services.org.report_language
+    recipients = tuple(services.org.report_recipients)
     query = ReportQuery(by="department", kind=HEADLINE_KIND, lang=lang)
     report = month_report(month, query, REPORTER, services, lang)
     series = trend(TrendQuery(to=month, kind=HEADLINE_KIND), REPORTER, services, lang)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
@@ -22,11 +22,20 @@ from ..domain.org_settings import OrgSettings, retire_keeps_codes, validate_sett
 REFRESH_SECONDS = 60.0
 
 
-@dataclass
+@dataclass(eq=False)
 class Loaded:
+    """One version of the record; equal (and hashed) by version, so what is built from it
+    (pages, the OpenAPI document) can be cached per version."""
+
     settings: OrgSettings
     version: int
-    read_at: float = field(compare=False)
+    read_at: float
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Loaded) and other.version == self.version
+
+    def __hash__(self) -> int:
+        return hash(self.version)
 
     @cached_property
     def sla(self):

@@ -21,6 +21,7 @@ from ..domain.patterns import MONTH_PATTERN
 from ..domain.reporting import (
     BACKLOG_KEYS,
     METRICS,
+    OWN_NAMES,
     backlog_from_live,
     group_label,
     pending_from,
@@ -200,12 +201,14 @@ def month_report(month: str, query: ReportQuery, actor: Actor, services: Service
     groups, total = month_counters(month, query, departments, services, now)
     calendar = services.calendar
     pending = pending_from(month, now, calendar)
+    kind = OWN_NAMES.get(query.by)
+    own = services.org.names(kind) if kind else None
     rows = []
     for key in sorted(groups):
         rows.append(
             {
                 "key": key,
-                "label": group_label(query.by, key, lang),
+                "label": group_label(query.by, key, lang, own),
                 "values": values(groups[key], calendar, pending),
             }
         )

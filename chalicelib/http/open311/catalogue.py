@@ -7,22 +7,22 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from ...config import Settings
 from ...domain.model import Language
+from ...domain.org_settings import OrgSettings
 from .access import Open311Config
 from .attributes import ATTRIBUTES, Attribute
 from .errors import Open311Error
-from .labels import CATEGORY_NAMES, CHOICES, TEXT, service_name, t
+from .labels import CHOICES, TEXT, service_name, t
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
 
-def services_digest(settings: Settings) -> str:
+def services_digest(org: OrgSettings) -> str:
     """A digest of everything the service list and definitions say, in every language:
     it changes exactly when what a client would fetch changes."""
     document = [
-        [service_list(settings, lang)]
-        + [service_definition(code, settings, lang) for code in settings.categories]
+        [service_list(org, lang)]
+        + [service_definition(code, org, lang) for code in org.codes("categories")]
         for lang in Language
     ]
     text = json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)
@@ -48,13 +48,14 @@ def discovery(config: Open311Config, base_url: str, changed_at: datetime) -> dic
     }
 
 
-def service_list(settings: Settings, lang: Language) -> list[dict]:
-    return [_service(code, lang) for code in settings.categories]
+def service_list(org: OrgSettings, lang: Language) -> list[dict]:
+    """The services: the categories in use (a retired one takes no new requests)."""
+    return [_service(code, lang, org) for code in org.codes("categories")]
 
 
-def _service(code: str, lang: Language) -> dict:
-    name = service_name(code, lang)
-    names = CATEGORY_NAMES.get(code, ())
+def _service(code: str, lang: Language, org: OrgSettings) -> dict:
+    name = service_name(code, lang, org)
+    names = tuple(org.names("categories")[code].values())
     return {
         "service_code": code,
         "service_name": name,
@@ -66,26 +67,26 @@ def _service(code: str, lang: Language) -> dict:
     }
 
 
-def service_definition(code: str, settings: Settings, lang: Language) -> dict:
-    known_service(code, settings)
+def service_definition(code: str, org: OrgSettings, lang: Language) -> dict:
+    known_service(code, org)
     return {
         "service_code": code,
         "attributes": [
-            _attribute(attribute, order, settings, lang)
+            _attribute(attribute, order, org, lang)
             for order, attribute in enumerate(ATTRIBUTES, start=1)
         ],
     }
 
 
-def known_service(code: str | None, settings: Settings) -> str:
+def known_service(code: str | None, org: OrgSettings) -> str:
     if not code:
         raise Open311Error(400, "service_code was not provided")
-    if code not in settings.categories:
+    if code not in org.codes("categories"):
         raise Open311Error(404, f"service_code {code!r} not found")
     return code
 
 
-def _attribute(attribute: Attribute, order: int, settings: Settings, lang: Language) -> dict:
+def _attribute(attribute: Attribute, order: int, org: OrgSettings, lang: Language) -> dict:
     described = attribute.datatype_description
     body = {
         "variable": True,
@@ -98,12 +99,12 @@ def _attribute(attribute: Attribute, order: int, settings: Settings, lang: Langu
     }
     if attribute.choices:
         body["values"] = [
-            {"key": key, "name": name} for key, name in _choices(attribute, settings, lang)
+            {"key": key, "name": name} for key, name in _choices(attribute, org, lang)
         ]
     return body
 
 
-def _choices(attribute: Attribute, settings: Settings, lang: Language) -> list[tuple[str, str]]:
+def _choices(attribute: Attribute, org: OrgSettings, lang: Language) -> list[tuple[str, str]]:
     if attribute.choices == "department":
-        return [(department, department) for department in settings.departments]
+        return [(d, org.name("departments", d, lang.value)) for d in org.codes("departments")]
     return [(str(key), t(names, lang)) for key, names in CHOICES[attribute.choices].items()]

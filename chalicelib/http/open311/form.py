@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from ...config import Settings
 from ...domain.contact import is_mobile
 from ...domain.model import ComplaintInput, Language
+from ...domain.org_settings import OrgSettings
 from .attributes import ATTRIBUTE_BY_CODE, ATTRIBUTE_BY_PATH
 from .dates import local_date
 from .errors import Open311Error
@@ -70,6 +71,7 @@ def complaint_input(
     attributes: dict[str, str],
     settings: Settings,
     lang: Language,
+    org: OrgSettings,
 ) -> ComplaintInput:
     errors: list[str] = []
     body = {
@@ -78,10 +80,11 @@ def complaint_input(
         "location": _location(arguments, errors),
         "language": lang.value,
     }
-    body["description"] = _description(arguments, service_name(code, lang), errors)
+    name = service_name(code, lang, org)
+    body["description"] = _description(arguments, name, errors)
     if arguments.get("media_url"):
         body["media_url"] = arguments["media_url"]
-    body["subject"] = _subject(service_name(code, lang), arguments.get("description", ""), lang)
+    body["subject"] = _subject(name, arguments.get("description", ""), lang)
     for attribute_code, value in attributes.items():
         attribute = ATTRIBUTE_BY_CODE[attribute_code]
         if attribute.datatype == "datetime":

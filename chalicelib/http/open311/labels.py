@@ -5,18 +5,10 @@ from __future__ import annotations
 import re
 
 from ...domain.model import Kind, Language, Priority, ProblemType, Severity, Status
+from ...domain.org_settings import OrgSettings
 
 ZH, EN = Language.zh_cn, Language.en
 
-CATEGORY_NAMES = {
-    "product_quality": ("产品质量", "Product quality"),
-    "service_attitude": ("服务态度", "Service attitude"),
-    "service_efficiency": ("服务效率", "Service efficiency"),
-    "professional_competence": ("专业能力", "Professional competence"),
-    "billing": ("收费", "Billing"),
-    "delivery": ("交付", "Delivery"),
-    "other": ("其他", "Other"),
-}
 CHOICES = {
     "kind": {
         Kind.complaint: ("投诉", "Complaint"),
@@ -76,9 +68,9 @@ def colon(lang: Language) -> str:
     return "：" if lang == ZH else ": "
 
 
-def service_name(code: str, lang: Language) -> str:
-    default = (code, code.replace("_", " ").capitalize())
-    return t(CATEGORY_NAMES.get(code, default), lang)
+def service_name(code: str, lang: Language, org: OrgSettings) -> str:
+    """The category's name in the organisation's settings (retired ones too)."""
+    return org.name("categories", code, lang.value)
 
 
 def pick_language(requested: str | None, accept_language: str | None) -> Language:

@@ -26,8 +26,9 @@ def create_request(
     """Submit through the same intake as the web form; the id is the complaint number.
     Requests are created at once (type "realtime"), so no token is ever issued."""
     settings = services.settings
-    code = known_service(arguments.get("service_code"), settings)
-    data = complaint_input(code, arguments, attributes, settings, lang)
+    org = services.org
+    code = known_service(arguments.get("service_code"), org)
+    data = complaint_input(code, arguments, attributes, settings, lang, org)
     try:
         receipt = submit_complaint(
             data, services, channel=Channel.open311, actor=client, actor_role="complainant"
@@ -50,7 +51,7 @@ def get_request(number: str, services: Services, lang: Language) -> list[dict]:
     complaint = get_complaint(number, services) if 0 < len(number) <= 50 else None
     if complaint is None:
         raise Open311Error(404, f"service_request_id {number!r} not found")
-    return [to_request(complaint, services.settings, lang)]
+    return [to_request(complaint, services.settings, lang, services.org)]
 
 
 def find_requests(query: dict[str, str], services: Services, lang: Language) -> list[dict]:
@@ -76,7 +77,8 @@ def find_requests(query: dict[str, str], services: Services, lang: Language) -> 
             skip=skip,
             limit=limit,
         )
-    return [to_request(complaint, settings, lang) for complaint in found]
+    org = services.org
+    return [to_request(complaint, settings, lang, org) for complaint in found]
 
 
 def find_token(token: str) -> list[dict]:

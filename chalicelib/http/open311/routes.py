@@ -138,7 +138,7 @@ def discovery(request):
     from . import catalogue
 
     _, _, config, services = _context(request)
-    since = changed_at(catalogue.services_digest(services.settings), services.clock.now())
+    since = changed_at(catalogue.services_digest(services.org), services.clock.now())
     return catalogue.discovery(config, services.settings.public_base_url, since)
 
 
@@ -149,7 +149,7 @@ def services(request):
     from . import catalogue
 
     _, lang, _, services = _context(request)
-    return catalogue.service_list(services.settings, lang)
+    return catalogue.service_list(services.org, lang)
 
 
 @_by_format(
@@ -255,7 +255,7 @@ def service_definition(code_ext):
     from . import catalogue
 
     def answer(code, lang, services):
-        return catalogue.service_definition(code, services.settings, lang)
+        return catalogue.service_definition(code, services.org, lang)
 
     return _by_suffix(code_ext, "service_definition", answer)
 

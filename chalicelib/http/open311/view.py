@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 
 from ...config import Settings
 from ...domain.model import Channel, Complaint, Language, Status
+from ...domain.org_settings import OrgSettings
 from .dates import w3
 from .labels import STATUS_NOTES, TEXT, colon, service_name, t
 
 CLOSED = frozenset({Status.closed, Status.withdrawn, Status.not_accepted})
 
 
-def to_request(complaint: Complaint, settings: Settings, lang: Language) -> dict:
+def to_request(complaint: Complaint, settings: Settings, lang: Language, org: OrgSettings) -> dict:
     """A complaint as an Open311 service request.
 
     Free text and location are published only for complaints posted through Open311
@@ -28,7 +29,7 @@ def to_request(complaint: Complaint, settings: Settings, lang: Language) -> dict
         "service_request_id": complaint.number,
         "status": _open_closed(complaint),
         "status_notes": _status_notes(complaint, public, lang),
-        "service_name": service_name(complaint.data.category, lang),
+        "service_name": service_name(complaint.data.category, lang, org),
         "service_code": complaint.data.category,
         "description": complaint.data.description if public else None,
         "agency_responsible": complaint.department,

@@ -83,17 +83,7 @@ const TABLE = {
   "survey.optout": ["不再接收短信", "No more text messages"],
   "survey.optout.done": ["已为您的手机号停止发送短信。", "We will send no more text messages to your mobile."],
   "survey.optout.none": ["该投诉没有登记手机号。", "No mobile number is on record for this complaint."],
-  "category.product_quality": ["产品质量", "Product quality"],
-  "category.service_attitude": ["服务态度", "Service attitude"],
-  "category.service_efficiency": ["服务效率", "Service efficiency"],
-  "category.professional_competence": ["专业能力", "Professional competence"],
-  "category.billing": ["收费", "Billing"],
-  "category.delivery": ["交付", "Delivery"],
-  "category.other": ["其他", "Other"],
   "department.": ["由我们分派", "Let us decide"],
-  "department.service": ["客户服务部", "Customer service"],
-  "department.sales": ["销售部", "Sales"],
-  "department.quality": ["质量部", "Quality"],
   "receipt.title": ["投诉已提交", "Complaint submitted"],
   "receipt.keep": ["请保存以下编号和查询码，凭此查询处理进度。", "Keep this number and tracking token: you need both to follow your complaint."],
   "receipt.once": ["查询码只显示这一次，请妥善保存。", "The tracking token is shown only this once."],
@@ -246,8 +236,16 @@ export function t(key, vars) {
   return text;
 }
 
+// The organisation's own names (categories, departments), from its settings: the server
+// writes them into the page as {category: {code: {"zh-CN": ..., en: ...}}, department: ...}.
+let names = {};
+
+export function setNames(value) { names = value || {}; }
+
 // label("status", "received") -> a value's name; unknown values are shown as they are.
 export function label(prefix, code) {
+  const own = (names[prefix] || {})[code];
+  if (own) return own[current] || own["zh-CN"] || code;
   const key = `${prefix}.${code}`;
   return key in TABLE ? t(key) : code;
 }

@@ -1,9 +1,10 @@
 // What every public page has: the settings the server wrote into it, the language switch,
 // and re-drawing in the other language. A page module calls start() with its own setup.
 
-import { lang, setLang, t } from "./i18n.js";
+import { lang, setLang, setNames, t } from "./i18n.js";
 
 export const config = JSON.parse(document.getElementById("config")?.textContent || "{}");
+setNames(config.names);
 
 const redraws = [];
 

@@ -312,18 +312,11 @@ const ENUMS = {
     complaint: ["投诉", "Complaint"], request: ["请求", "Request"], suggestion: ["建议", "Suggestion"],
     inquiry: ["咨询", "Inquiry"], misconduct_report: ["举报", "Misconduct report"],
   },
-  category: {
-    product_quality: ["产品质量", "Product quality"], service_attitude: ["服务态度", "Service attitude"],
-    service_efficiency: ["服务效率", "Service efficiency"],
-    professional_competence: ["专业能力", "Professional competence"], billing: ["收费", "Billing"],
-    delivery: ["配送", "Delivery"], other: ["其他", "Other"],
-  },
   role: {
     intake_agent: ["登记员", "intake agent"], handler: ["承办人", "handler"], supervisor: ["主管", "supervisor"],
     manager: ["经理", "manager"], director: ["总监", "director"], quality: ["质检", "quality"],
     admin: ["管理员", "admin"], complainant: ["投诉人", "complainant"], system: ["系统", "system"],
   },
-  department: { service: ["客服部", "Service"], sales: ["销售部", "Sales"], quality: ["质量部", "Quality"] },
   severity: { serious: ["严重", "serious"], normal: ["一般", "normal"], minor: ["轻微", "minor"] },
   priority: { high: ["高", "high"], medium: ["中", "medium"], low: ["低", "low"] },
   event: {
@@ -388,10 +381,16 @@ export function t(key, values = {}) {
   return pick(pair).replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
 }
 
+// The organisation's own names (categories, departments) come from its settings (org.js):
+// this table keeps only the interface's own words.
+const OWN = {};
+
+export function setNames(kind, names) { OWN[kind] = names; }
+
 // label("status", "received") -> a value's name; unknown values are shown as they are.
 export function label(kind, value) {
   if (value === null || value === undefined || value === "") return "";
-  const pair = (ENUMS[kind] || {})[value];
+  const pair = (OWN[kind] || {})[value] || (ENUMS[kind] || {})[value];
   if (pair) return pick(pair);
   // An event type this table does not know yet reads as words, not as a key.
   return kind === "event" ? String(value).replace(/_/g, " ") : String(value);

@@ -4,6 +4,7 @@ import { useToken } from "./api.js";
 import * as auth from "./auth.js";
 import { announce, h, replace } from "./dom.js";
 import { label, lang, setLang, t } from "./i18n.js";
+import * as org from "./org.js";
 import * as caseView from "./view-case.js";
 import * as intakeView from "./view-intake.js";
 import * as queuesView from "./view-queues.js";
@@ -72,6 +73,8 @@ async function render({ keepStatus = false, focusHeading = true } = {}) {
   if (!keepStatus) announce("");
   replace(main, h("p", { className: "loading" }, t("loading")));
   try {
+    if (auth.session()) await org.load(); // names of categories and departments
+    if (mine !== renderId) return;
     await view.render(main, arg, { stillCurrent: () => mine === renderId, rerender: render });
   } catch (error) {
     if (mine !== renderId) return;

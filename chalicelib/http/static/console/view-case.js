@@ -7,6 +7,7 @@ import { ApiError, api } from "./api.js";
 import { config } from "./config.js";
 import { announce, field, h, replace, scrollable, select, showFieldErrors } from "./dom.js";
 import { dateTime, fromOrgTime, hours, label, t } from "./i18n.js";
+import * as org from "./org.js";
 import { historySection, lookupFor } from "./view-lookup.js";
 import { conflictFields, findingFields, findingSection, readFinding, recusedNote } from "./view-finding.js";
 import { deadlineBadges } from "./view-parts.js";
@@ -154,7 +155,7 @@ function fieldsFor(action, c, directory) {
       return [text("reason", "form.reason", { required: true, multiline: true })];
     case "transfer":
       return [
-        field(t("form.to"), select("to", [["", t("form.pick")], ...config.departments.filter((d) => d !== c.department).map((d) => [d, label("department", d)])], "", { required: true })),
+        field(t("form.to"), select("to", [["", t("form.pick")], ...org.codes("departments").filter((d) => d !== c.department).map((d) => [d, label("department", d)])], "", { required: true })),
         text("reason", "form.reason", { required: true, multiline: true }),
       ];
     case "assign": {

@@ -6,6 +6,7 @@ import * as auth from "./auth.js";
 import { config } from "./config.js";
 import { announce, field, h, replace, select, showFieldErrors } from "./dom.js";
 import { fromOrgTime, label, lang, orgNow, t } from "./i18n.js";
+import * as org from "./org.js";
 import { casesList, contactKeys, findCases } from "./view-lookup.js";
 
 
@@ -73,8 +74,9 @@ function watchCaller(form) {
 export async function render(main) {
   const who = auth.claims();
   const departments = who && !who.departments.includes("*") && !who.roles.includes("admin")
-    ? config.departments.filter((d) => who.departments.includes(d))
-    : config.departments;
+    ? org.codes("departments").filter((d) => who.departments.includes(d))
+    : org.codes("departments");
+  const categories = org.codes("categories");
   const received = h("input", { type: "datetime-local", name: "received_at", required: true, max: orgNow() });
   received.value = orgNow();
   const form = h(
@@ -87,7 +89,7 @@ export async function render(main) {
       field(t("field.channel"), select("channel", config.channels.map((c) => [c, label("channel", c)]), "phone", { required: true })),
       field(t("intake.received_at"), received, t("time.zone", { zone: config.timezone })),
       field(t("field.kind"), select("kind", ["complaint", "request", "suggestion", "inquiry", "misconduct_report"].map((k) => [k, label("kind", k)]), "complaint")),
-      field(t("field.category"), select("category", config.categories.map((c) => [c, label("category", c)]), config.categories[0], { required: true })),
+      field(t("field.category"), select("category", categories.map((c) => [c, label("category", c)]), categories[0], { required: true })),
       field(t("field.department"), select("department", departments.map((d) => [d, label("department", d)]), departments[0])),
       field(t("field.subject"), input("subject", { required: true, maxlength: 200 })),
       field(t("field.description"), h("textarea", { name: "description", rows: 5, required: true, maxlength: 10000 })),

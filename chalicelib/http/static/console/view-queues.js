@@ -6,6 +6,7 @@ import * as auth from "./auth.js";
 import { config } from "./config.js";
 import { announce, field, h, replace, scrollable, select } from "./dom.js";
 import { dateTime, hours, label, t } from "./i18n.js";
+import * as org from "./org.js";
 import { deadlineBadges } from "./view-parts.js";
 
 const FILTERS_KEY = "console.filters";
@@ -242,8 +243,8 @@ function options(values, kind) {
 function filterForm(filters, rerender) {
   const who = auth.claims();
   const departments = who && !who.departments.includes("*") && !who.roles.includes("admin")
-    ? config.departments.filter((d) => who.departments.includes(d))
-    : config.departments;
+    ? org.codes("departments", true).filter((d) => who.departments.includes(d))
+    : org.codes("departments", true);
   const form = h(
     "form",
     {
@@ -260,7 +261,7 @@ function filterForm(filters, rerender) {
     field(t("field.department"), select("department", options(departments, "department"), filters.department || "")),
     field(t("field.status"), select("status", options(STATUSES, "status"), filters.status || "")),
     field(t("field.grade"), select("grade", options(config.grades), filters.grade || "")),
-    field(t("field.category"), select("category", options(config.categories, "category"), filters.category || "")),
+    field(t("field.category"), select("category", options(org.codes("categories", true), "category"), filters.category || "")),
     field(t("field.channel"), select("channel", options(["web", ...config.channels, "open311"], "channel"), filters.channel || "")),
     h(
       "div",
