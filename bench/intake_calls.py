@@ -278,6 +278,12 @@ def run() -> list[tuple[str, bool, list[Call]]]:
         from app import app
 
         results = []
+        # The organisation's settings are read once per container and then each minute
+        # (service/org_settings.py), not per intake: the container holds them before
+        # intake 1, as any warm one does (a fresh table's very first read also seeds them).
+        from chalicelib.wiring import get_services
+
+        get_services().org  # noqa: B018 - the read itself
         with Client(app, stage_name="local") as client:
 
             def intake(title: str, key: str | None, address: str):

@@ -386,9 +386,9 @@ def test_a_reply_that_wins_the_race_keeps_the_case_open(client, staff, services)
 
 
 def test_expiry_may_resume_instead(client, staff, services):
-    from dataclasses import replace
-
-    services.settings = replace(services.settings, info_request_expiry="resume")
+    loaded = services.org_loaded  # the organisation's setting (issue 21)
+    resume = loaded.settings.model_copy(update={"info_request_expiry": "resume"})
+    services.settings_cache.put(resume, loaded.version + 1)
     number, _ = requested(client, staff, services)
     notes = len(topic_messages())
     run(services, at(2026, 3, 9, 18, 1))

@@ -17,8 +17,13 @@ from tests.helpers import complaint_body, post_json, sent_emails
 
 @pytest.fixture
 def calls(aws):
-    """Names of the AWS operations made, in order, by the process's clients."""
+    """Names of the AWS operations made, in order, by the process's clients, once the
+    container holds the organisation's settings (one GetItem per container per minute,
+    tests/api/test_settings.py; not a cost of each intake)."""
+    from chalicelib import wiring
     from chalicelib.adapters.aws import client
+
+    assert wiring.get_services().org.categories  # a warm container's copy
 
     made: list[str] = []
 

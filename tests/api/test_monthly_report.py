@@ -126,15 +126,15 @@ def test_the_email_has_tables_csv_xlsx_and_charts(services):
     parts = {part.get_content_type(): part for part in message.walk()}
     text = parts["text/plain"].get_payload(decode=True).decode("utf-8")
     html = parts["text/html"].get_payload(decode=True).decode("utf-8")
-    assert "service" in text and "sales" in text and "登记量" in text
-    assert "<table" in html and "<td>service</td>" in html and "按时办结率" in html
+    assert "客服部" in text and "销售部" in text and "登记量" in text  # the settings' names
+    assert "<table" in html and "<td>客服部</td>" in html and "按时办结率" in html
     csv_bytes = parts["text/csv"].get_payload(decode=True)
     assert csv_bytes.startswith("\ufeff".encode())
     xlsx = parts["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
     book = load_workbook(io.BytesIO(xlsx.get_payload(decode=True)))
     rows = list(book["2026-11"].iter_rows(values_only=True))
     assert rows[0][:2] == ("部门", "登记量")
-    assert {row[0]: row[1] for row in rows[1:]} == {"sales": 1, "service": 1, "合计": 2}
+    assert {row[0]: row[1] for row in rows[1:]} == {"销售部": 1, "客服部": 1, "合计": 2}
     svgs = [p for p in message.walk() if p.get_content_type() == "image/svg+xml"]
     assert len(svgs) == 2
     # The assessment table (考核表, issue 20): in the body and as its own CSV.

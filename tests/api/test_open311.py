@@ -297,8 +297,6 @@ def test_media_url_must_be_an_http_url(client, link):
 
 
 def test_discovery_changeset_follows_the_configured_services(client, clock):
-    import dataclasses
-
     from chalicelib.wiring import get_services
 
     first = client.http.get(f"{BASE}/discovery.json").json_body["changeset"]
@@ -306,8 +304,14 @@ def test_discovery_changeset_follows_the_configured_services(client, clock):
     clock.at = NOW + timedelta(days=1)
     assert client.http.get(f"{BASE}/discovery.json").json_body["changeset"] == first
 
-    services = get_services()  # a deployment with other categories
-    services.settings = dataclasses.replace(services.settings, categories=("billing", "delivery"))
+    services = get_services()  # the organisation keeps two categories in use
+    loaded = services.org_loaded
+    kept = [
+        category.model_copy(update={"active": category.code in ("billing", "delivery")})
+        for category in loaded.settings.categories
+    ]
+    org = loaded.settings.model_copy(update={"categories": kept})
+    services.settings_cache.put(org, loaded.version + 1)
     changed = client.http.get(f"{BASE}/discovery.json").json_body
     assert changed["changeset"] > first
     assert changed["endpoints"][0]["changeset"] == changed["changeset"]

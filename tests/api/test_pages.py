@@ -217,31 +217,30 @@ def test_both_languages_have_every_text():
     assert used <= keys, used - keys
 
 
+HOSTILE = "</script><script>alert(1)</script>"
+
+
 @pytest.fixture
-def odd_categories(aws, monkeypatch):
+def odd_names(client):
+    """A category an admin named with markup (names are free text in the settings)."""
     from chalicelib import wiring
-    from chalicelib.config import get_settings
-    from chalicelib.http import meta
+    from chalicelib.domain.org_settings import Entry
 
-    def rebuild():
-        get_settings.cache_clear()
-        meta._html.cache_clear()
-        wiring.set_services(None)
-        get_settings()
-
-    monkeypatch.setenv("CATEGORIES", "noise,</script><script>alert(1)</script>")
-    rebuild()
-    yield
-    monkeypatch.delenv("CATEGORIES")
-    rebuild()
+    services = wiring.get_services()
+    loaded = services.org_loaded
+    noise = Entry(code="noise", name_zh=HOSTILE, name_en="Noise & <b>odour</b>")
+    org = loaded.settings.model_copy(update={"categories": [noise]})
+    services.settings_cache.put(org, loaded.version + 1)
 
 
-def test_configured_categories_reach_the_page_as_inert_data(client, odd_categories):
+def test_configured_names_reach_the_page_as_inert_data(client, odd_names):
     _, html = get_page(client, "/")
     assert "<script>alert(1)" not in html
+    assert "<b>" not in html
     raw = re.search(r'<script type="application/json" id="config">(.*?)</script>', html)
     config = json.loads(raw.group(1))
-    assert config["categories"] == ["noise", "</script><script>alert(1)</script>"]
+    assert config["categories"] == ["noise"]
+    assert config["names"]["category"]["noise"] == {"zh-CN": HOSTILE, "en": "Noise & <b>odour</b>"}
     assert config["departments"] == ["service", "sales", "quality"]
 
 

@@ -139,7 +139,7 @@ def test_csv_has_bom_and_headers_in_the_callers_language(november, staff):
     header = table[0]
     assert header[:3] == ["部门", "登记量", "受理量"]
     assert "办结率" in header and "办结率（分子）" in header
-    service = next(row for row in table if row[0] == "service")
+    service = next(row for row in table if row[0] == "客服部")  # the settings' name
     assert service[header.index("登记量")] == "2"
     total = table[-1]
     assert total[0] == "合计" and total[header.index("办结率")] == "33.3%"
@@ -177,7 +177,7 @@ def test_charts_are_svg_with_the_figures_as_text(november, staff):
     assert month.headers["Content-Type"] == "image/svg+xml"
     root = ElementTree.fromstring(month.body)
     texts = [node.text for node in root.iter("{http://www.w3.org/2000/svg}text")]
-    assert "service" in texts and "sales" in texts
+    assert "Service" in texts and "Sales" in texts  # the departments' names in English
     trend = quality.get("/staff/reports/trend/chart.svg?to=2026-11&lang=zh-CN")
     assert trend.status_code == 200
     root = ElementTree.fromstring(trend.body)

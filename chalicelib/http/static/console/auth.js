@@ -245,5 +245,6 @@ export const can = {
   reports: () => holds(REPORT_ROLES),
   intake: () => holds(INTAKE_ROLES),
   failed: () => holds(["admin"]),
+  admin: () => holds(["admin"]),
   callbacks: () => holds(config.callback_roles || []),
 };

@@ -5,10 +5,12 @@ import * as auth from "./auth.js";
 import { announce, h, replace } from "./dom.js";
 import { label, lang, setLang, t } from "./i18n.js";
 import * as org from "./org.js";
+import * as auditView from "./view-audit.js";
 import * as caseView from "./view-case.js";
 import * as intakeView from "./view-intake.js";
 import * as queuesView from "./view-queues.js";
 import * as reportsView from "./view-reports.js";
+import * as settingsView from "./view-settings.js";
 import * as signinView from "./view-signin.js";
 
 const main = document.getElementById("main");
@@ -28,6 +30,8 @@ function route() {
     case "case": return { view: caseView, arg };
     case "intake": return { view: intakeView, arg };
     case "reports": return { view: reportsView, arg };
+    case "settings": return { view: settingsView, arg };
+    case "audit": return { view: auditView, arg };
     default: return { view: queuesView, arg: name === "queue" ? arg : "" };
   }
 }
@@ -50,6 +54,8 @@ function drawShell(current) {
         navLink("#/", "nav.queues", current === queuesView || current === caseView),
         auth.can.intake() ? navLink("#/intake", "nav.intake", current === intakeView) : null,
         auth.can.reports() ? navLink("#/reports", "nav.reports", current === reportsView) : null,
+        auth.can.admin() ? navLink("#/settings", "nav.settings", current === settingsView) : null,
+        auth.can.admin() ? navLink("#/audit", "nav.audit", current === auditView) : null,
       ]
     : [];
   replace(nav, h("ul", {}, items));
