@@ -174,7 +174,7 @@ function showErrors(formEl, summary, fields) {
   for (const old of formEl.querySelectorAll(".field-error")) old.remove();
   for (const control of formEl.querySelectorAll("[aria-invalid]")) {
     control.removeAttribute("aria-invalid");
-    control.removeAttribute("aria-errormessage");
+    control.removeAttribute("aria-describedby");
   }
   const items = [];
   for (const [path, message] of Object.entries(fields)) {
@@ -183,7 +183,7 @@ function showErrors(formEl, summary, fields) {
     items.push(h("li", {}, control ? h("a", { href: `#${control.id || ""}`, onclick: (e) => { e.preventDefault(); control.focus(); } }, `${path}: ${message}`) : `${path}: ${message}`));
     if (!control || control.getAttribute("aria-invalid")) continue;
     control.setAttribute("aria-invalid", "true");
-    control.setAttribute("aria-errormessage", id);
+    control.setAttribute("aria-describedby", id);
     const note = h("span", { className: "field-error", id }, message);
     (control.closest("td") || control.parentElement).append(note);
   }
