@@ -24,6 +24,7 @@ SETTINGS_CONDITIONS = {
     "departments": "codes unique; at least one active; a code once saved is retired"
     " (active: false), never removed",
     "default_department": "an active department",
+    "report_recipients": "addresses that can receive mail (a domain with a dot)",
     "sla": "every grade A-D; each limit within the bounds the grade's description gives;"
     " a higher grade's acceptance, first contact and resolution no longer than a lower's",
 }

@@ -27,7 +27,7 @@ class Services:
     @property
     def org_loaded(self) -> Loaded:
         """The settings record and its version, from the container's copy."""
-        return self.settings_cache.current(self.clock.now())
+        return self.settings_cache.current(self.clock)
 
     @property
     def org(self):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cached_property
 
 from ..domain.actor import Actor, Role
@@ -52,14 +51,15 @@ class SettingsCache:
         self._loaded: Loaded | None = None
         self._lock = threading.Lock()
 
-    def current(self, now: datetime) -> Loaded:
+    def current(self, clock) -> Loaded:
+        """The container's copy; `clock` dates the record only if this read seeds it."""
         loaded = self._loaded
         if loaded is not None and self.timer() - loaded.read_at < REFRESH_SECONDS:
             return loaded
         with self._lock:
             loaded = self._loaded
             if loaded is None or self.timer() - loaded.read_at >= REFRESH_SECONDS:
-                loaded = self._loaded = self._read(now)
+                loaded = self._loaded = self._read(clock)
         return loaded
 
     def put(self, settings: OrgSettings, version: int) -> Loaded:
@@ -69,12 +69,12 @@ class SettingsCache:
     def clear(self) -> None:
         self._loaded = None
 
-    def _read(self, now: datetime) -> Loaded:
+    def _read(self, clock) -> Loaded:
         from ..adapters import org_settings as store
 
         found = store.load()
         if found is None:
-            found = store.seed(seed_from_config().model_dump(mode="json"), now)
+            found = store.seed(seed_from_config().model_dump(mode="json"), clock.now())
         doc, version = found
         return Loaded(OrgSettings.model_validate(doc), version, self.timer())
 
@@ -159,7 +159,7 @@ def staff_view(actor: Actor, services) -> dict:
 
 def admin_view(actor: Actor, services) -> dict:
     _admin(actor)
-    loaded = services.settings_cache.current(services.clock.now())
+    loaded = services.settings_cache.current(services.clock)
     return {"version": loaded.version, **loaded.settings.model_dump(mode="json")}
 
 

@@ -126,11 +126,23 @@ def loaded():
     from chalice.test import Client
 
     from app import app
+    from chalicelib import wiring
+    from chalicelib.adapters.clock import FixedClock
+    from scripts.bootstrap import bootstrap
+    from tests.clock import default_now
 
+    # The document's enums are the organisation's settings, read from the table.
+    bootstrap()
+    wiring.set_services(None)
+    wiring.set_clock(FixedClock(default_now()))
     wsgi = ChaliceWSGI(None)
-    with Client(app) as client:
-        wsgi.client = client
-        schema = schemathesis.openapi.from_wsgi("/openapi.json", wsgi)
+    try:
+        with Client(app) as client:
+            wsgi.client = client
+            schema = schemathesis.openapi.from_wsgi("/openapi.json", wsgi)
+    finally:
+        wiring.set_services(None)
+        wiring.set_clock(None)
     return schema, wsgi
 
 
