@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import io
 import os
 import sys
@@ -59,7 +58,7 @@ def run(departments: int, complaints: int) -> list[list]:
     from chalicelib.domain.actor import Actor
     from chalicelib.service.queues import queue_counts
 
-    names = ("service", "sales", "quality") + tuple(f"dept-{n:02d}" for n in range(37))
+    names = ("service", "sales", "quality") + tuple(f"dept_{n:02d}" for n in range(37))
     names = names[:departments]
     actors = [
         ("director (*)", Actor(user_id="dir-1", roles=["director"], departments=["*"])),
@@ -70,13 +69,17 @@ def run(departments: int, complaints: int) -> list[list]:
     rows = []
     with mock_aws():
         from chalicelib import wiring
+        from chalicelib.domain.org_settings import Entry
         from scripts.bootstrap import bootstrap
 
         wiring.set_services(None)
         bootstrap()
         services = wiring.get_services()
-        services.settings = dataclasses.replace(services.settings, departments=names)
         services.clock = FixedClock(NOW)
+        loaded = services.org_loaded  # the organisation's departments, as an admin saves them
+        entries = [Entry(code=code, name_zh=code, name_en=code) for code in names]
+        org = loaded.settings.model_copy(update={"departments": entries})
+        services.settings_cache.put(org, loaded.version + 1)
         seed(services, names, complaints)
         for name, actor in actors:
             with recording() as recorder:
