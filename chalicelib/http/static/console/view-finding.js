@@ -2,9 +2,9 @@
 // the respondent named at intake offered as the responsible party, and its part of the case
 // page. The API masks the person for those who may not see who (handlers): shown as such.
 
-import { config } from "./config.js";
 import { field, h, select } from "./dom.js";
 import { label, t } from "./i18n.js";
+import * as org from "./org.js";
 
 const SUBSTANTIATED = ["yes", "partly", "no"];
 
@@ -12,7 +12,7 @@ const SUBSTANTIATED = ["yes", "partly", "no"];
 export function findingFields(c) {
   const required = c.data.kind === "complaint";
   const respondent = c.data.respondent || {};
-  const departments = config.departments || [];
+  const departments = org.codes("departments", true); // the settings' (retired ones too)
   const department = departments.includes(respondent.department) ? respondent.department : "";
   const person = h("input", { type: "text", name: "finding.responsible.person", maxlength: 100 });
   person.value = respondent.person || "";
