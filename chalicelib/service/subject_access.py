@@ -73,15 +73,13 @@ def _iso(value) -> str | None:
 
 
 def _audit(actor: Actor, now, kind: LookupKind, results: int, services: Services) -> None:
-    """The administration audit (issue 21 item 1's store) where deployed; the lookup's
-    access log always, since this is a search by who someone is."""
+    """The administration audit (GET /staff/admin/audit) and the lookup's access log
+    (GET /staff/search/log: it is a search by who someone is); never the key."""
+    from ..adapters import admin_audit
+    from ..domain.admin_audit import entry
+
     roles = sorted(role.value for role in actor.roles)
     services.complaints.log_search(now, actor.user_id, roles, kind.value, results)
-    try:
-        from ..adapters import admin_audit
-        from ..domain.admin_audit import entry
-    except ImportError:
-        return
     admin_audit.record(
         entry(
             now,

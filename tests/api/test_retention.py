@@ -224,3 +224,35 @@ def test_cases_closed_before_the_index_are_brought_in_by_reindex(client, service
     assert reindex("local-only-limit-key")["retained"] == 0
     assert run(services, when).numbers == [number]
     assert reindex("local-only-limit-key")["retained"] == 0  # anonymised: out for good
+
+
+def admin_get(client, token, path):
+    return client.http.get(path, headers={"Authorization": token("admin", "*", user="admin-1")})
+
+
+def test_retention_years_come_from_the_settings_and_the_admin_audit_records_it(
+    client, services, token
+):
+    import json
+
+    number, _ = closed_case(client, services)
+    closed = services.complaints.load(number).closed_at
+    settings = admin_get(client, token, "/staff/admin/settings")
+    body = {**settings.json_body, "retention_years": 5}
+    body.pop("version", None)
+    headers = {
+        "Authorization": token("admin", "*", user="admin-1"),
+        "Content-Type": "application/json",
+        "If-Match": settings.headers["ETag"],
+    }
+    changed = client.http.put("/staff/admin/settings", headers=headers, body=json.dumps(body))
+    assert changed.status_code == 200, changed.json_body
+    after_three = closed.replace(year=closed.year + 3) + timedelta(hours=1)
+    assert run(services, after_three).anonymised == 0  # five years now
+    after_five = closed.replace(year=closed.year + 5) + timedelta(hours=1)
+    assert run(services, after_five).numbers == [number]
+    month = after_five.astimezone(ZoneInfo("UTC")).strftime("%Y-%m")
+    audit = admin_get(client, token, f"/staff/admin/audit?month={month}").json_body
+    (entry,) = [e for e in audit["items"] if e["action"] == "retention.anonymise"]
+    assert entry["target"] == f"complaint:{number}" and entry["actor"] == "scheduler"
+    assert "lilei" not in json.dumps(audit) and "13912345678" not in json.dumps(audit)

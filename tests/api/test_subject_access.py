@@ -90,3 +90,14 @@ def test_audited_without_the_key(client, token, cases):
     entry = log["items"][0]
     assert (entry["kind"], entry["results"], entry["user"]) == ("phone", 2, "admin-1")
     assert "13700001234" not in json.dumps(log)
+
+
+def test_in_the_admin_audit_without_the_key(client, token, cases):
+    get(client, token, "email=meimei@example.com", roles=("quality",))
+    audit = client.http.get(
+        "/staff/admin/audit?month=2026-12",
+        headers={"Authorization": token(["admin"], "*")},
+    ).json_body
+    (entry,) = [e for e in audit["items"] if e["action"] == "subject_access.read"]
+    assert entry["roles"] == ["quality"] and entry["details"] == {"by": "email", "results": 2}
+    assert "meimei" not in json.dumps(audit).lower()
