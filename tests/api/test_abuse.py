@@ -116,6 +116,7 @@ def test_a_keyed_retry_after_429_is_not_replayed_as_429(client, limits):
     assert again.status_code == 429  # counted again, refused again; nothing stored as done
 
 
+@pytest.mark.time_sensitive
 def test_counters_and_suppressions_never_hold_an_address_in_clear(client, limits, clock):
     import boto3
 
@@ -169,6 +170,7 @@ def test_a_hard_bounce_suppresses_later_mail_and_marks_the_case(client, limits):
     assert held.details["reason"] == "suppressed"
 
 
+@pytest.mark.time_sensitive
 def test_any_later_email_to_a_suppressed_address_is_held_not_sent(client, limits, clock):
     from chalicelib.domain.notifications import Message, OutboxEntry
     from chalicelib.service.outbox import deliver

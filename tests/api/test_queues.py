@@ -45,6 +45,7 @@ def numbers(response) -> list[str]:
     return [item["number"] for item in response.json_body["items"]]
 
 
+@pytest.mark.time_sensitive
 def test_to_accept_is_sorted_by_the_nearest_deadline(client, staff):
     # An inquiry-grade case (D) is due later than a complaint affecting many people (B).
     late = submit(client, kind="inquiry")
@@ -113,6 +114,7 @@ def test_a_bad_cursor_is_400(client, staff):
     assert response.status_code == 400
 
 
+@pytest.mark.time_sensitive
 def test_finished_cases_leave_the_queues(client, staff):
     number = submit(client)
     sup = staff("supervisor")

@@ -331,6 +331,7 @@ def test_staff_intake_refuses_dates_nobody_could_mean(client, staff, received_at
     assert message.startswith("must not be before ") and "days back" in message
 
 
+@pytest.mark.time_sensitive
 def test_staff_intake_takes_a_letter_from_within_the_look_back(client, staff, clock, monkeypatch):
     from datetime import timedelta
 
@@ -395,6 +396,7 @@ def _letter_received(clock, days_ago: int) -> dict:
     return complaint_body(channel="letter", received_at=when.isoformat(timespec="seconds"))
 
 
+@pytest.mark.time_sensitive
 def test_the_organisation_wide_list_keeps_old_open_cases(client, staff, clock):
     """Issue 13 item 4: an open letter received 150 days ago is in the unfiltered list."""
     old = staff("intake_agent").post("/staff/complaints", _letter_received(clock, 150)).json_body
@@ -407,6 +409,7 @@ def test_the_organisation_wide_list_keeps_old_open_cases(client, staff, clock):
     assert pages[0]["window"]["received_to"] == today.isoformat()
 
 
+@pytest.mark.time_sensitive
 def test_every_list_request_does_bounded_work(client, staff, clock, monkeypatch):
     """Issue 13 item 5: an old received_from pages across months through the cursor,
     at most MAX_QUERIES Query calls per request."""
