@@ -32,11 +32,11 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 run: $(BIN)/.installed
 	NOW='$(NOW)' bash scripts/run_local.sh
 
-# In parallel (pytest-xdist, one worker per core); tests that share a built template or a
-# local stack stay in one worker (tests/conftest.py). PYTEST_WORKERS=0 runs in one process.
+# In parallel (pytest-xdist, one worker per core), a module's tests in one worker so each
+# end-to-end module starts its local stack once. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 test: $(BIN)/.installed $(CHROMIUM) lint
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 # Deployable SAM templates in build/dev and build/prod, checked by cfn-lint (docs/deploy.md).
 # `make test` builds its own copies (tests/infra), so it does not need this first.

@@ -6,9 +6,7 @@ No test reads the machine's clock: "now" is the pinned instant of the `clock` fi
 
 import os
 import tempfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 KEY_DIR = tempfile.mkdtemp(prefix="complaints-test-keys-")
 
 LOCAL_ENV = {
@@ -92,17 +90,3 @@ def token():
         return "Bearer " + mint(subject, roles, departments, key_dir=KEY_DIR)
 
     return make
-
-
-def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (`make test`, --dist loadgroup), tests sharing an expensive fixture
-    run in one worker: the templates built once (tests/infra), the browser's session stack
-    (tests/browser), each end-to-end module's own local stack (tests/e2e). The rest spread."""
-    for item in items:
-        parts = item.path.relative_to(ROOT).parts
-        if len(parts) < 3 or parts[0] != "tests":
-            continue
-        if parts[1] in ("infra", "browser"):
-            item.add_marker(pytest.mark.xdist_group(parts[1]))
-        elif parts[1] == "e2e":
-            item.add_marker(pytest.mark.xdist_group(f"e2e-{item.path.stem}"))

@@ -10,6 +10,7 @@ once it has stopped: `chalice local` restarts when any file under the project ch
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -49,8 +50,10 @@ def shots_dir():
     """Screenshots go here during the run and to test-artifacts/browser/ at the end."""
     folder = Path(tempfile.mkdtemp(prefix="complaints-shots-"))
     yield folder
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's pictures
-    ARTIFACTS.mkdir(parents=True)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's pictures
+    # Under `make test` (pytest-xdist) each worker with browser tests adds its pictures.
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for shot in folder.glob("*.png"):
         shutil.copy2(shot, ARTIFACTS / shot.name)
     shutil.rmtree(folder, ignore_errors=True)
