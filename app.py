@@ -2,6 +2,7 @@
 
 from chalice import Chalice, Rate
 
+from chalicelib.http.accounts import accounts
 from chalicelib.http.admin import admin
 from chalicelib.http.attachments import attachments
 from chalicelib.http.callbacks import callbacks
@@ -37,6 +38,7 @@ app.register_blueprint(search)
 app.register_blueprint(subject_access)
 app.api.binary_types.append(ZIP)  # the subject access export
 app.register_blueprint(admin)
+app.register_blueprint(accounts)
 install_local_sign_in(app)  # the local stage only (.chalice/config.json)
 install_cors(app)  # last: gives every route above an OPTIONS route
 

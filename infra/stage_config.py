@@ -19,7 +19,6 @@ LOCAL_ONLY_VARIABLES = (
     "AUTH_JWKS_FILE",
     "LOCAL_DIR",
     "LOCAL_SIGN_IN",  # the console's demo sign-in (chalicelib/http/local_signin.py)
-    "STAFF_DIRECTORY_FILE",
 )
 
 

@@ -1,14 +1,21 @@
 """Create what the service needs in a local AWS (moto): tables, the topic, a verified sender,
-and the private attachments bucket.
+the private attachments bucket, and (for the local stack) the staff user pool with its role
+groups and demo users.
 
 Idempotent, so `make run` can call it every time. Reads the same environment as the app.
-Usage: python -m scripts.bootstrap
+Usage: python -m scripts.bootstrap [--pool-id-file PATH]
+(prints what it made; with --pool-id-file also writes the staff pool's id there, which
+scripts/run_local.sh exports as STAFF_USER_POOL_ID).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import json
 import os
+import secrets
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import boto3
@@ -86,6 +93,101 @@ def bootstrap() -> dict:
     }
 
 
+STAFF_POOL_NAME = "complaints-local-staff"
+DEMO_STAFF = Path(__file__).with_name("local_staff.json")
+POOL_PAGE = 60
+POOL_PAGES = 20  # moto on loopback holds a handful of pools
+
+
+def find_pool(cognito, name: str) -> str | None:
+    token = None
+    for _ in range(POOL_PAGES):
+        page = cognito.list_user_pools(
+            MaxResults=POOL_PAGE, **({"NextToken": token} if token else {})
+        )
+        for pool in page.get("UserPools", []):
+            if pool["Name"] == name:
+                return pool["Id"]
+        token = page.get("NextToken")
+        if not token:
+            return None
+    return None
+
+
+def create_staff_pool(cognito, name: str = STAFF_POOL_NAME) -> str:
+    """The pool as infra/auth.py defines it, except that usernames are plain (not the
+    e-mail), so the demo users keep their ids; plus one group per role."""
+    from chalicelib.domain.actor import Role
+
+    pool_id = find_pool(cognito, name)
+    if pool_id is None:
+        pool_id = cognito.create_user_pool(
+            PoolName=name,
+            AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+            AutoVerifiedAttributes=["email"],
+            Schema=[
+                {
+                    "Name": "departments",
+                    "AttributeDataType": "String",
+                    "Mutable": True,
+                    "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"},
+                }
+            ],
+        )["UserPool"]["Id"]
+    for role in Role:
+        with contextlib.suppress(cognito.exceptions.GroupExistsException):
+            cognito.create_group(UserPoolId=pool_id, GroupName=role.value)
+    return pool_id
+
+
+def seed_demo_staff(cognito, pool_id: str, path: Path = DEMO_STAFF) -> int:
+    """The demo users (scripts/local_staff.json), created once: an admin's later changes to
+    them in the console stay until moto restarts."""
+    created = 0
+    for person in json.loads(path.read_text(encoding="utf-8"))["people"]:
+        attributes = [
+            {"Name": "name", "Value": person["name"]},
+            {"Name": "email", "Value": f"{person['user_id']}@example.org"},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "custom:departments", "Value": ",".join(person["departments"])},
+        ]
+        try:
+            cognito.admin_create_user(
+                UserPoolId=pool_id,
+                Username=person["user_id"],
+                UserAttributes=attributes,
+                MessageAction="SUPPRESS",
+            )
+        except cognito.exceptions.UsernameExistsException:
+            continue
+        # Signed in before: CONFIRMED, as demo staff would be (the local sign-in never asks
+        # for it; a random password nobody knows).
+        cognito.admin_set_user_password(
+            UserPoolId=pool_id,
+            Username=person["user_id"],
+            Password=secrets.token_urlsafe(24) + "aA1!",
+            Permanent=True,
+        )
+        for role in person["roles"]:
+            cognito.admin_add_user_to_group(
+                UserPoolId=pool_id, Username=person["user_id"], GroupName=role
+            )
+        created += 1
+    return created
+
+
+def bootstrap_staff() -> dict:
+    cognito = boto3.client("cognito-idp")
+    pool_id = create_staff_pool(cognito)
+    return {"staff_pool": pool_id, "demo_staff_created": seed_demo_staff(cognito, pool_id)}
+
+
 if __name__ == "__main__":
-    for key, value in bootstrap().items():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pool-id-file", help="write the staff pool's id to this file")
+    args = parser.parse_args()
+    made = {**bootstrap(), **bootstrap_staff()}
+    if args.pool_id_file:
+        Path(args.pool_id_file).write_text(made["staff_pool"], encoding="utf-8")
+    for key, value in made.items():
         print(f"{key}: {value}")

@@ -26,8 +26,6 @@ export LOCAL_DIR="${LOCAL_DIR:-.local}"
 export AUTH_JWKS_FILE="${AUTH_JWKS_FILE:-${LOCAL_DIR}/auth/jwks.json}"
 export AUTH_ISSUER="${AUTH_ISSUER:-http://127.0.0.1/local-issuer}"
 export AUTH_AUDIENCE="${AUTH_AUDIENCE:-complaints-local}"
-# The demo staff of the local stack: the console's sign-in page and GET /staff/directory.
-export STAFF_DIRECTORY_FILE="${STAFF_DIRECTORY_FILE:-scripts/local_staff.json}"
 # Acknowledgement limits (docs/deploy.md "Abuse limits"). `chalice local` gives every caller
 # the source 127.0.0.1, so the per-source limits are high here; the per-address one is not.
 export ACK_LIMIT_PER_RECIPIENT_DAY="${ACK_LIMIT_PER_RECIPIENT_DAY:-3}"

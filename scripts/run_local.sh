@@ -21,7 +21,10 @@ if ! moto_up; then
   moto_up || { echo "moto server did not start; see $LOCAL_DIR/moto.log" >&2; exit 1; }
 fi
 
-"$BIN/python" -m scripts.bootstrap
+"$BIN/python" -m scripts.bootstrap --pool-id-file "$LOCAL_DIR/staff_pool_id"
+# The staff user pool in moto's Cognito: the directory, the local sign-in and the admin's
+# staff accounts page all read it, as they read the stack's pool on AWS.
+export STAFF_USER_POOL_ID="$(cat "$LOCAL_DIR/staff_pool_id")"
 "$BIN/python" -c "import os; from scripts.mint_token import ensure_keys; ensure_keys(os.environ['LOCAL_DIR'] + '/auth')"
 # E-mail replies: an SMTP listener that stores each message in the local inbound bucket
 # and runs the same handler as SES's S3 event on AWS.

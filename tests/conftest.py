@@ -69,6 +69,19 @@ def aws(pinned_clock):  # noqa: F811 - the fixture imported above
 
 
 @pytest.fixture
+def staff_pool(aws, monkeypatch):
+    """moto's user pool with the role groups and the demo users, as `make run` makes it."""
+    from chalicelib.adapters import directory
+    from scripts.bootstrap import bootstrap_staff
+
+    pool = bootstrap_staff()["staff_pool"]
+    monkeypatch.setenv("STAFF_USER_POOL_ID", pool)
+    monkeypatch.setattr(directory, "_directory", None)
+    yield pool
+    directory._directory = None
+
+
+@pytest.fixture
 def client(aws):
     from chalice.test import Client
 

@@ -1,19 +1,18 @@
 """Who works where: the staff directory behind the assignee picker and the escalation chain.
 
-On AWS the people are the Cognito user pool's users, by group (a group per role) with their
-`custom:departments`; on the local stack a JSON file (scripts/local_staff.json) lists the
-demo users. Both answer `people()`: every staff member, cached a few minutes per process,
-read with a bounded number of calls.
+The people are the Cognito user pool's enabled users, by group (a group per role) with
+their `custom:departments`: on AWS the stack's pool, on the local stack moto's, where
+scripts/bootstrap.py creates the demo users. `people()` lists every staff member, cached a
+few minutes per process, read with a bounded number of calls; an account change made in
+this process (service/accounts.py) forgets the cache at once.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..domain.actor import Actor, Role
 
@@ -32,15 +31,6 @@ class Person:
 
 class DirectoryUnavailable(Exception):
     pass
-
-
-class FileDirectory:
-    def __init__(self, path: str):
-        self.path = Path(path)
-
-    def people(self) -> list[Person]:
-        raw = json.loads(self.path.read_text(encoding="utf-8"))
-        return [_person(entry) for entry in raw["people"]]
 
 
 def _person(entry: dict) -> Person:
@@ -65,6 +55,10 @@ class CognitoDirectory:
         self.pool_id = pool_id
         self._lock = threading.Lock()
         self._cached: tuple[float, list[Person]] | None = None
+
+    def forget(self) -> None:
+        with self._lock:
+            self._cached = None
 
     def people(self) -> list[Person]:
         with self._lock:
@@ -93,10 +87,11 @@ class CognitoDirectory:
                     if not user.get("Enabled", True):
                         continue
                     attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+                    # The username: the `sub` where e-mail signs in (staff_accounts.py).
                     entry = found.setdefault(
-                        attrs.get("sub", user["Username"]),
+                        user["Username"],
                         {
-                            "user_id": attrs.get("sub", user["Username"]),
+                            "user_id": user["Username"],
                             "name": attrs.get("name") or attrs.get("email") or user["Username"],
                             "departments": _split(attrs.get("custom:departments", "")),
                             "roles": [],
@@ -116,16 +111,22 @@ def _split(value: str) -> list[str]:
 _directory = None
 
 
-def get_directory():
-    """STAFF_USER_POOL_ID on AWS, STAFF_DIRECTORY_FILE on the local stack."""
+def pool_id() -> str:
+    """STAFF_USER_POOL_ID: the stack's pool on AWS, moto's on the local stack."""
+    pool = os.environ.get("STAFF_USER_POOL_ID")
+    if not pool:
+        raise DirectoryUnavailable("no staff directory is configured (STAFF_USER_POOL_ID)")
+    return pool
+
+
+def get_directory() -> CognitoDirectory:
     global _directory
-    if _directory is None:
-        pool = os.environ.get("STAFF_USER_POOL_ID")
-        path = os.environ.get("STAFF_DIRECTORY_FILE")
-        if pool:
-            _directory = CognitoDirectory(pool)
-        elif path:
-            _directory = FileDirectory(path)
-        else:
-            raise DirectoryUnavailable("no staff directory is configured")
+    if _directory is None or _directory.pool_id != pool_id():
+        _directory = CognitoDirectory(pool_id())
     return _directory
+
+
+def forget() -> None:
+    """After an account change: this process lists the pool afresh on its next read."""
+    if _directory is not None:
+        _directory.forget()

@@ -4,11 +4,14 @@ These routes exist only where LOCAL_SIGN_IN is "true", which .chalice/config.jso
 the `local` stage alone (infra/stage_config.py refuses a deployable stage that sets it, and
 tests/infra checks the packaged API has no such path). On AWS staff sign in through the
 Cognito hosted UI instead.
+
+The demo users are users of moto's Cognito user pool (scripts/bootstrap.py creates them), read
+through the same directory as GET /staff/directory: whom an admin invites, changes or
+disables in the console is who may sign in here.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -32,10 +35,30 @@ def install(app) -> None:
 
 
 def _people() -> list[dict]:
-    path = os.environ.get("STAFF_DIRECTORY_FILE")
-    if not path:
-        raise HttpError(503, "auth_unavailable", "no local staff file (STAFF_DIRECTORY_FILE)")
-    return json.loads(Path(path).read_text(encoding="utf-8"))["people"]
+    """The enabled users of the local user pool, as the directory lists them."""
+    from ..adapters.directory import DirectoryUnavailable, get_directory
+
+    try:
+        people = get_directory().people()
+    except DirectoryUnavailable as error:
+        raise HttpError(503, "auth_unavailable", str(error)) from error
+    return [
+        {
+            "user_id": p.user_id,
+            "name": p.name,
+            "roles": list(p.roles),
+            "departments": list(p.departments),
+        }
+        for p in sorted(people, key=_order)
+    ]
+
+
+def _order(person) -> tuple:
+    """By department, then role in the Role enumeration's order, then id."""
+    from ..domain.actor import Role
+
+    ranks = [list(Role).index(Role(r)) for r in person.roles] or [len(Role)]
+    return (person.departments[:1], min(ranks), person.user_id)
 
 
 @local_signin.route("/console/local/users", methods=["GET"])

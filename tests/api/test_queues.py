@@ -123,17 +123,7 @@ def test_finished_cases_leave_the_queues(client, staff):
     assert numbers(sup.get("/staff/queues/due")) == []
 
 
-@pytest.fixture
-def directory_file(monkeypatch):
-    from chalicelib.adapters import directory
-
-    monkeypatch.setenv("STAFF_DIRECTORY_FILE", str(ROOT / "scripts" / "local_staff.json"))
-    monkeypatch.setattr(directory, "_directory", None)
-    yield
-    directory._directory = None
-
-
-def test_the_directory_lists_only_the_callers_departments(client, staff, directory_file):
+def test_the_directory_lists_only_the_callers_departments(client, staff, staff_pool):
     sup = staff("supervisor", ("service",))
     people = sup.get("/staff/directory").json_body["people"]
     assert people and all(p["departments"] == ["service"] for p in people)
@@ -148,7 +138,6 @@ def test_the_directory_lists_only_the_callers_departments(client, staff, directo
 def test_the_directory_without_a_source_is_503(client, staff, monkeypatch):
     from chalicelib.adapters import directory
 
-    monkeypatch.delenv("STAFF_DIRECTORY_FILE", raising=False)
     monkeypatch.delenv("STAFF_USER_POOL_ID", raising=False)
     monkeypatch.setattr(directory, "_directory", None)
     assert staff("supervisor").get("/staff/directory").status_code == 503

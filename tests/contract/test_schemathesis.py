@@ -147,20 +147,12 @@ def loaded():
 
 
 @pytest.fixture
-def schema(loaded, client, monkeypatch):
+def schema(loaded, client, staff_pool, monkeypatch):
     """A deployment with what optional routes need: an Open311 key, a staff directory."""
-    from pathlib import Path
-
-    from chalicelib.adapters import directory
-
     schema, wsgi = loaded
     wsgi.client = client
     monkeypatch.setenv("OPEN311_API_KEYS", OPEN311_KEY)
-    staff = Path(__file__).parents[2] / "scripts" / "local_staff.json"
-    monkeypatch.setenv("STAFF_DIRECTORY_FILE", str(staff))
-    monkeypatch.setattr(directory, "_directory", None)
     yield schema
-    directory._directory = None
 
 
 def make_known(client):

@@ -67,6 +67,22 @@ EXPECTED_GRANTS = {
         ("s3:ListBucket", ATTACHMENTS_BUCKET, ATTACHMENTS_PREFIX_ONLY),
         # The console's assignee picker: GET /staff/directory reads the role groups.
         ("cognito-idp:ListUsersInGroup", "StaffUserPool.Arn"),
+        # Staff accounts (GET/POST/PATCH /staff/admin/users): only this pool, nothing deleted.
+        *(
+            (f"cognito-idp:{a}", "StaffUserPool.Arn")
+            for a in (
+                "ListUsers",
+                "AdminGetUser",
+                "AdminListGroupsForUser",
+                "AdminCreateUser",
+                "AdminAddUserToGroup",
+                "AdminRemoveUserFromGroup",
+                "AdminUpdateUserAttributes",
+                "AdminDisableUser",
+                "AdminEnableUser",
+                "DescribeUserPool",
+            )
+        ),
     },
     "SmsSettingsRole": {
         ("sns:SetSMSAttributes", "*"),

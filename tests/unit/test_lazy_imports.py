@@ -53,6 +53,9 @@ NOT_AT_IMPORT = (
     "chalicelib.http.open311.schemas",
     "chalicelib.http.open311.search",
     "chalicelib.http.open311.view",
+    "chalicelib.http.schemas_accounts",
+    "chalicelib.service.accounts",
+    "chalicelib.adapters.staff_accounts",
 )
 
 
