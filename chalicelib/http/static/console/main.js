@@ -12,6 +12,7 @@ import * as queuesView from "./view-queues.js";
 import * as reportsView from "./view-reports.js";
 import * as settingsView from "./view-settings.js";
 import * as signinView from "./view-signin.js";
+import * as staffView from "./view-staff.js";
 
 const main = document.getElementById("main");
 
@@ -32,6 +33,7 @@ function route() {
     case "reports": return { view: reportsView, arg };
     case "settings": return { view: settingsView, arg };
     case "audit": return { view: auditView, arg };
+    case "staff": return { view: staffView, arg };
     default: return { view: queuesView, arg: name === "queue" ? arg : "" };
   }
 }
@@ -55,6 +57,7 @@ function drawShell(current) {
         auth.can.intake() ? navLink("#/intake", "nav.intake", current === intakeView) : null,
         auth.can.reports() ? navLink("#/reports", "nav.reports", current === reportsView) : null,
         auth.can.admin() ? navLink("#/settings", "nav.settings", current === settingsView) : null,
+        auth.can.admin() ? navLink("#/staff", "nav.staff", current === staffView) : null,
         auth.can.admin() ? navLink("#/audit", "nav.audit", current === auditView) : null,
       ]
     : [];
