@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import tempfile
 from pathlib import Path
@@ -12,10 +13,22 @@ from infra import build
 
 
 @pytest.fixture(scope="session")
-def template_paths() -> dict[str, Path]:
+def template_paths(tmp_path_factory, worker_id) -> dict[str, Path]:
     # A scratch directory, not build/: tests never read a stale build, nor clobber one.
-    with tempfile.TemporaryDirectory(prefix="complaints-infra-") as out:
-        yield {stage: build.package(stage, Path(out) / stage) for stage in build.STAGES}
+    if worker_id == "master":
+        with tempfile.TemporaryDirectory(prefix="complaints-infra-") as out:
+            yield {stage: build.package(stage, Path(out) / stage) for stage in build.STAGES}
+        return
+    # Under pytest-xdist (`make test`) the first worker to get here builds for the whole run
+    # (the run's shared temporary directory), the others wait for it and read the same files.
+    out = tmp_path_factory.getbasetemp().parent / "infra-templates"
+    with open(f"{out}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "built").exists():
+            for stage in build.STAGES:
+                build.package(stage, out / stage)
+            (out / "built").touch()
+    yield {stage: out / stage / "sam.json" for stage in build.STAGES}
 
 
 @pytest.fixture(scope="session")
