@@ -1,12 +1,12 @@
 """CloudWatch alarms, all to the ops topic: every function's errors and throttles (the SMS
-settings custom resource's too), the schedule's failed invocations, each dead-letter queue's
-depth, and the counts the scheduled run keeps (chalicelib/metrics_names.py). docs/deploy.md
-lists them all (tests/infra/test_deploy_doc.py)."""
+settings custom resource's and the inbound mail function's too), the schedule's failed
+invocations, each dead-letter queue's depth, and the counts the scheduled run keeps
+(chalicelib/metrics_names.py). docs/deploy.md lists them all (tests/infra/test_deploy_doc.py)."""
 
 from __future__ import annotations
 
 from chalicelib import metrics_names
-from infra import sms
+from infra import inbound, sms
 from infra.cfn import get_att, ref
 from infra.functions import FUNCTIONS
 
@@ -17,12 +17,20 @@ DEAD_LETTERS = {
     " (message in the dead-letter queue)",
     "SesEventsDeadLetterQueue": "An SES bounce or complaint event failed all its retries"
     " (message in the dead-letter queue): the address stays unsuppressed until it is replayed",
+    inbound.DEAD_LETTER_QUEUE: "A received e-mail reply failed all its retries (message in the"
+    " dead-letter queue): the reply is not in the thread until it is replayed",
 }
 
 
 def alarmed_functions() -> list[str]:
-    """Every function of the stack: chalice's, and the SMS settings custom resource's."""
-    return [function.logical_id for function in FUNCTIONS] + [sms.FUNCTION]
+    """Every function of the stack: chalice's, the SMS settings custom resource's and the
+    inbound mail's."""
+    return [function.logical_id for function in FUNCTIONS] + [sms.FUNCTION, inbound.FUNCTION]
+
+
+def dead_letter_queues() -> list[str]:
+    chalice_queues = [f.dead_letter_queue for f in FUNCTIONS if f.dead_letter_queue]
+    return chalice_queues + [inbound.DEAD_LETTER_QUEUE]
 
 
 def alarms(metrics_namespace: str) -> dict:
@@ -43,15 +51,14 @@ def alarms(metrics_namespace: str) -> dict:
                 "FailedInvocations",
                 {"RuleName": function.deployed_name},
             )
-        if function.dead_letter_queue:
-            queue = function.dead_letter_queue
-            resources[f"{queue}Alarm"] = _alarm(
-                DEAD_LETTERS[queue],
-                "AWS/SQS",
-                "ApproximateNumberOfMessagesVisible",
-                {"QueueName": get_att(queue, "QueueName")},
-                statistic="Maximum",
-            )
+    for queue in dead_letter_queues():
+        resources[f"{queue}Alarm"] = _alarm(
+            DEAD_LETTERS[queue],
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            {"QueueName": get_att(queue, "QueueName")},
+            statistic="Maximum",
+        )
     resources["NotificationsFailedAlarm"] = _job_metric_alarm(
         metrics_namespace,
         metrics_names.NOTIFICATIONS_FAILED,

@@ -17,6 +17,7 @@ queue). This module composes it from one module per concern:
     messaging.py    the SNS topics, SES's sender identity and configuration set
     auth.py         the staff directory (Cognito) and the console's sign-in
     storage.py      the attachments bucket
+    inbound.py      e-mail replies: SES's receipt rule, the inbound bucket and its function
     functions.py    the Lambda functions: names, environment (environment.py), log groups,
                     retries and dead letter queues
     api.py          the REST API's gateway responses (gateway.py) and throttling
@@ -38,11 +39,23 @@ import os
 import sys
 from pathlib import Path
 
-from infra import abuse, alarms, api, auth, chalice_package, functions, messaging, sms, storage
+from infra import (
+    abuse,
+    alarms,
+    api,
+    auth,
+    chalice_package,
+    functions,
+    inbound,
+    messaging,
+    sms,
+    storage,
+)
 from infra import package as package_module
 from infra import parameters as stack_parameters
 from infra import tables as stack_tables
 from infra.cfn import ref
+from infra.environment import common_environment
 from infra.stage_config import (
     PROJECT,
     BuildError,
@@ -72,8 +85,22 @@ def outputs() -> dict:
         "JobsDeadLetterQueueUrl": ref("JobsDeadLetterQueue"),
         "SesEventsDeadLetterQueueUrl": ref("SesEventsDeadLetterQueue"),
         "AttachmentsBucketName": ref("AttachmentsBucket"),
+        "InboundBucketName": ref("InboundBucket"),
+        "InboundMailDeadLetterQueueUrl": ref("InboundMailDeadLetterQueue"),
     }
     return {name: {"Value": value} for name, value in values.items()}
+
+
+def inbound_environment(config: dict, stage: str) -> dict:
+    """The inbound function is not chalice's: it gets .chalice/config.json's variables here."""
+    stage_variables = config["stages"][stage].get("environment_variables", {})
+    return {
+        **config.get("environment_variables", {}),
+        **stage_variables,
+        **common_environment(),
+        "ATTACHMENTS_BUCKET": ref("AttachmentsBucket"),
+        "INBOUND_BUCKET": inbound.bucket_name(stage),
+    }
 
 
 def merge_template(stage: str) -> dict:
@@ -91,11 +118,17 @@ def merge_template(stage: str) -> dict:
         **api.rest_api(config, stage),
         **sms.resources(log_retention_days(stage)),
         **abuse.resources(config, stage),
+        **inbound.resources(
+            stage,
+            inbound_environment(config, stage),
+            lambda_runtime(),
+            log_retention_days(stage),
+        ),
     }
     return {
         "Description": f"Complaint service ({stage})",
-        "Parameters": stack_parameters.parameters() | sms.parameters(),
-        "Conditions": stack_parameters.conditions(),
+        "Parameters": stack_parameters.parameters() | sms.parameters() | inbound.parameters(),
+        "Conditions": stack_parameters.conditions() | inbound.conditions(),
         "Resources": resources,
         "Outputs": outputs(),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from infra import abuse, sms
+from infra import abuse, inbound, sms
 from infra.cfn import ref, sub
 
 if TYPE_CHECKING:
@@ -54,5 +54,6 @@ def common_environment() -> dict:
         "AUTH_JWKS_URL": sub("https://${StaffUserPool.ProviderURL}/.well-known/jwks.json"),
         "AUTH_AUDIENCE": ref("StaffUserPoolClient"),
         **sms.environment(),
+        **inbound.environment(),
         "LIMIT_HASH_KEY": abuse.limit_hash_key_variable(),
     }

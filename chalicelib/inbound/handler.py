@@ -1,5 +1,6 @@
-"""The one handler of a received e-mail, on AWS (the S3 event of SES's receipt rule) and
-locally (scripts/mail_server.py, after writing the message to the local bucket)."""
+"""The one handler of a received e-mail, on AWS (the S3 event of SES's receipt rule, through
+lambda_handler, the function infra/inbound.py declares) and locally (scripts/mail_server.py,
+after writing the message to the local bucket)."""
 
 from __future__ import annotations
 
@@ -27,3 +28,14 @@ def handle_s3_event(event) -> list[str]:
     after the last retry, the event goes to the dead-letter queue)."""
     outcome = handle_stored(event.bucket, unquote_plus(event.key))
     return [outcome.result]
+
+
+def lambda_handler(event, context) -> list[str]:
+    """The stack's own function (infra/inbound.py): S3's ObjectCreated event as Lambda gives
+    it, since `chalice package` cannot emit an S3 trigger. An error lets Lambda retry."""
+    results = []
+    for record in event.get("Records", []):
+        s3 = record["s3"]
+        outcome = handle_stored(s3["bucket"]["name"], unquote_plus(s3["object"]["key"]))
+        results.append(outcome.result)
+    return results

@@ -8,15 +8,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from infra import build, functions, stage_config, storage
+from infra import build, functions, inbound, stage_config, storage
 from tests.helpers import complaint_body, post_json
 
 STAGES = build.STAGES
 # The resource patterns an Allow may name with a wildcard: the indexes of the complaints table,
 # all of which the app queries (a new GSI needs no policy change), and the evidence files under
 # the attachments prefix, whose keys the app makes up per upload. Deny statements may be wider.
+# And the raw mail under the inbound bucket's prefix, keyed by SES per message.
 ALLOWED_RESOURCE_PATTERNS = frozenset(
     {"${ComplaintsTable.Arn}/index/*", "${AttachmentsBucket.Arn}/attachments/*"}
+    | {inbound.raw_mail_objects(stage)["Fn::Sub"] for stage in build.STAGES}
 )
 
 TABLE = "ComplaintsTable.Arn"
@@ -114,6 +116,21 @@ EXPECTED_GRANTS = {
         ("sqs:SendMessage", "SesEventsDeadLetterQueue.Arn"),
     },
 }
+
+
+def expected_grants(stage: str) -> dict:
+    """The inbound mail function's role names its bucket, whose name carries the stage."""
+    raw_mail = inbound.raw_mail_objects(stage)["Fn::Sub"]
+    # A received reply: read the raw mail, then what the API's reply route does (load the
+    # thread, commit with the outbox, store the attachments, deliver the handler's notice).
+    inbound_role = COMMON | {
+        ("s3:GetObject", raw_mail),
+        ("s3:PutObject", ATTACHMENT_OBJECTS),
+        ("logs:CreateLogStream", "InboundMailLogGroup.Arn"),
+        ("logs:PutLogEvents", "InboundMailLogGroup.Arn"),
+        ("sqs:SendMessage", "InboundMailDeadLetterQueue.Arn"),
+    }
+    return EXPECTED_GRANTS | {"InboundMailRole": inbound_role}
 
 
 def _as_list(value) -> list:
@@ -272,9 +289,10 @@ def test_no_statement_names_a_wildcard_resource(templates, stage):
 def test_each_function_role_grants_exactly_what_it_uses(templates, stage):
     resources = templates[stage]["Resources"]
     roles = {name: r for name, r in resources.items() if r["Type"] == "AWS::IAM::Role"}
-    assert set(roles) == set(EXPECTED_GRANTS)
+    expected = expected_grants(stage)
+    assert set(roles) == set(expected)
     for name, role in roles.items():
-        assert grants(role) == EXPECTED_GRANTS[name], name
+        assert grants(role) == expected[name], name
         assert "ManagedPolicyArns" not in role["Properties"]
     for function in functions.FUNCTIONS:
         properties = resources[function.logical_id]["Properties"]

@@ -51,9 +51,20 @@ def references(node) -> set[str]:
     return {name for name in found if not name.startswith("AWS::")}
 
 
+def without_function_triggers(resource: dict) -> dict:
+    """The inbound bucket without its trigger of the inbound mail function, which moto
+    cannot create (its notification is checked on the template: test_inbound.py)."""
+    if resource["Type"] != "AWS::S3::Bucket":
+        return resource
+    properties = dict(resource["Properties"])
+    properties.pop("NotificationConfiguration", None)
+    stripped = {key: value for key, value in resource.items() if key != "DependsOn"}
+    return stripped | {"Properties": properties}
+
+
 def resources_only(template: dict) -> dict:
     resources = {
-        name: resource
+        name: without_function_triggers(resource)
         for name, resource in template["Resources"].items()
         if resource["Type"] in CREATABLE
     }
@@ -122,16 +133,19 @@ def test_tables_indexes_topics_queue_and_bucket_are_created(templates, stage):
     topics = {t["TopicArn"] for t in sns.list_topics()["Topics"]}
     assert {created["NotificationsTopic"], created["OpsTopic"]} <= topics
 
-    for queue in ("JobsDeadLetterQueue", "SesEventsDeadLetterQueue"):
+    for queue in ("JobsDeadLetterQueue", "SesEventsDeadLetterQueue", "InboundMailDeadLetterQueue"):
         attributes = boto3.client("sqs").get_queue_attributes(
             QueueUrl=created[queue], AttributeNames=["MessageRetentionPeriod"]
         )
         assert attributes["Attributes"]["MessageRetentionPeriod"] == str(14 * 24 * 3600)
 
     s3 = boto3.client("s3")
-    bucket = created["AttachmentsBucket"]
-    assert bucket in {b["Name"] for b in s3.list_buckets()["Buckets"]}
-    rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
-    assert [r["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] for r in rules] == ["AES256"]
+    for bucket in (created["AttachmentsBucket"], created["InboundBucket"]):
+        assert bucket in {b["Name"] for b in s3.list_buckets()["Buckets"]}
+        encryption = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]
+        algorithms = [
+            r["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] for r in encryption["Rules"]
+        ]
+        assert algorithms == ["AES256"], bucket
 
     cloudformation.delete_stack(StackName=stack)

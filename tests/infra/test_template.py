@@ -15,7 +15,7 @@ import pytest
 from chalicelib import metrics_names
 from chalicelib.adapters import schema
 from chalicelib.domain.actor import Role
-from infra import build, chalice_package, functions, stage_config
+from infra import build, chalice_package, functions, inbound, stage_config
 
 STAGES = build.STAGES
 TABLE_LAYOUT = ("BillingMode", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes")
@@ -109,14 +109,20 @@ HTTP_WIRED = {
 @pytest.mark.parametrize("stage", STAGES)
 def test_functions_find_their_resources_in_the_environment(templates, stage):
     functions = resources_of(templates[stage], "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "StaffJwt", "RunJobs", "SesEvents"}
+    assert set(functions) == {"APIHandler", "StaffJwt", "RunJobs", "SesEvents", "InboundMail"}
+    # The inbound mail function (infra/inbound.py) stores a reply's attachments.
+    inbound_http = {"ATTACHMENTS_BUCKET": HTTP_WIRED["ATTACHMENTS_BUCKET"]}
     for name, function in functions.items():
         variables = function["Properties"]["Environment"]["Variables"]
         assert {key: variables.get(key) for key in WIRED} == WIRED
+        assert variables["INBOUND_DOMAIN"] == {"Ref": "InboundDomain"}
         assert variables["POWERTOOLS_SERVICE_NAME"] == "complaints"
         assert variables["POWERTOOLS_METRICS_NAMESPACE"]
         http = {key: variables[key] for key in HTTP_WIRED if key in variables}
-        assert http == (HTTP_WIRED if name == "APIHandler" else {}), name
+        expected = {"APIHandler": HTTP_WIRED, "InboundMail": inbound_http}.get(name, {})
+        assert http == expected, name
+    inbound_variables = functions["InboundMail"]["Properties"]["Environment"]["Variables"]
+    assert inbound_variables["INBOUND_BUCKET"] == inbound.bucket_name(stage)
 
 
 def test_the_open311_keys_come_from_secrets_manager_not_from_the_template(templates):
