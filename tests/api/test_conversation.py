@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.adapters.clock import FixedClock
-from tests.helpers import complaint_body, post_json, sent_emails, topic_messages
+from tests.helpers import (
+    complaint_body,
+    post_json,
+    sent_emails,
+    services_at,
+    staff_as,
+    topic_messages,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=TZ)  # a working day
@@ -20,33 +27,12 @@ def at(*args) -> datetime:
 
 @pytest.fixture
 def services(client):
-    from chalicelib.wiring import get_services
-
-    services = get_services()
-    services.clock = FixedClock(MONDAY)
-    return services
+    return services_at(MONDAY)
 
 
 @pytest.fixture
 def staff(client, token, services):
-    class As:
-        def __init__(self, roles, departments=("service",), user=None):
-            self.auth = token(roles, departments, user)
-
-        def get(self, path):
-            return client.http.get(path, headers={"Authorization": self.auth})
-
-        def post(self, path, body=None, etag=None):
-            headers = {"Authorization": self.auth, "Content-Type": "application/json"}
-            if etag is not None:
-                headers["If-Match"] = etag
-            return client.http.post(path, headers=headers, body=json.dumps(body or {}))
-
-        def act(self, number, segment, body=None):
-            etag = self.get(f"/staff/complaints/{number}").headers["ETag"]
-            return self.post(f"/staff/complaints/{number}/{segment}", body, etag)
-
-    return As
+    return staff_as(client, token)
 
 
 def in_progress(client, staff, **overrides) -> tuple[str, str]:

@@ -14,7 +14,7 @@ import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
-from tests.helpers import complaint_body, post_json, sent_emails, topic_messages
+from tests.helpers import complaint_body, post_json, sent_emails, staff_as, topic_messages
 
 TZ = ZoneInfo("Asia/Shanghai")
 HANDLING = {"root_cause": "Clerk untrained", "solution": "Training", "result": "Apologised"}
@@ -42,24 +42,7 @@ def clock(client):
 
 @pytest.fixture
 def staff(client, token):
-    class As:
-        def __init__(self, roles, departments=("service",), user=None):
-            self.auth = token(roles, departments, user)
-
-        def get(self, path, headers=None):
-            return client.http.get(path, headers={"Authorization": self.auth, **(headers or {})})
-
-        def act(self, number, segment, body=None):
-            etag = self.get(f"/staff/complaints/{number}").headers["ETag"]
-            headers = {
-                "Authorization": self.auth,
-                "Content-Type": "application/json",
-                "If-Match": etag,
-            }
-            path = f"/staff/complaints/{number}/{segment}"
-            return client.http.post(path, headers=headers, body=json.dumps(body or {}))
-
-    return As
+    return staff_as(client, token)
 
 
 @pytest.fixture

@@ -10,7 +10,13 @@ from chalicelib.adapters.clock import FixedClock
 from chalicelib.domain.model import ComplaintInput
 from chalicelib.service.intake import submit_complaint
 from chalicelib.service.jobs import run_jobs
-from tests.helpers import NOT_SUBSTANTIATED, complaint_body, sent_emails, topic_messages
+from tests.helpers import (
+    NOT_SUBSTANTIATED,
+    complaint_body,
+    sent_emails,
+    services_at,
+    topic_messages,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 FRIDAY = datetime(2026, 2, 13, 10, 0, tzinfo=TZ)  # the Friday before the Spring Festival
@@ -22,11 +28,7 @@ def at(*args) -> datetime:
 
 @pytest.fixture
 def services(aws):
-    from chalicelib.wiring import get_services
-
-    services = get_services()
-    services.clock = FixedClock(FRIDAY)
-    return services
+    return services_at(FRIDAY)
 
 
 def receive(services, when=FRIDAY, **overrides):

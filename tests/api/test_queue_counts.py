@@ -2,15 +2,20 @@
 every kind of move, the due queue's bound included, and a director's count request costs
 the same few calls over 3 departments as over 40."""
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bench.counting import recording
 from chalicelib import wiring
-from chalicelib.adapters.clock import FixedClock
-from tests.helpers import NOT_SUBSTANTIATED, complaint_body, post_json
+from tests.helpers import (
+    NOT_SUBSTANTIATED,
+    StaffCalls,
+    complaint_body,
+    post_json,
+    services_at,
+    staff_as,
+)
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Shanghai
 QUEUES = ("mine", "to_accept", "due", "waiting", "follow_up")
@@ -18,30 +23,13 @@ QUEUES = ("mine", "to_accept", "due", "waiting", "follow_up")
 
 @pytest.fixture
 def clock(client):
-    services = wiring.get_services()
-    services.clock = FixedClock(NOW)
-    return services.clock
+    return services_at(NOW).clock
 
 
 @pytest.fixture
 def staff(client, token):
-    class As:
-        def __init__(self, roles, departments=("service",), user=None):
-            self.auth = token(roles, departments, user)
-
-        def get(self, path):
-            return client.http.get(path, headers={"Authorization": self.auth})
-
-        def act(self, number, segment, body=None):
-            etag = self.get(f"/staff/complaints/{number}").headers["ETag"]
-            headers = {
-                "Authorization": self.auth,
-                "Content-Type": "application/json",
-                "If-Match": etag,
-            }
-            path = f"/staff/complaints/{number}/{segment}"
-            response = client.http.post(path, headers=headers, body=json.dumps(body or {}))
-            assert response.status_code == 200, response.body
+    class As(StaffCalls):
+        act = StaffCalls.act_ok
 
         def counts(self, query=""):
             response = self.get(f"/staff/queues{query}")
@@ -60,7 +48,7 @@ def staff(client, token):
                 if not cursor:
                     return found
 
-    return As
+    return staff_as(client, token, As)
 
 
 def submit(client, **overrides) -> str:

@@ -1,37 +1,21 @@
 """The console's staff routes: queues sorted by deadline, counts, paging, directory scope."""
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import complaint_body, post_json
+from tests.helpers import StaffCalls, complaint_body, post_json, staff_as
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def staff(client, token):
-    class As:
-        def __init__(self, roles, departments=("service",), user=None):
-            self.auth = token(roles, departments, user)
-
-        def get(self, path):
-            return client.http.get(path, headers={"Authorization": self.auth})
-
+    class As(StaffCalls):
         def act(self, number, segment, body=None):
-            etag = self.get(f"/staff/complaints/{number}").headers["ETag"]
-            headers = {
-                "Authorization": self.auth,
-                "Content-Type": "application/json",
-                "If-Match": etag,
-            }
-            path = f"/staff/complaints/{number}/{segment}"
-            response = client.http.post(path, headers=headers, body=json.dumps(body or {}))
-            assert response.status_code == 200, response.body
-            return response.json_body
+            return self.act_ok(number, segment, body).json_body
 
-    return As
+    return staff_as(client, token, As)
 
 
 def submit(client, **overrides) -> str:

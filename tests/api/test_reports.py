@@ -2,21 +2,20 @@
 
 import csv
 import io
-import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.helpers import NOT_SUBSTANTIATED, complaint_body, post_json
+from tests.helpers import (
+    RESOLUTION,
+    StaffCalls,
+    complaint_body,
+    post_json,
+    staff_as,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
-RESOLUTION = {
-    "root_cause": "Clerk untrained",
-    "solution": "Training",
-    "result": "Apologised",
-    "finding": NOT_SUBSTANTIATED,
-}
 
 
 @pytest.fixture
@@ -29,26 +28,10 @@ def pinned_clock():
 
 @pytest.fixture
 def staff(client, token):
-    class As:
-        def __init__(self, roles, departments=("service",), user=None):
-            self.auth = token(roles, departments, user)
+    class As(StaffCalls):
+        act = StaffCalls.act_ok
 
-        def get(self, path, headers=None):
-            return client.http.get(path, headers={"Authorization": self.auth, **(headers or {})})
-
-        def act(self, number, segment, body=None):
-            etag = self.get(f"/staff/complaints/{number}").headers["ETag"]
-            headers = {
-                "Authorization": self.auth,
-                "Content-Type": "application/json",
-                "If-Match": etag,
-            }
-            path = f"/staff/complaints/{number}/{segment}"
-            response = client.http.post(path, headers=headers, body=json.dumps(body or {}))
-            assert response.status_code == 200, response.body
-            return response
-
-    return As
+    return staff_as(client, token, As)
 
 
 def at(clock, day, hour=10):

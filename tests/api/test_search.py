@@ -7,27 +7,20 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 
-from chalicelib import wiring
-from chalicelib.adapters.clock import FixedClock
 from chalicelib.adapters.schema import complaints_table
-from tests.helpers import complaint_body, post_json
+from tests.helpers import StaffCalls, complaint_body, post_json, services_at, staff_as
 
 NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)  # a Sunday, 11:00 in Shanghai
 
 
 @pytest.fixture
 def clock(client):
-    services = wiring.get_services()
-    services.clock = FixedClock(NOW)
-    return services.clock
+    return services_at(NOW).clock
 
 
 @pytest.fixture
 def staff(client, token):
-    class As:
-        def __init__(self, roles, departments=("service",), user=None):
-            self.auth = token(roles, departments, user)
-
+    class As(StaffCalls):
         def get(self, path, **params):
             query = "&".join(f"{k}={v}" for k, v in params.items())
             url = f"{path}?{query}" if query else path
@@ -40,18 +33,9 @@ def staff(client, token):
             return client.http.get(url, headers={"Authorization": self.auth})
 
         def act(self, number, segment, body=None):
-            etag = self.get(f"/staff/complaints/{number}").headers["ETag"]
-            headers = {
-                "Authorization": self.auth,
-                "Content-Type": "application/json",
-                "If-Match": etag,
-            }
-            path = f"/staff/complaints/{number}/{segment}"
-            response = client.http.post(path, headers=headers, body=json.dumps(body or {}))
-            assert response.status_code == 200, response.body
-            return response.json_body
+            return self.act_ok(number, segment, body).json_body
 
-    return As
+    return staff_as(client, token, As)
 
 
 def submit(client, clock, complainant=None, **overrides) -> str:

@@ -6,39 +6,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.helpers import NOT_SUBSTANTIATED, complaint_body, post_json, sent_emails, topic_messages
-
-RESOLUTION = {
-    "root_cause": "Clerk untrained",
-    "solution": "Training",
-    "result": "Apologised",
-    "finding": NOT_SUBSTANTIATED,
-}
+from tests.helpers import (
+    NOT_SUBSTANTIATED,
+    RESOLUTION,
+    complaint_body,
+    post_json,
+    sent_emails,
+    staff_as,
+    topic_messages,
+)
 
 
 @pytest.fixture
 def staff(client, token):
     """Call a staff route as a role: staff("supervisor").get(path) / .post(path, body, etag)."""
-
-    class As:
-        def __init__(self, roles, departments=("service",), user=None):
-            self.auth = token(roles, departments, user)
-
-        def get(self, path):
-            return client.http.get(path, headers={"Authorization": self.auth})
-
-        def post(self, path, body=None, etag=None):
-            headers = {"Authorization": self.auth, "Content-Type": "application/json"}
-            if etag is not None:
-                headers["If-Match"] = etag
-            return client.http.post(path, headers=headers, body=json.dumps(body or {}))
-
-        def act(self, number, segment, body=None):
-            """Read the current ETag, then act with it."""
-            etag = self.get(f"/staff/complaints/{number}").headers["ETag"]
-            return self.post(f"/staff/complaints/{number}/{segment}", body, etag)
-
-    return As
+    return staff_as(client, token)
 
 
 def new_complaint(client, **overrides) -> str:
