@@ -31,14 +31,12 @@ import argparse
 import contextlib
 import heapq
 import io
-import os
 import random
 import statistics
 import sys
-import warnings
 from collections import Counter
 
-from bench.intake_calls import ENV, table
+from bench.intake_calls import in_process_aws, table
 
 RATES = (1, 10, 25, 50, 75, 100, 200)
 SHARED = ("STATS#", "LIVE", "REPEAT#")
@@ -196,11 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--shards", type=int, default=1, help="what-if: cells split in N")
     args = parser.parse_args(argv)
-    for key, value in ENV.items():
-        os.environ[key] = value
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
+    in_process_aws()
 
     from moto import mock_aws
 

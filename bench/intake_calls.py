@@ -33,6 +33,32 @@ ENV = {
     "POWERTOOLS_METRICS_NAMESPACE": "ComplaintsBench",
 }
 
+
+def in_process_aws() -> None:
+    """The benchmarks' settings, for moto in this process: no endpoint or session token of
+    the caller's environment applies."""
+    for key, value in ENV.items():
+        os.environ[key] = value
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
+
+
+def quietly(run, values) -> list:
+    """The rows of run(value) for each value; what the runs print is dropped."""
+    rows = []
+    for value in values:
+        with contextlib.redirect_stdout(io.StringIO()):
+            rows += run(value)
+    return rows
+
+
+def print_table(title: str, headers: list[str], rows: list) -> None:
+    print(title)
+    print(table(headers, rows))
+    sys.stdout.flush()
+
+
 BODY = {
     "category": "billing",
     "subject": "Charged twice for one order",
@@ -257,11 +283,7 @@ def notes(calls: list[Call]) -> list[str]:
 
 
 def run() -> list[tuple[str, bool, list[Call]]]:
-    for key, value in ENV.items():
-        os.environ[key] = value
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
+    in_process_aws()
 
     recorder = Recorder({ENV["TABLE_NAME"]: "complaints", ENV["IDEMPOTENCY_TABLE"]: "idempotency"})
     install(recorder)

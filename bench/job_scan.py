@@ -18,15 +18,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import os
 import sys
-import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bench.counting import items_read, recording
-from bench.intake_calls import ENV, calls_table, table
+from bench.intake_calls import ENV, calls_table, in_process_aws, table
 
 TZ = ZoneInfo("Asia/Shanghai")
 # A worked Saturday, in business hours: complaints received on Friday at 10:00 are owed
@@ -375,11 +373,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     mix(args.total, args.due)  # reject a bad mix before starting anything
 
-    for key, value in ENV.items():
-        os.environ[key] = value
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
+    in_process_aws()
 
     from moto import mock_aws
 

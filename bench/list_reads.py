@@ -14,14 +14,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import os
-import sys
-import warnings
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bench.counting import items_read, recording
-from bench.intake_calls import ENV, table
+from bench.intake_calls import in_process_aws, print_table
 
 TZ = ZoneInfo("Asia/Shanghai")
 LISTS = [
@@ -85,11 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.list_reads")
     parser.add_argument("--complaints", type=int, default=100)
     args = parser.parse_args(argv)
-    for key, value in ENV.items():
-        os.environ[key] = value
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
+    in_process_aws()
 
     from moto import mock_aws
 
@@ -112,10 +105,11 @@ def main(argv: list[str] | None = None) -> None:
             limit = "200" if "limit=200" in name else "50"
             result = walk(services, actors[who], {**query, "limit": limit})
             rows.append([name, *result])
-    print(f"{args.complaints} complaints over the last year; each list walked to its end")
-    headers = ["list", "requests", "max calls/request", "max items read/request", "listed"]
-    print(table(headers, rows))
-    sys.stdout.flush()
+    print_table(
+        f"{args.complaints} complaints over the last year; each list walked to its end",
+        ["list", "requests", "max calls/request", "max items read/request", "listed"],
+        rows,
+    )
 
 
 if __name__ == "__main__":

@@ -12,15 +12,10 @@ timings.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
-import os
-import sys
-import warnings
 from datetime import UTC, datetime
 
 from bench.counting import items_read, recording
-from bench.intake_calls import ENV, table
+from bench.intake_calls import in_process_aws, print_table, quietly
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Shanghai
 
@@ -94,19 +89,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.queue_counts")
     parser.add_argument("--complaints", type=int, default=60)
     args = parser.parse_args(argv)
-    for key, value in ENV.items():
-        os.environ[key] = value
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
-    rows = []
-    for departments in (3, 40):
-        with contextlib.redirect_stdout(io.StringIO()):
-            rows += run(departments, args.complaints)
-    print(f"GET /staff/queues (counts) with {args.complaints} complaints; DynamoDB calls")
-    headers = ["departments", "caller", "DynamoDB calls", "items read", "sum of counts"]
-    print(table(headers, rows))
-    sys.stdout.flush()
+    in_process_aws()
+    rows = quietly(lambda departments: run(departments, args.complaints), (3, 40))
+    print_table(
+        f"GET /staff/queues (counts) with {args.complaints} complaints; DynamoDB calls",
+        ["departments", "caller", "DynamoDB calls", "items read", "sum of counts"],
+        rows,
+    )
 
 
 if __name__ == "__main__":

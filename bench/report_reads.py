@@ -26,12 +26,11 @@ import io
 import os
 import random
 import sys
-import warnings
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bench.counting import items_read, recording
-from bench.intake_calls import ENV, table
+from bench.intake_calls import in_process_aws, table
 from chalicelib.domain.model import DEFAULT_CATEGORIES, Channel
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -338,11 +337,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10000,100000", help="complaints in the month")
     args = parser.parse_args(argv)
     sizes = [int(part) for part in args.sizes.split(",")]
-    for key, value in ENV.items():
-        os.environ[key] = value
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
+    in_process_aws()
 
     from moto import mock_aws
 

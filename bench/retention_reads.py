@@ -13,15 +13,10 @@ and one partition per case it anonymises, whatever the number of closed cases.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
-import os
-import sys
-import warnings
 from datetime import UTC, datetime, timedelta
 
 from bench.counting import items_read, recording
-from bench.intake_calls import ENV, table
+from bench.intake_calls import in_process_aws, print_table, quietly
 from bench.search_reads import complaint
 
 NOW = datetime(2030, 12, 6, 3, 0, tzinfo=UTC)
@@ -77,19 +72,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.retention_reads")
     parser.add_argument("--sizes", default="10,1000")
     args = parser.parse_args(argv)
-    for key, value in ENV.items():
-        os.environ[key] = value
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
-    rows = []
-    for size in (int(part) for part in args.sizes.split(",")):
-        with contextlib.redirect_stdout(io.StringIO()):
-            rows += run_size(size)
-    print("Retention step of the scheduled run (half the closed cases past retention)")
-    headers = ["closed cases", "run", "due", "anonymised", "DynamoDB calls", "items read", "S3"]
-    print(table(headers, rows))
-    sys.stdout.flush()
+    in_process_aws()
+    rows = quietly(run_size, (int(part) for part in args.sizes.split(",")))
+    print_table(
+        "Retention step of the scheduled run (half the closed cases past retention)",
+        ["closed cases", "run", "due", "anonymised", "DynamoDB calls", "items read", "S3"],
+        rows,
+    )
 
 
 if __name__ == "__main__":

@@ -13,15 +13,10 @@ figures must be the same at both sizes.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
-import os
-import sys
-import warnings
 from datetime import UTC, datetime, timedelta
 
 from bench.counting import items_read, recording
-from bench.intake_calls import ENV, table
+from bench.intake_calls import in_process_aws, print_table, quietly
 
 NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
 CALLER = {"name": "Caller", "mobile": "13912345678", "email": "caller@example.com"}
@@ -117,19 +112,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.search_reads")
     parser.add_argument("--sizes", default="10,10000")
     args = parser.parse_args(argv)
-    for key, value in ENV.items():
-        os.environ[key] = value
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
-    rows = []
-    for size in (int(part) for part in args.sizes.split(",")):
-        with contextlib.redirect_stdout(io.StringIO()):
-            rows += run_size(size)
-    print("GET /staff/search through the use case; DynamoDB calls per request (incl. the log)")
-    headers = ["complaints", "search", "DynamoDB calls", "items read", "results"]
-    print(table(headers, rows))
-    sys.stdout.flush()
+    in_process_aws()
+    rows = quietly(run_size, (int(part) for part in args.sizes.split(",")))
+    print_table(
+        "GET /staff/search through the use case; DynamoDB calls per request (incl. the log)",
+        ["complaints", "search", "DynamoDB calls", "items read", "results"],
+        rows,
+    )
 
 
 if __name__ == "__main__":
