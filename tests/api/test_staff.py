@@ -23,6 +23,17 @@ def staff(client, token):
     return staff_as(client, token)
 
 
+def close_case(staff, number):
+    """Accept, assign, start, resolve and close the case: (supervisor, handler)."""
+    supervisor, handler = staff("supervisor"), staff("handler")
+    supervisor.act(number, "accept")
+    supervisor.act(number, "assign", {"handler": "handler-1"})
+    handler.act(number, "start")
+    handler.act(number, "resolve", RESOLUTION)
+    supervisor.act(number, "close")
+    return supervisor, handler
+
+
 def new_complaint(client, **overrides) -> str:
     return post_json(client, "/complaints", complaint_body(**overrides)).json_body["number"]
 
@@ -182,12 +193,7 @@ def test_roles_and_departments_are_enforced(client, staff):
 
 def test_reopen_needs_a_permitted_role_and_reason(client, staff):
     number = new_complaint(client)
-    supervisor, handler = staff("supervisor"), staff("handler")
-    supervisor.act(number, "accept")
-    supervisor.act(number, "assign", {"handler": "handler-1"})
-    handler.act(number, "start")
-    handler.act(number, "resolve", RESOLUTION)
-    supervisor.act(number, "close")
+    supervisor, handler = close_case(staff, number)
     assert supervisor.act(number, "reopen", {"reason": "New facts"}).status_code == 403
     manager = staff("manager")
     assert manager.act(number, "reopen", {}).status_code == 400
@@ -503,12 +509,7 @@ def test_a_recomplaint_leaves_a_closed_original_untouched(client, staff):
     """Nothing changes a closed case but reopen: the link lives on the new case."""
     receipt = post_json(client, "/complaints", complaint_body()).json_body
     number = receipt["number"]
-    supervisor, handler = staff("supervisor"), staff("handler")
-    supervisor.act(number, "accept")
-    supervisor.act(number, "assign", {"handler": "handler-1"})
-    handler.act(number, "start")
-    handler.act(number, "resolve", RESOLUTION)
-    supervisor.act(number, "close")
+    supervisor, handler = close_case(staff, number)
     before = supervisor.get(f"/staff/complaints/{number}")
 
     headers = {"X-Tracking-Token": receipt["tracking_token"]}
