@@ -150,17 +150,37 @@ class Browser:
         return path
 
 
-@pytest.fixture
-def browser(request, playwright_driver, stack, shots_dir):
-    profile = tempfile.mkdtemp(prefix="complaints-chromium-")
+def launch(playwright_driver, prefix: str, **options):
+    """A fresh chromium profile: its folder and its context (1024x900 unless `viewport`)."""
+    profile = tempfile.mkdtemp(prefix=prefix)
     context = playwright_driver.chromium.launch_persistent_context(
         profile,
         executable_path=CHROMIUM,
         headless=True,
         args=CHROMIUM_ARGS,
-        viewport={"width": 1024, "height": 900},
-        locale="zh-CN",
+        **{"viewport": {"width": 1024, "height": 900}, **options},
     )
+    return profile, context
+
+
+def new_complaint(stack, **overrides) -> tuple[str, str]:
+    """A complaint sent over HTTP (in English unless `language`): number, tracking token."""
+    body = {
+        "category": "billing",
+        "subject": "Charged twice",
+        "description": "Two debits for one order.",
+        "complainant": {"name": "Li Lei", "email": "li.lei@example.com"},
+        "language": "en",
+        **overrides,
+    }
+    response = requests.post(f"{stack.base}/complaints", json=body, timeout=30)
+    assert response.status_code == 201, response.text
+    return response.json()["number"], response.json()["tracking_token"]
+
+
+@pytest.fixture
+def browser(request, playwright_driver, stack, shots_dir):
+    profile, context = launch(playwright_driver, "complaints-chromium-", locale="zh-CN")
     session = Browser(context, stack, shots_dir, request.node.name)
     try:
         yield session

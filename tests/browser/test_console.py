@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Browser
+from tests.browser.conftest import Browser, launch
 
 pytestmark = pytest.mark.browser
 
@@ -30,14 +29,9 @@ def contexts(request, playwright_driver, stack, shots_dir):
     opened: list[tuple[Browser, str]] = []
 
     def open_context(locale: str = "zh-CN", width: int = 1280, height: int = 900) -> Browser:
-        profile = tempfile.mkdtemp(prefix="console-chromium-")
-        context = playwright_driver.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": width, "height": height},
-            locale=locale,
+        viewport = {"width": width, "height": height}
+        profile, context = launch(
+            playwright_driver, "console-chromium-", viewport=viewport, locale=locale
         )
         # Injected by the browser itself, so the console's CSP need not admit it.
         context.add_init_script(path=str(AXE))

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import expect
+
+from tests.browser.conftest import new_complaint
 
 pytestmark = pytest.mark.browser
 
@@ -22,19 +23,6 @@ def violations(page) -> list[dict]:
             .map(v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
     )
     return found
-
-
-def new_complaint(stack) -> tuple[str, str]:
-    body = {
-        "category": "billing",
-        "subject": "Charged twice",
-        "description": "Two debits for one order.",
-        "complainant": {"name": "Li Lei", "email": "li.lei@example.com"},
-        "language": "en",
-    }
-    response = requests.post(f"{stack.base}/complaints", json=body, timeout=30)
-    assert response.status_code == 201, response.text
-    return response.json()["number"], response.json()["tracking_token"]
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])

@@ -13,6 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.browser.conftest import new_complaint
 from tests.helpers import NOT_SUBSTANTIATED
 
 pytestmark = pytest.mark.browser
@@ -60,25 +61,6 @@ def public_view(stack, number: str, token: str) -> dict:
     )
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def new_complaint(stack, **overrides) -> tuple[str, str]:
-    body = {
-        "category": "billing",
-        "subject": "Charged twice",
-        "description": "Two debits for one order.",
-        "complainant": {"name": "Li Lei", "email": "li.lei@example.com"},
-        "language": "en",
-        **overrides,
-    }
-    response = requests.post(
-        f"{stack.base}/complaints",
-        data=json.dumps(body),
-        headers={"Content-Type": "application/json"},
-        timeout=30,
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["number"], response.json()["tracking_token"]
 
 
 def resolve(stack, number: str) -> None:

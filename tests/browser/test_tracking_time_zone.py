@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,7 +14,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Browser
+from tests.browser.conftest import Browser, launch, new_complaint
 
 pytestmark = pytest.mark.browser
 
@@ -28,15 +27,8 @@ def browser_in(request, playwright_driver, stack, shots_dir):
     opened: list[tuple[Browser, str]] = []
 
     def open_in(timezone_id: str, locale: str = "zh-CN") -> Browser:
-        profile = tempfile.mkdtemp(prefix="zone-chromium-")
-        context = playwright_driver.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1024, "height": 900},
-            locale=locale,
-            timezone_id=timezone_id,
+        profile, context = launch(
+            playwright_driver, "zone-chromium-", locale=locale, timezone_id=timezone_id
         )
         context.add_init_script(path=str(AXE))
         session = Browser(context, stack, shots_dir, f"{request.node.name}-{len(opened)}")
@@ -53,17 +45,8 @@ def browser_in(request, playwright_driver, stack, shots_dir):
             shutil.rmtree(profile, ignore_errors=True)
 
 
-def new_complaint(stack) -> tuple[str, str, dict]:
-    body = {
-        "category": "billing",
-        "subject": "Charged twice",
-        "description": "Two debits for one order.",
-        "complainant": {"name": "Li Lei", "email": "li.lei@example.com"},
-        "language": "zh-CN",
-    }
-    created = requests.post(f"{stack.base}/complaints", json=body, timeout=30)
-    assert created.status_code == 201, created.text
-    number, token = created.json()["number"], created.json()["tracking_token"]
+def new_complaint_viewed(stack) -> tuple[str, str, dict]:
+    number, token = new_complaint(stack, language="zh-CN")
     view = requests.get(
         f"{stack.base}/complaints/{number}", headers={"X-Tracking-Token": token}, timeout=30
     )
@@ -90,7 +73,7 @@ def check_accessibility(page) -> None:
 
 
 def test_a_browser_in_utc_sees_the_organisations_times_and_zone(stack, browser_in):
-    number, token, view = new_complaint(stack)
+    number, token, view = new_complaint_viewed(stack)
     session = browser_in("UTC")
     page = session.open(f"/track?number={number}&token={token}")
     expect(page.locator("#case-number")).to_have_text(number)
@@ -128,7 +111,7 @@ def test_a_browser_in_utc_sees_the_organisations_times_and_zone(stack, browser_i
 
 
 def test_a_browser_on_the_organisations_clock_is_told_nothing_more(stack, browser_in):
-    number, token, view = new_complaint(stack)
+    number, token, view = new_complaint_viewed(stack)
     session = browser_in("Asia/Shanghai")
     page = session.open(f"/track?number={number}&token={token}")
     expect(page.locator("#case-number")).to_have_text(number)
