@@ -46,9 +46,13 @@ def staff(client, token):
 
 
 @pytest.fixture
-def directory(monkeypatch, tmp_path):
-    """A staff directory in which 王五 (han-9) works in service."""
+def directory(aws, monkeypatch, tmp_path):
+    """A staff directory (moto's Cognito pool, as `make run` makes it) in which 王五 (han-9)
+    works in service."""
+    import boto3
+
     from chalicelib.adapters import directory as module
+    from scripts.bootstrap import create_staff_pool, seed_demo_staff
 
     people = [
         {"user_id": "han-1", "name": "钱进", "roles": ["handler"], "departments": ["service"]},
@@ -58,7 +62,10 @@ def directory(monkeypatch, tmp_path):
     ]
     path = tmp_path / "staff.json"
     path.write_text(json.dumps({"people": people}), encoding="utf-8")
-    monkeypatch.setenv("STAFF_DIRECTORY_FILE", str(path))
+    cognito = boto3.client("cognito-idp")
+    pool = create_staff_pool(cognito)
+    seed_demo_staff(cognito, pool, path)
+    monkeypatch.setenv("STAFF_USER_POOL_ID", pool)
     monkeypatch.setattr(module, "_directory", None)
     yield
     module._directory = None
