@@ -119,6 +119,8 @@ class ComplaintItem(Item):
     closed_pk = UnicodeAttribute(null=True)
     closed_sk = UnicodeAttribute(null=True)
     category = UnicodeAttribute(null=True)  # filters of the queues
+    # Sparse: replies the handler has not opened; the "replied" queue's filter.
+    unread = NumberAttribute(null=True)
     channel = UnicodeAttribute(null=True)
 
     by_department = _index("by_department", "department", "list_sk")

@@ -43,6 +43,7 @@ class Filters:
     category: str | None = None
     channel: str | None = None
     before: str | None = None  # only deadlines before this UTC ISO time
+    replied: bool = False  # only cases with replies their handler has not opened
 
     def condition(self):
         parts = []
@@ -54,6 +55,8 @@ class Filters:
             parts.append(ComplaintItem.category == self.category)
         if self.channel:
             parts.append(ComplaintItem.channel == self.channel)
+        if self.replied:
+            parts.append(ComplaintItem.unread > 0)
         combined = None
         for part in parts:
             combined = part if combined is None else combined & part
@@ -65,6 +68,7 @@ def partitions_for(plan) -> tuple[list[Partition], Filters]:
     statuses = tuple(status.value for status in plan.statuses)
     before = f"{plan.before.astimezone(UTC).isoformat()}~" if plan.before else None
     extra = {"grade": plan.grade, "category": plan.category, "channel": plan.channel}
+    extra["replied"] = plan.replied
     if plan.assignee is not None:
         parts = [Partition("by_assignee_deadline", plan.assignee)]
         return parts, Filters(statuses=statuses, before=before, **extra)

@@ -167,7 +167,7 @@ class DynamoComplaints:
     def queue_counts(self, plans) -> list[int]:
         """Each plan's count from the queue counters: one Query per kind of cell read
         (departments, the caller's own), whatever the number of departments."""
-        from ..domain.queues import ASSIGNEE_CELL, DEPARTMENT_CELL, count_from
+        from ..domain.queues import ASSIGNEE_CELL, DEPARTMENT_CELL, REPLIED_PREFIX, count_from
         from .queue_counts import read
 
         prefixes = []
@@ -177,6 +177,8 @@ class DynamoComplaints:
             prefixes.append(f"{DEPARTMENT_CELL}#{only}#" if only else f"{DEPARTMENT_CELL}#")
         for assignee in sorted({plan.assignee for plan in plans if plan.assignee}):
             prefixes.append(f"{ASSIGNEE_CELL}#{assignee}#")
+        if any(plan.replied for plan in plans):
+            prefixes += [REPLIED_PREFIX + prefix for prefix in prefixes]
         cells = read(prefixes) if prefixes else {}
         return [count_from(plan, cells) for plan in plans]
 
@@ -490,6 +492,7 @@ class DynamoComplaints:
             escalation_level=complaint.escalation_level,
             category=complaint.data.category,
             channel=complaint.channel.value,
+            unread=complaint.replies_unread or None,
         )
         nearest = nearest_deadline(complaint)
         if nearest:

@@ -186,6 +186,15 @@ def count_reply(complaint: Complaint, day: date) -> None:
     complaint.replies_unread += 1
 
 
+def opens_replies(complaint: Complaint, user_id: str) -> bool:
+    """The handler opening the case marks its replies seen (the "replied" queue)."""
+    return complaint.is_open and bool(complaint.replies_unread) and complaint.assignee == user_id
+
+
+def mark_replies_seen(complaint: Complaint) -> None:
+    complaint.replies_unread = 0
+
+
 def complainant_channel(complaint: Complaint) -> str:
     """Where a public message reaches them: e-mail, SMS, or the tracking page only."""
     from .contact import written_channel

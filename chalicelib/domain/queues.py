@@ -28,6 +28,8 @@ class Queue(StrEnum):
     due = "due"
     waiting = "waiting"
     follow_up = "follow_up"
+    # Cases with a complainant reply their handler has not opened (issue 17 item 9).
+    replied = "replied"
 
 
 S = Status
@@ -42,6 +44,8 @@ class QueueSpec:
     own: bool = False
     # True: only cases whose nearest deadline falls before now + DUE_SOON.
     due_soon: bool = False
+    # True: only cases with a reply the handler (the assignee) has not opened yet.
+    replied: bool = False
 
 
 DECIDERS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})
@@ -54,6 +58,7 @@ QUEUES: dict[Queue, QueueSpec] = {
     Queue.due: QueueSpec(ACTIVE, CASE_WORKERS | {Role.QUALITY}, due_soon=True),
     Queue.waiting: QueueSpec((S.waiting_for_complainant,), CASE_WORKERS | {Role.QUALITY}),
     Queue.follow_up: QueueSpec((S.resolved,), DECIDERS | {Role.QUALITY}),
+    Queue.replied: QueueSpec(OPEN_WORK, CASE_WORKERS, replied=True),
 }
 
 
@@ -142,6 +147,7 @@ class QueuePlan:
     grade: str | None = None
     category: str | None = None
     channel: str | None = None
+    replied: bool = False
 
 
 def due_soon_until(now: datetime, calendar: BusinessCalendar) -> datetime:
@@ -177,6 +183,7 @@ def plan(
         grade=filters.grade,
         category=filters.category,
         channel=filters.channel.value if filters.channel else None,
+        replied=spec.replied,
     )
 
 
@@ -190,6 +197,9 @@ def plan(
 
 DEPARTMENT_CELL = "D"
 ASSIGNEE_CELL = "A"
+# The "replied" queue's cells: the same two kinds, prefixed, booked only while the case
+# has replies its handler has not opened (Complaint.replies_unread).
+REPLIED_PREFIX = "R"
 
 
 def due_bound(moment: datetime) -> datetime:
@@ -214,6 +224,8 @@ def queue_booking(complaint: Complaint) -> list[list[str]]:
     cells = [[f"{DEPARTMENT_CELL}#{complaint.department}#{status}", hour]]
     if complaint.assignee:
         cells.append([f"{ASSIGNEE_CELL}#{complaint.assignee}#{status}", hour])
+    if complaint.replies_unread:
+        cells += [[REPLIED_PREFIX + cell, hour] for cell, _ in cells]
     return cells
 
 
@@ -233,10 +245,11 @@ def booking_changes(before: list | None, after: list) -> dict[str, dict[str, int
 
 def plan_cells(plan: QueuePlan) -> list[str]:
     statuses = [status.value for status in plan.statuses]
+    prefix = REPLIED_PREFIX if plan.replied else ""
     if plan.assignee is not None:
-        return [f"{ASSIGNEE_CELL}#{plan.assignee}#{status}" for status in statuses]
+        return [f"{prefix}{ASSIGNEE_CELL}#{plan.assignee}#{status}" for status in statuses]
     return [
-        f"{DEPARTMENT_CELL}#{department}#{status}"
+        f"{prefix}{DEPARTMENT_CELL}#{department}#{status}"
         for department in plan.departments
         for status in statuses
     ]

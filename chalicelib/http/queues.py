@@ -39,7 +39,8 @@ def counts():
 
 @queues.route("/staff/queues/{name}", methods=["GET"], authorizer=authorizer)
 @documented(
-    "One queue (mine, to_accept, due, waiting, follow_up), nearest deadline first;"
+    "One queue (mine, to_accept, due, waiting, follow_up, replied), nearest deadline first;"
+    " replied: cases with a complainant reply their handler has not opened;"
     " each case carries `clock`, the working hours left on each pending deadline",
     responses={200: Later(SCHEMAS, "QueuePage")},
     query=QueueFilters,

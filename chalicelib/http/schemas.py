@@ -97,6 +97,12 @@ class StaffComplaint(Model):
     data: dict
     clock: DeadlineClock | None = None
     finding: FindingView | None = None
+    reply_count: int = Field(default=0, description="the complainant's replies on the case")
+    replies_unread: int = Field(
+        default=0,
+        description="replies the handler (assignee) has not opened; the assignee's GET of"
+        " the case marks them seen (`replied` queue)",
+    )
     recused: list[RecusedStaff] | None = Field(
         default=None, description="staff who must stay out of the case (回避): one case's view"
     )
@@ -157,13 +163,13 @@ class FailedNotifications(Model):
 
 
 class QueuePage(Model):
-    queue: Literal["mine", "to_accept", "due", "waiting", "follow_up"]
+    queue: Literal["mine", "to_accept", "due", "waiting", "follow_up", "replied"]
     items: list[StaffComplaint]
     next_cursor: str | None = None
 
 
 class QueueCount(Model):
-    queue: Literal["mine", "to_accept", "due", "waiting", "follow_up"]
+    queue: Literal["mine", "to_accept", "due", "waiting", "follow_up", "replied"]
     count: int
     capped: bool  # always false: the counts are counters kept exact (kept for old clients)
 

@@ -32,7 +32,31 @@ def load(number: str, services: Services) -> Complaint:
 def get_complaint(number: str, actor: Actor, services: Services) -> dict:
     complaint = load(number, services)
     authorize(actor, Action.view, department=complaint.department, assignee=complaint.assignee)
+    complaint = open_case(number, complaint, actor, services)
     return case_view(complaint, actor, services)
+
+
+def open_case(number: str, complaint: Complaint, actor: Actor, services: Services) -> Complaint:
+    """The assignee opening the case marks its replies seen, with an audit record, so it
+    leaves the "replied" queue (its counters move in the same transaction). A version race
+    is re-read; a case changed again meanwhile is left for the next opening."""
+    from ..domain import conversation as talk
+    from ..domain.handling import stamp
+
+    for attempt in range(3):
+        if attempt:
+            complaint = load(number, services)
+        if not talk.opens_replies(complaint, actor.user_id):
+            return complaint
+        ctx = context_for(complaint, actor, services)
+        details = {"replies": complaint.replies_unread}
+        stamp(complaint, "replies_seen", ctx, details, talk.mark_replies_seen)
+        try:
+            commit(complaint, services)
+            return complaint
+        except StaleVersion:
+            continue
+    return load(number, services)
 
 
 def list_complaints(query: dict, actor: Actor, services: Services) -> dict:

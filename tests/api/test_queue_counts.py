@@ -18,7 +18,7 @@ from tests.helpers import (
 )
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Shanghai
-QUEUES = ("mine", "to_accept", "due", "waiting", "follow_up")
+QUEUES = ("mine", "to_accept", "due", "waiting", "follow_up", "replied")
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_counts_equal_the_lists_through_every_move(client, clock, staff):
     handler.act(urgent, "start")
     for person in (director, sup, quality, handler):
         agree(person)
-    assert agree(handler) == {"mine": 2, "due": agree(handler)["due"], "waiting": 1}
+    assert agree(handler) == {"mine": 2, "due": agree(handler)["due"], "waiting": 1, "replied": 0}
     assert agree(sup, "?status=waiting_for_complainant")["waiting"] == 1
     assert agree(director, "?department=sales")["to_accept"] == 1
     # Days later the open cases are overdue: the due queue holds them, counted alike.
@@ -152,3 +152,52 @@ def test_zero_hours_are_compacted_away(client, clock, staff):
     assert queue_counts.compact() == 1
     assert list(queue_counts.read(["D#service#"])["D#service#received"].values()) == [1]
     assert agree(sup)["to_accept"] == 1
+
+
+def reply(client, number, token, text="Here is the receipt."):
+    body = {"text": text}
+    headers = {"X-Tracking-Token": token}
+    response = post_json(client, f"/complaints/{number}/messages", body, headers)
+    assert response.status_code == 201, response.body
+
+
+def test_replied_queue_holds_replies_until_the_handler_opens_the_case(client, clock, staff):
+    sup = staff("supervisor", ["service"], user="sup-1")
+    handler = staff("handler", ["service"], user="handler-1")
+    other = staff("handler", ["service"], user="handler-2")
+    receipts = [post_json(client, "/complaints", complaint_body()).json_body for _ in range(3)]
+    for receipt, person in zip(receipts, ("handler-1", "handler-1", "handler-2"), strict=True):
+        sup.act(receipt["number"], "accept")
+        sup.act(receipt["number"], "assign", {"handler": person})
+    first, second, third = (r["number"] for r in receipts)
+    handler.act(first, "start")
+    handler.act(first, "wait", {"reason": "Waiting for the receipt"})
+    reply(client, first, receipts[0]["tracking_token"])
+    reply(client, first, receipts[0]["tracking_token"], "And the photo.")
+    reply(client, second, receipts[1]["tracking_token"])
+    reply(client, third, receipts[2]["tracking_token"])
+    assert handler.listed("replied") == sorted([first, second], key=handler.listed("mine").index)
+    assert agree(handler)["replied"] == 2
+    assert agree(other)["replied"] == 1
+    assert agree(sup)["replied"] == 3
+    listed = {i["number"]: i for i in handler.get("/staff/queues/mine").json_body["items"]}
+    assert (listed[first]["reply_count"], listed[first]["replies_unread"]) == (2, 2)
+    # A supervisor opening the case is not the handler opening it.
+    assert sup.get(f"/staff/complaints/{first}").json_body["replies_unread"] == 2
+    assert agree(sup)["replied"] == 3
+    opened = handler.get(f"/staff/complaints/{first}").json_body
+    assert (opened["reply_count"], opened["replies_unread"]) == (2, 0)
+    assert handler.listed("replied") == [second]
+    assert agree(handler)["replied"] == 1
+    assert agree(sup)["replied"] == 2
+    history = handler.get(f"/staff/complaints/{first}/history").json_body
+    assert [e["action"] for e in history["items"]].count("replies_seen") == 1
+    # Opening it again writes nothing more.
+    version = handler.get(f"/staff/complaints/{first}").json_body["version"]
+    assert handler.get(f"/staff/complaints/{first}").json_body["version"] == version
+    # A new reply puts it back.
+    reply(client, first, receipts[0]["tracking_token"], "One more thing.")
+    assert agree(handler)["replied"] == 2
+    other.get(f"/staff/complaints/{third}")
+    assert agree(other)["replied"] == 0
+    assert agree(sup)["replied"] == 2

@@ -74,7 +74,7 @@ def test_counts_follow_the_work(client, staff):
     # working hours away, on a Sunday Monday's deadline is within them. The count and the
     # due queue follow the case's own clock, whatever the instant (tests/README.md).
     due_soon = any(d["due_soon"] for d in case["clock"]["deadlines"].values())
-    assert counts == {"mine": 1, "due": int(due_soon), "waiting": 0}
+    assert counts == {"mine": 1, "due": int(due_soon), "waiting": 0, "replied": 0}
     assert numbers(handler.get("/staff/queues/due")) == ([number] if due_soon else [])
     # Another handler sees nothing of it.
     assert numbers(staff("handler", user="handler-2").get("/staff/queues/mine")) == []

@@ -527,8 +527,15 @@ def test_the_handler_asks_for_information_records_a_call_and_sees_the_reply(stac
         timeout=30,
     )
     assert replied.status_code == 201, replied.text
-    page.reload()
+    # The "replied" queue holds the case, with its reply count, until the handler opens it.
+    page.goto(f"{stack.base}/console/#/queue/replied")
+    row = page.locator(f"tr[data-number='{number}']")
+    expect(row.first).to_contain_text("1 unread")
+    expect(page.locator("[data-queue='replied'] .count")).to_have_text("1")
+    check_accessibility(page, "queue-replied")
+    row.first.get_by_role("link", name=number).click()
     expect(page.locator("h1")).to_contain_text(number)
+    assert status_of(stack, number)["replies_unread"] == 0
     reply = page.locator("#thread-items li[data-type='reply']")
     expect(reply).to_contain_text("Here they are.")
     expect(page.locator("main")).not_to_contain_text("王秘密")

@@ -7,10 +7,12 @@ from chalicelib.domain.calendar import BusinessCalendar
 from chalicelib.domain.model import Complaint, ComplaintInput, Deadline, Status
 from chalicelib.domain.queues import (
     Queue,
+    booking_changes,
     clock,
     due_soon_until,
     nearest_deadline,
     own_cases_only,
+    queue_booking,
     queues_for,
 )
 
@@ -83,7 +85,7 @@ def test_who_opens_which_queue():
     handler = Actor("h", roles=["handler"], departments=["service"])
     supervisor = Actor("s", roles=["supervisor"], departments=["service"])
     intake = Actor("i", roles=["intake_agent"], departments=["service"])
-    assert queues_for(handler) == [Queue.mine, Queue.due, Queue.waiting]
+    assert queues_for(handler) == [Queue.mine, Queue.due, Queue.waiting, Queue.replied]
     assert Queue.to_accept in queues_for(supervisor)
     assert queues_for(intake) == []
     assert own_cases_only(handler) and not own_cases_only(supervisor)
@@ -99,3 +101,23 @@ def test_the_due_queue_holds_exactly_what_the_clock_calls_due_soon():
         due = friday + timedelta(hours=hours)
         view = clock(complaint(resolution=due), friday, CALENDAR)["deadlines"]["resolution"]
         assert view["due_soon"] == (due <= until), hours
+
+
+def test_unread_replies_book_the_replied_cells_and_the_seen_mark_unbooks_them():
+    from chalicelib.domain.conversation import mark_replies_seen, opens_replies
+
+    case = complaint(resolution=NOW + timedelta(days=2))
+    case.status, case.assignee = Status.in_progress, "han-1"
+    before = queue_booking(case)
+    assert [cell for cell, _ in before] == ["D#service#in_progress", "A#han-1#in_progress"]
+    case.replies_unread = 2
+    after = queue_booking(case)
+    assert {cell for cell, _ in after} - {cell for cell, _ in before} == {
+        "RD#service#in_progress",
+        "RA#han-1#in_progress",
+    }
+    assert not opens_replies(case, "sup-1") and opens_replies(case, "han-1")
+    mark_replies_seen(case)
+    changes = booking_changes(after, queue_booking(case))
+    assert changes == {cell: {hour: -1} for cell, hour in after if cell.startswith("R")}
+    assert not opens_replies(case, "han-1")

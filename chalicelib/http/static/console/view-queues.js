@@ -102,13 +102,19 @@ async function showQueue(section, name, filters, cursor) {
         h(
           "thead",
           {},
-          h("tr", {}, ["field.number", "field.subject", "field.status", "field.grade", "field.department", "field.assignee", "field.deadline", "field.left"].map((key) => h("th", { scope: "col" }, t(key)))),
+          h("tr", {}, ["field.number", "field.subject", "field.status", "field.grade", "field.department", "field.assignee", "field.replies", "field.deadline", "field.left"].map((key) => h("th", { scope: "col" }, t(key)))),
         ),
         h("tbody", {}, rows),
       ),
     ),
     pager,
   );
+}
+
+function replies(item) {
+  const count = item.reply_count || 0;
+  if (!item.replies_unread) return String(count);
+  return [String(count), " ", h("span", { className: "badge unread" }, t("replies.unread", { count: item.replies_unread }))];
 }
 
 function caseRow(item) {
@@ -128,6 +134,7 @@ function caseRow(item) {
     h("td", {}, item.grade),
     h("td", {}, label("department", item.department)),
     h("td", {}, item.assignee || ""),
+    h("td", {}, replies(item)),
     h("td", {}, nearest ? [t(`deadline.${clock.nearest}`), h("br"), dateTime(nearest.due)] : ""),
     h("td", {}, left, " ", deadlineBadges(clock, nearest)),
   );
