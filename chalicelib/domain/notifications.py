@@ -6,6 +6,7 @@ sends exactly what the first attempt would have sent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -142,8 +143,14 @@ _TO_STAFF = {
 }
 
 
-def messages_for(event: DomainEvent, complaint: Complaint, *, track_url: str) -> list[Message]:
-    values = _values(event, complaint, track_url)
+def messages_for(
+    event: DomainEvent,
+    complaint: Complaint,
+    *,
+    track_url: str,
+    department_names: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Message]:
+    values = _values(event, complaint, track_url, department_names)
     if conversation_texts.handles(event):
         return conversation_texts.messages(event, complaint, values)
     if event.type == "received":
@@ -166,18 +173,32 @@ def messages_for(event: DomainEvent, complaint: Complaint, *, track_url: str) ->
     return messages
 
 
-def _values(event: DomainEvent, complaint: Complaint, track_url: str) -> dict:
+def _values(
+    event: DomainEvent,
+    complaint: Complaint,
+    track_url: str,
+    department_names: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict:
     values = {"note": ""}
     values.update({key: str(value) for key, value in event.details.items()})
     values.update(
         number=complaint.number,
         subject=complaint.data.subject,
         grade=complaint.grade,
-        department=complaint.department,
+        department=department_label(complaint.department, department_names),
         channel=complaint.channel.value,
         track_url=track_url,
     )
     return values
+
+
+def department_label(code: str, names: Mapping[str, Mapping[str, str]] | None) -> str:
+    """Staff notices are bilingual: "客服部 / Customer service (service)"; a code the settings
+    do not name is shown as itself."""
+    entry = (names or {}).get(code)
+    if not entry:
+        return code
+    return f"{entry['zh-CN']} / {entry['en']} ({code})"
 
 
 def _staff_message(event: DomainEvent, complaint: Complaint, values: dict) -> list[Message]:

@@ -301,7 +301,13 @@ def _commit(complaint: Complaint, services, extra: list) -> None:
     # A callback moved, or a reply window opened: the job's next look at the case moves.
     complaint.next_due_at = next_check_at(complaint, services.calendar)
     now = services.clock.now()
-    outbox = entries_for(complaint, complaint.pending_events(), now, services.track_url)
+    outbox = entries_for(
+        complaint,
+        complaint.pending_events(),
+        now,
+        services.track_url,
+        services.org.names("departments"),
+    )
     outbox += extra
     services.complaints.save(complaint, outbox)
     deliver(outbox, services.notifier, services.complaints, services.clock.now())

@@ -92,7 +92,13 @@ def submit_complaint(
         outbox = [
             entry
             for changed in (complaint, *others)
-            for entry in entries_for(changed, changed.pending_events(), now, services.track_url)
+            for entry in entries_for(
+                changed,
+                changed.pending_events(),
+                now,
+                services.track_url,
+                services.org.names("departments"),
+            )
         ]
         gate.apply(complaint, outbox)
         return complaint, outbox, others, repeat
@@ -342,6 +348,12 @@ def _complainant_context(complaint: Complaint, now: datetime, services: Services
 
 def _save(complaint: Complaint, services: Services) -> None:
     now = services.clock.now()
-    outbox = entries_for(complaint, complaint.pending_events(), now, services.track_url)
+    outbox = entries_for(
+        complaint,
+        complaint.pending_events(),
+        now,
+        services.track_url,
+        services.org.names("departments"),
+    )
     services.complaints.save(complaint, outbox)
     deliver(outbox, services.notifier, services.complaints, services.clock.now())

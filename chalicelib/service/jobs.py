@@ -150,7 +150,13 @@ def handle_due(complaint: Complaint, now: datetime, services: Services) -> list 
     complaint.next_due_at = _next(complaint, now, quiet, services)
     if not (complaint.pending_events() or handled or complaint.next_due_at != before):
         return None
-    outbox = entries_for(complaint, complaint.pending_events(), now, services.track_url)
+    outbox = entries_for(
+        complaint,
+        complaint.pending_events(),
+        now,
+        services.track_url,
+        services.org.names("departments"),
+    )
     outbox += [
         OutboxEntry(complaint.number, _id(), tagged(message, complaint.number), now)
         for message in extra

@@ -7,6 +7,7 @@ the change that caused it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -20,8 +21,14 @@ FIRST_RETRY = timedelta(minutes=5)
 
 
 def entries_for(
-    complaint: Complaint, events: list[DomainEvent], at: datetime, track_url: str
+    complaint: Complaint,
+    events: list[DomainEvent],
+    at: datetime,
+    track_url: str,
+    department_names: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[OutboxEntry]:
+    """`department_names` ({code: {"zh-CN", "en"}}, from the organisation's settings) names
+    the department in staff notices."""
     return [
         OutboxEntry(
             number=complaint.number,
@@ -30,7 +37,9 @@ def entries_for(
             created_at=at,
         )
         for event in events
-        for index, message in enumerate(messages_for(event, complaint, track_url=track_url))
+        for index, message in enumerate(
+            messages_for(event, complaint, track_url=track_url, department_names=department_names)
+        )
     ]
 
 

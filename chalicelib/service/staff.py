@@ -192,7 +192,13 @@ def commit(complaint: Complaint, services: Services, *others: Complaint) -> list
     outbox = [
         entry
         for changed in (complaint, *others)
-        for entry in entries_for(changed, changed.pending_events(), now, services.track_url)
+        for entry in entries_for(
+            changed,
+            changed.pending_events(),
+            now,
+            services.track_url,
+            services.org.names("departments"),
+        )
     ]
     services.complaints.save(complaint, outbox, *others)
     deliver(outbox, services.notifier, services.complaints, services.clock.now())

@@ -61,6 +61,8 @@ def test_supervisors_get_number_and_subject(client):
     ]
     assert number in message and "Rude staff at the counter" in message
     assert attributes["department"]["Value"] == "service"
+    # the department by the names the settings give it, not only its code
+    assert "Department: 客服部 / " in message and "(service)" in message
 
 
 def test_anonymous_complaint_needs_no_contact(client):
