@@ -20,6 +20,8 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 NUMBER = re.compile(r"^TS-\d{8}-\d{4}$")
+# The case's own timeline; the conversation thread (ol.timeline#thread-items) looks alike.
+CASE_TIMELINE = "ol.timeline:not(#thread-items)"
 
 
 @pytest.fixture
@@ -199,7 +201,7 @@ def test_supervisor_and_handler_take_a_web_complaint_to_resolved(stack, contexts
 
     act(hpage, "resolve", finding)
     expect(hpage.locator(".summary")).to_contain_text("Resolved")
-    expect(hpage.locator(".timeline")).to_contain_text("resolved")
+    expect(hpage.locator(CASE_TIMELINE)).to_contain_text("resolved")
     # The handler sees the department found responsible, not the person.
     shown = hpage.locator("section.finding")
     expect(shown).to_contain_text("substantiated")
@@ -238,7 +240,7 @@ def test_two_tabs_on_one_case_the_second_gets_the_conflict_and_keeps_its_input(s
     session.shot("conflict", second)
     second.locator("form[data-action='add_note'] [type=submit]").click()
     expect(second.locator("#status.ok")).to_be_visible()
-    expect(second.locator(".timeline")).to_contain_text("Called the customer back at 10:05")
+    expect(second.locator(CASE_TIMELINE)).to_contain_text("Called the customer back at 10:05")
 
 
 def test_staff_intake_by_phone_shows_the_number_to_read_back(stack, contexts):
@@ -340,7 +342,7 @@ def test_the_intake_form_finds_the_callers_open_case_and_the_case_shows_the_hist
     expect(others).to_contain_text("Not accepted")
     expect(others.locator(f"li[data-number='{open_case_number}']")).to_have_count(0)
     # The timeline reads in words: labels for keys, the organisation's local time.
-    timeline = spage.locator(".timeline")
+    timeline = spage.locator(CASE_TIMELINE)
     expect(timeline).to_contain_text("Channel: Web")
     expect(timeline).to_contain_text("Department: Service")
     expect(timeline).not_to_contain_text("+00:00")
