@@ -18,6 +18,7 @@ from ..domain.limits import TooManyRequests
 from ..domain.model import Complaint, Status
 from . import recusal
 from .context import Services
+from .intake import complainant_context
 from .staff import case_view, commit, context_for, load
 from .views import public_thread_view, thread_view
 
@@ -134,7 +135,7 @@ def _record_reply(complaint: Complaint, body, services: Services, via: str, extr
     _refuse_closed(complaint)
     _check_daily_limit(complaint, now, services)
     talk.check_attachments(complaint, body.attachments)
-    ctx = _complainant_context(complaint, now, services)
+    ctx = complainant_context(complaint, now, services)
     details = {"message_id": talk.new_message_id(), "text": body.text, "via": via, **extra}
     if body.attachments:
         details["attachments"] = list(body.attachments)
@@ -198,19 +199,6 @@ def _check_daily_limit(complaint: Complaint, now: datetime, services: Services) 
     raise TooManyRequests(
         f"at most {limit} replies a day on one complaint; please continue tomorrow",
         retry_after=max(1, int((midnight - local).total_seconds())),
-    )
-
-
-def _complainant_context(complaint: Complaint, now: datetime, services: Services):
-    limits = services.sla.limits_for(
-        complaint.grade, kind=complaint.data.kind.value, category=complaint.data.category
-    )
-    return handling.Context(
-        actor=Actor(user_id="complainant"),
-        at=now,
-        calendar=services.calendar,
-        limits=limits,
-        role_name="complainant",
     )
 
 

@@ -259,7 +259,7 @@ def _answer_survey(number: str, token: str | None, answer: SurveyAnswer, service
     if not (survey_ok and token_matches(token, complaint.survey_token_hash)):
         complaint = _own(complaint, token)
     now = services.clock.now()
-    ctx = _complainant_context(complaint, now, services)
+    ctx = complainant_context(complaint, now, services)
     answers = answer.model_dump(mode="json")
     if complaint.follow_up_settled_by == "callback":
         handling.stamp(
@@ -333,7 +333,7 @@ def _reopen_as_recomplaint(complaint: Complaint, answer: SurveyAnswer, services)
     }
 
 
-def _complainant_context(complaint: Complaint, now: datetime, services: Services):
+def complainant_context(complaint: Complaint, now: datetime, services: Services):
     limits = services.sla.limits_for(
         complaint.grade, kind=complaint.data.kind.value, category=complaint.data.category
     )
