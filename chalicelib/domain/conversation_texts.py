@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import sms
 from .contact import written_channel
 from .events import DomainEvent
-from .message import Message, sms_message
+from .message import Message, sms_message, topic_message
 from .model import Complaint, Language
 
 EXPIRED = "info_request_expired"  # details["by"] of the events an expiry records
@@ -139,13 +139,4 @@ def _to_handler(event: DomainEvent, complaint: Complaint, values: dict) -> list:
     else:
         attributes = {"audience": "supervisors", "department": complaint.department}
         audience, recipient = "supervisors", complaint.department
-    return [
-        Message(
-            "topic",
-            audience,
-            recipient,
-            subject.format(**values),
-            body.format(**values),
-            attributes,
-        )
-    ]
+    return [topic_message(audience, recipient, subject, body, values, attributes)]

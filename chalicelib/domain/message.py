@@ -24,3 +24,11 @@ def sms_message(
     link = link or sms.track_link(values["track_url"].removesuffix("/track"), complaint.number)
     text = sms.render(template, complaint.data.language, **{**values, "link": link})
     return Message("sms", "complainant", str(complaint.data.complainant.mobile), template, text)
+
+
+def topic_message(
+    audience: str, recipient: str, subject: str, body: str, values: dict, attributes: dict
+) -> Message:
+    """A notice to staff on the SNS topic, its subject and body filled in from `values`."""
+    text = (subject.format(**values), body.format(**values))
+    return Message("topic", audience, recipient, *text, attributes)

@@ -13,7 +13,7 @@ from datetime import datetime
 from . import conversation_texts, sms
 from .contact import written_channel
 from .events import DomainEvent
-from .message import Message, sms_message
+from .message import Message, sms_message, topic_message
 from .model import Complaint, Language
 
 _ACK = {
@@ -212,16 +212,7 @@ def _staff_message(event: DomainEvent, complaint: Complaint, values: dict) -> li
     elif event.type == "transferred" and complaint.department != values.get("to"):
         return []  # transferred outside the organisation: nobody here to tell
     recipient = attributes.get("user", complaint.department)
-    return [
-        Message(
-            "topic",
-            audience,
-            recipient,
-            subject.format(**values),
-            body.format(**values),
-            attributes,
-        )
-    ]
+    return [topic_message(audience, recipient, subject, body, values, attributes)]
 
 
 def _on_received(complaint: Complaint, values: dict) -> list[Message]:
