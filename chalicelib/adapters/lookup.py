@@ -15,8 +15,6 @@ of the complaints: the same work whatever the size of the table.
 
 from __future__ import annotations
 
-import base64
-import json
 import secrets
 from datetime import UTC, datetime
 
@@ -25,10 +23,10 @@ from pynamodb.exceptions import PutError
 
 from ..domain.errors import InvalidCommand
 from ..domain.model import Complaint
+from .cursors import DONE, advance, is_string_key, read_positions, write_positions
 from .dynamo import ComplaintItem, Item, _index, _Meta
 
 INDEX = "by_lookup"
-DONE = "done"
 
 
 class LookupItem(Item):
@@ -88,7 +86,7 @@ def find(partitions: list[str], limit: int, cursor: str | None):
     numbers = [raw["pk"]["S"].removeprefix("C#") for _, _, raw in taken]
     complaints = _load(numbers)
     more = any(position != DONE for position in new_positions)
-    return complaints, (_write_cursor(new_positions) if more else None)
+    return complaints, (write_positions(new_positions) if more else None)
 
 
 def _load(numbers: list[str]) -> list[Complaint]:
@@ -100,31 +98,16 @@ def _load(numbers: list[str]) -> list[Complaint]:
 
 
 def _advance(positions, read, taken, ends) -> list:
-    result = []
-    for number, position in enumerate(positions):
-        if position == DONE:
-            result.append(DONE)
-            continue
-        mine = [raw for _, n, raw in read if n == number]
-        took = [raw for _, n, raw in taken if n == number]
-        if len(took) == len(mine):
-            result.append(ends[number] or DONE)
-        elif took:
-            result.append({name: took[-1][name] for name in ("pk", "sk", "lookup_pk", "list_sk")})
-        else:
-            result.append(position)
-    return result
+    def key_of(number, raw):
+        return {name: raw[name] for name in ("pk", "sk", "lookup_pk", "list_sk")}
+
+    return advance(positions, read, taken, ends, key_of)
 
 
 def _read_cursor(cursor: str | None, partitions: list[str]) -> list:
     if not cursor:
         return [None] * len(partitions)
-    try:
-        positions = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError as error:
-        raise _bad_cursor() from error
-    if not isinstance(positions, list) or len(positions) != len(partitions):
-        raise _bad_cursor()
+    positions = read_positions(cursor, len(partitions), _bad_cursor())
     for key, position in zip(partitions, positions, strict=True):
         if position in (None, DONE):
             continue
@@ -138,20 +121,12 @@ def _is_key(key) -> bool:
     return (
         isinstance(key, dict)
         and set(key) == {"pk", "sk", "lookup_pk", "list_sk"}
-        and all(
-            isinstance(value, dict) and set(value) == {"S"} and isinstance(value["S"], str)
-            for value in key.values()
-        )
+        and is_string_key(key)
     )
 
 
 def _bad_cursor() -> InvalidCommand:
     return InvalidCommand("invalid cursor", {"cursor": "not a cursor from this search"})
-
-
-def _write_cursor(positions: list) -> str:
-    raw = json.dumps(positions, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
 # -- the access log ----------------------------------------------------------------------

@@ -10,16 +10,14 @@ the cursor keeps each partition's position.
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import UTC
 
 from ..domain.errors import InvalidCommand
+from .cursors import DONE, advance, is_string_key, read_positions, write_positions
 from .dynamo import ComplaintItem
 
 MAX_PAGES = 3
-DONE = "done"
 
 
 # index -> its hash key attribute; every queue index is sorted by deadline_sk.
@@ -135,26 +133,17 @@ def read_queue(partitions: list[Partition], filters: Filters, limit: int, cursor
     new_positions = _advance(partitions, positions, fetched, taken, ends)
     items = [ComplaintItem.from_raw_data(raw).to_complaint() for _, _, raw in taken]
     more = any(position != DONE for position in new_positions)
-    return items, (_write_cursor(new_positions) if more else None)
+    return items, (write_positions(new_positions) if more else None)
 
 
 def _advance(partitions, positions, fetched, taken, ends) -> list:
     """Each partition's position after this page: after the last item taken from it, or
     where its reading stopped when every item read was taken."""
-    result = []
-    for number, position in enumerate(positions):
-        if position == DONE:
-            result.append(DONE)
-            continue
-        read = [raw for _, n, raw in fetched if n == number]
-        took = [raw for _, n, raw in taken if n == number]
-        if len(took) == len(read):
-            result.append(ends[number] or DONE)
-        elif took:
-            result.append(_key_of(took[-1], partitions[number].index))
-        else:
-            result.append(position)
-    return result
+
+    def key_of(number, raw):
+        return _key_of(raw, partitions[number].index)
+
+    return advance(positions, fetched, taken, ends, key_of)
 
 
 def _key_of(raw: dict, index: str) -> dict:
@@ -164,28 +153,11 @@ def _key_of(raw: dict, index: str) -> dict:
 def _read_cursor(cursor: str | None, partitions: int) -> list:
     if not cursor:
         return [None] * partitions
-    try:
-        positions = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError as error:
-        raise _bad_cursor() from error
-    if not isinstance(positions, list) or len(positions) != partitions:
-        raise _bad_cursor()
-    if not all(p is None or p == DONE or _is_key(p) for p in positions):
+    positions = read_positions(cursor, partitions, _bad_cursor())
+    if not all(p is None or p == DONE or is_string_key(p) for p in positions):
         raise _bad_cursor()
     return positions
 
 
-def _is_key(key) -> bool:
-    return isinstance(key, dict) and all(
-        isinstance(value, dict) and set(value) == {"S"} and isinstance(value["S"], str)
-        for value in key.values()
-    )
-
-
 def _bad_cursor() -> InvalidCommand:
     return InvalidCommand("invalid cursor", {"cursor": "not a cursor from this queue"})
-
-
-def _write_cursor(positions: list) -> str:
-    raw = json.dumps(positions, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode()
