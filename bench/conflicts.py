@@ -63,7 +63,8 @@ def is_shared(key: tuple[str, str]) -> bool:
 
 def sample_intakes(count: int, rng: random.Random, kinds) -> list[list[tuple[str, str]]]:
     """The item keys of `count` real intakes' transactions (one department, one month)."""
-    from chalicelib.domain.model import DEFAULT_CATEGORIES, Channel, ComplaintInput
+    from chalicelib.domain.complaint_input import DEFAULT_CATEGORIES, ComplaintInput
+    from chalicelib.domain.vocabulary import Channel
     from chalicelib.service.intake import submit_complaint
     from chalicelib.wiring import get_services
 

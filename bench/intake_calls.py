@@ -388,7 +388,7 @@ def contention(parallel: int) -> None:
             from scripts.bootstrap import bootstrap
 
             bootstrap()
-            from chalicelib.domain.model import ComplaintInput
+            from chalicelib.domain.complaint_input import ComplaintInput
             from chalicelib.service.intake import submit_complaint
             from chalicelib.wiring import get_services
 

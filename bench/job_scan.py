@@ -75,7 +75,7 @@ def seed(services, total: int, due: int) -> Stored:
 
 
 def _items(repo, templates: list, stored: Stored):
-    from chalicelib.domain.model import Status
+    from chalicelib.domain.vocabulary import Status
 
     due, later, old = templates
     # Sequence 1 is each template's own number: its record is overwritten by the copy.
@@ -93,7 +93,7 @@ def _items(repo, templates: list, stored: Stored):
 
 
 def _template(services, received: datetime):
-    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.domain.complaint_input import ComplaintInput
     from chalicelib.service.intake import submit_complaint
 
     services.clock = _clock(received)

@@ -22,8 +22,8 @@ NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Shanghai
 
 def seed(services, departments: tuple[str, ...], count: int) -> None:
     from chalicelib.domain.actor import Actor
+    from chalicelib.domain.complaint_input import ComplaintInput
     from chalicelib.domain.lifecycle import Action
-    from chalicelib.domain.model import ComplaintInput
     from chalicelib.service import staff
     from chalicelib.service.intake import submit_complaint
 

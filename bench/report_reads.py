@@ -31,7 +31,8 @@ from zoneinfo import ZoneInfo
 
 from bench.counting import items_read, recording
 from bench.intake_calls import in_process_aws, table
-from chalicelib.domain.model import DEFAULT_CATEGORIES, Channel
+from chalicelib.domain.complaint_input import DEFAULT_CATEGORIES
+from chalicelib.domain.vocabulary import Channel
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONTH = "2026-11"
@@ -51,7 +52,7 @@ HANDLERS = tuple(f"han-{n}" for n in range(1, 21))
 def write_costs(services) -> list[list]:
     from chalicelib.adapters.clock import FixedClock
     from chalicelib.domain.actor import Actor
-    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.domain.complaint_input import ComplaintInput
     from chalicelib.service import intake, staff
 
     sup = Actor(user_id="sup-1", roles=["supervisor"], departments=["*"])
@@ -127,7 +128,7 @@ def write_costs(services) -> list[list]:
 def seed(services, size: int, rng: random.Random) -> dict:
     """N complaint records received in the month, and the statistics they produce."""
     from chalicelib.adapters.dynamo import ComplaintItem
-    from chalicelib.domain.stats import Increments
+    from chalicelib.domain.stats_cells import Increments
 
     template = _template(services)
     with ComplaintItem.batch_write() as batch:
@@ -143,7 +144,7 @@ def seed(services, size: int, rng: random.Random) -> dict:
 
 def _template(services):
     from chalicelib.adapters.clock import FixedClock
-    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.domain.complaint_input import ComplaintInput
     from chalicelib.service.intake import submit_complaint
 
     services.clock = FixedClock(START + timedelta(days=1, hours=10))
@@ -169,7 +170,8 @@ def _renumber(template, rng, seq: int):
 
 def _account_case(total, rng, index: int, calendar) -> None:
     """One synthetic case's lifecycle, accounted commit by commit like the service does."""
-    from chalicelib.domain.stats import CaseView, Happened, account
+    from chalicelib.domain.stats import account
+    from chalicelib.domain.stats_cells import CaseView, Happened
 
     received = START + timedelta(minutes=rng.randrange(30 * 24 * 60))
     due = {

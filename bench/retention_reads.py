@@ -26,7 +26,7 @@ def seed(repository, count: int) -> None:
     from chalicelib.adapters.dynamo import ComplaintItem
     from chalicelib.adapters.lookup import lookup_rows
     from chalicelib.domain.lookup import index_partitions
-    from chalicelib.domain.model import Status
+    from chalicelib.domain.vocabulary import Status
 
     with ComplaintItem.batch_write() as batch:
         for n in range(1, count + 1):

@@ -31,8 +31,10 @@ SEARCHES = [
 
 
 def complaint(number: int, complainant: dict, received):
-    from chalicelib.domain.model import Channel, Complaint, ComplaintInput
+    from chalicelib.domain.complaint_input import ComplaintInput
+    from chalicelib.domain.model import Complaint
     from chalicelib.domain.tokens import hash_token, new_tracking_token
+    from chalicelib.domain.vocabulary import Channel
 
     data = ComplaintInput.model_validate(
         {

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .domain.model import DEFAULT_CATEGORIES
+from .domain.complaint_input import DEFAULT_CATEGORIES
 
 
 def _list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:

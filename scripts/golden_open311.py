@@ -103,7 +103,7 @@ def posted_at(capture: Capture, clock, name: str, at: datetime, **fields) -> str
 
 
 def set_status(number: str, status, at: datetime) -> None:
-    from chalicelib.domain.model import Status
+    from chalicelib.domain.vocabulary import Status
     from chalicelib.wiring import get_services
 
     repository = get_services().complaints
@@ -177,7 +177,7 @@ def posts(capture: Capture, clock) -> dict[str, str]:
 
 
 def dated(capture: Capture, clock) -> dict[str, str]:
-    from chalicelib.domain.model import Status
+    from chalicelib.domain.vocabulary import Status
 
     when = {
         "january": datetime(2026, 1, 20, 2, tzinfo=UTC),

@@ -14,7 +14,7 @@ import re
 import sys
 
 from chalicelib.domain import sms
-from chalicelib.domain.model import Language
+from chalicelib.domain.vocabulary import Language
 
 
 def registration_text(signature: str, template: str, language: Language) -> str:

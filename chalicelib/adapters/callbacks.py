@@ -18,7 +18,8 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.callbacks import Slot
 from ..domain.errors import InvalidCommand
-from ..domain.model import Complaint, Status
+from ..domain.model import Complaint
+from ..domain.vocabulary import Status
 from .dynamo import ComplaintItem, CounterItem, get_connection
 
 SLOT_ORDER = {slot: str(position) for position, slot in enumerate(Slot)}

@@ -172,7 +172,7 @@ class Maintenance:
 
 def _commits(event_model, pk: str) -> list:
     """A complaint's events grouped per commit (the version in the event key), oldest first."""
-    from ..domain.stats import Happened
+    from ..domain.stats_cells import Happened
 
     grouped: dict[int, list] = {}
     for event in event_model.query(pk, event_model.sk.startswith("EV#"), consistent_read=True):

@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 
 from .actor import Actor, Role
 from .errors import Conflict, InvalidCommand
-from .model import Email, Strict, Text
+from .fields import Email, Strict, Text
 
 ALL_DEPARTMENTS = "*"  # an account that covers every department (directory.py reads it too)
 MAX_DEPARTMENTS = 40  # custom:departments holds at most 2,048 characters

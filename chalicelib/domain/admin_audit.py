@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from .model import Strict, Text
+from .fields import Strict, Text
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,12 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
+from .complaint_input import ComplaintInput
+from .fields import OneOf, Strict, Text
 from .finding import Finding
 from .grading import GRADES
-from .model import Channel, ComplaintInput, OneOf, PartUsed, Strict, Text
+from .model import PartUsed
+from .vocabulary import Channel
 
 Reason = Text(1000, min_length=1)
 

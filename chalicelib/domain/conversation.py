@@ -28,8 +28,10 @@ from pydantic import AwareDatetime, Field
 
 from .calendar import BusinessCalendar
 from .errors import Conflict, IllegalTransition, InvalidCommand
+from .fields import Strict, Text
 from .info_request import InfoRequest
-from .model import Complaint, Status, Strict, Text
+from .model import Complaint
+from .vocabulary import Status
 
 REMINDER_WORKING_DAYS = 2  # one reminder this many working days before reply_by
 

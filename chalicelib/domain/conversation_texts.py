@@ -11,7 +11,8 @@ from . import sms
 from .contact import written_channel
 from .events import DomainEvent
 from .message import Message, sms_message, topic_message
-from .model import Complaint, Language
+from .model import Complaint
+from .vocabulary import Language
 
 EXPIRED = "info_request_expired"  # details["by"] of the events an expiry records
 

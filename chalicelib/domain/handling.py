@@ -18,16 +18,9 @@ from .deadlines import SERVICE_DEADLINES, next_check_at
 from .errors import Forbidden, InvalidCommand
 from .follow_up import cancel_callback, open_callback
 from .lifecycle import WITHDRAWABLE, Action, next_status
-from .model import (
-    Complaint,
-    Conflict,
-    Deadline,
-    ExtensionRequest,
-    HandlingRecord,
-    Kind,
-    Status,
-)
+from .model import Complaint, Conflict, Deadline, ExtensionRequest, HandlingRecord
 from .sla import Deadlines, Limits, SlaPolicy, extend, follow_up_due, shift_for_pause
+from .vocabulary import Kind, Status
 
 AUDIT_EXCLUDED = {"version", "next_due_at", "updated_at"}
 

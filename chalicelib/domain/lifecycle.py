@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from .actor import Actor, Role
 from .errors import Forbidden, IllegalTransition
-from .model import Status
+from .vocabulary import Status
 
 ALL_DEPARTMENTS = "*"  # a departments claim of "*" covers the whole organisation
 

@@ -6,8 +6,9 @@ from datetime import date
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from .fields import Configured, OneOf, Strict, Text
 from .grading import GRADES
-from .model import Configured, OneOf, Status, Strict, Text
+from .vocabulary import Status
 
 
 class ListCriteria(Strict):

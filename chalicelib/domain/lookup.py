@@ -30,7 +30,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .model import Complaint, Strict, Text
+from .fields import Strict, Text
+from .model import Complaint
 
 
 class LookupKind(StrEnum):

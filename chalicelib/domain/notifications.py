@@ -14,7 +14,8 @@ from . import conversation_texts, sms
 from .contact import written_channel
 from .events import DomainEvent
 from .message import Message, sms_message, topic_message
-from .model import Complaint, Language
+from .model import Complaint
+from .vocabulary import Language
 
 _ACK = {
     Language.zh_cn: (

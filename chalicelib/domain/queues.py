@@ -14,8 +14,10 @@ from pydantic import Field, model_validator
 
 from .actor import Actor, Role
 from .calendar import BusinessCalendar
+from .fields import OneOf, Strict, Text
 from .grading import GRADES
-from .model import Channel, Complaint, OneOf, Status, Strict, Text
+from .model import Complaint
+from .vocabulary import Channel, Status
 
 # Deadlines a case is sorted by; the grade review is an internal check, not a promise.
 SORTING_DEADLINES = ("acceptance", "first_contact", "resolution", "follow_up", "follow_up_reply")

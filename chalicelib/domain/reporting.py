@@ -11,14 +11,9 @@ from datetime import date, datetime
 from typing import Any
 
 from .calendar import BusinessCalendar
-from .stats import (
-    BACKLOG_BUCKETS,
-    BUCKET_DAYS,
-    UNASSIGNED,
-    backlog_position,
-    day_minutes,
-    parse_live_attribute,
-)
+from .stats import BUCKET_DAYS, day_minutes
+from .stats_backlog import BACKLOG_BUCKETS, backlog_position, parse_live_attribute
+from .stats_cells import UNASSIGNED
 
 COUNT, RATE, DURATION, MEAN = "count", "rate", "duration", "mean"
 

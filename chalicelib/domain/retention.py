@@ -14,7 +14,8 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from .model import Complainant, Complaint
+from .complaint_input import Complainant
+from .model import Complaint
 
 REDACTED = "[已删除 removed]"
 ANONYMISED_EVENT = "anonymised"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 
-from .model import Language
+from .vocabulary import Language
 
 MAX_SEGMENTS = 2
 # Characters between the brackets of a signature (mainland registrations take 2 and up).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from ..domain.model import AttachmentRef
+from ..domain.complaint_input import AttachmentRef
 from ..wiring import get_services
 from .auth import current_actor
 from .errors import handles_errors, read_json

@@ -5,7 +5,8 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from ..domain.commands import Recomplaint, Withdraw
-from ..domain.model import ComplaintInput, SurveyAnswer
+from ..domain.complaint_input import ComplaintInput
+from ..domain.model import SurveyAnswer
 from ..domain.tokens import unwrap_token, wrap_token
 from ..service.intake import (
     answer_survey,

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ..domain.base import Model as BaseModel
 from ..domain.lookup import LookupKind
-from ..domain.model import Channel, Status
+from ..domain.vocabulary import Channel, Status
 
 KINDS = Literal[tuple(kind.value for kind in LookupKind)]  # type: ignore[valid-type]
 STATUSES = Literal[tuple(status.value for status in Status)]  # type: ignore[valid-type]

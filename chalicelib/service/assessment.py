@@ -15,7 +15,8 @@ from pydantic import ConfigDict, Field
 from ..domain.actor import Actor
 from ..domain.base import Model
 from ..domain.reporting import BY_KEY, values
-from ..domain.stats import UNASSIGNED, month_end, month_start
+from ..domain.stats_cells import UNASSIGNED
+from ..domain.stats_months import month_end, month_start
 from .context import Services
 from .reports import ReportQuery, check_month, month_counters, scope
 

@@ -13,10 +13,11 @@ import uuid
 from datetime import datetime
 
 from ..domain.actor import Actor
+from ..domain.complaint_input import AttachmentRef
 from ..domain.errors import Conflict, IllegalTransition, InvalidCommand, NotFound, StaleVersion
 from ..domain.handling import Context, stamp
 from ..domain.lifecycle import Action, authorize
-from ..domain.model import AttachmentRef, Complaint, StoredAttachment
+from ..domain.model import Complaint, StoredAttachment
 from ..domain.tokens import token_matches
 from .context import Services
 

@@ -31,11 +31,12 @@ from ..domain.errors import Forbidden, IllegalTransition, NotFound, StaleVersion
 from ..domain.grading import one_grade_up
 from ..domain.handling import link_recomplaint, perform, stamp
 from ..domain.lifecycle import Action, covers
-from ..domain.model import Complaint, Deadline, Status
+from ..domain.model import Complaint, Deadline
 from ..domain.notifications import OutboxEntry, survey_message
 from ..domain.numbering import local_day
 from ..domain.sla import follow_up_reply_due
 from ..domain.tokens import hash_token
+from ..domain.vocabulary import Status
 from .context import Services
 from .outbox import deliver, entries_for
 from .staff import context_for, org_wide

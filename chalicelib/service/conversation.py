@@ -15,7 +15,8 @@ from ..domain.actor import Actor
 from ..domain.errors import CaseClosed, StaleVersion
 from ..domain.lifecycle import Action, authorize
 from ..domain.limits import TooManyRequests
-from ..domain.model import Complaint, Status
+from ..domain.model import Complaint
+from ..domain.vocabulary import Status
 from . import recusal
 from .context import Services
 from .intake import complainant_context

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING
 from ..domain import conversation as talk
 from ..domain import handling
 from ..domain.actor import Actor
+from ..domain.complaint_input import ALLOWED_ATTACHMENT_TYPES
 from ..domain.errors import CaseClosed, Conflict, NotFound, StaleVersion
 from ..domain.lifecycle import Action, authorize
 from ..domain.limits import TooManyRequests
-from ..domain.model import ALLOWED_ATTACHMENT_TYPES, StoredAttachment
+from ..domain.model import StoredAttachment
 from ..domain.reply_address import number_from
 from .context import Services
 from .conversation import TRIES, reply

@@ -9,6 +9,7 @@ from datetime import datetime
 from ..domain import handling
 from ..domain.actor import Actor
 from ..domain.commands import Empty, Recomplaint, Withdraw
+from ..domain.complaint_input import ComplaintInput
 from ..domain.deadlines import SERVICE_DEADLINES
 from ..domain.errors import IllegalTransition, InvalidCommand, NotFound, StaleVersion
 from ..domain.follow_up import settle
@@ -20,9 +21,10 @@ from ..domain.grading import (
     record_repeat,
 )
 from ..domain.lifecycle import Action
-from ..domain.model import Channel, Complaint, ComplaintInput, Status, SurveyAnswer
+from ..domain.model import Complaint, SurveyAnswer
 from ..domain.numbering import local_day
 from ..domain.tokens import hash_token, new_tracking_token, token_matches
+from ..domain.vocabulary import Channel, Status
 from ..observability import count
 from .acks import AckGate
 from .context import Services

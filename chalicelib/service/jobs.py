@@ -21,10 +21,11 @@ from ..domain.follow_up import awaits_callback
 from ..domain.grading import one_grade_up
 from ..domain.handling import Context, end_as_withdrawn, end_wait, perform, stamp
 from ..domain.lifecycle import Action
-from ..domain.model import Complaint, Deadline, Status
+from ..domain.model import Complaint, Deadline
 from ..domain.notifications import Message, OutboxEntry, survey_message
 from ..domain.sla import follow_up_reply_due
 from ..domain.tokens import hash_token
+from ..domain.vocabulary import Status
 from .context import Services
 from .monthly_report import queue_monthly_report
 from .outbox import deliver, entries_for, tagged

@@ -8,7 +8,8 @@ from collections.abc import Collection
 from datetime import datetime
 from itertools import islice
 
-from ..domain.model import Complaint, Status
+from ..domain.model import Complaint
+from ..domain.vocabulary import Status
 from .context import Services
 
 READ_PAGE = 200  # the most complaints one page of the received-by-month index returns

@@ -15,7 +15,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..domain.calendar import BusinessCalendar
-from ..domain.stats import CaseView, Happened, Increments, account
+from ..domain.stats import account
+from ..domain.stats_cells import CaseView, Happened, Increments
 
 
 @dataclass

@@ -27,7 +27,8 @@ from ..domain.reporting import (
     pending_from,
     values,
 )
-from ..domain.stats import month_end, month_start, parse_cell, previous_month
+from ..domain.stats_cells import parse_cell
+from ..domain.stats_months import month_end, month_start, previous_month
 from .context import Services
 
 ORG_WIDE = frozenset({Role.QUALITY, Role.MANAGER, Role.DIRECTOR, Role.ADMIN})

@@ -10,8 +10,8 @@ from moto.sns.models import sns_backends
 
 from chalicelib.adapters.clock import FixedClock
 from chalicelib.domain.actor import Actor
+from chalicelib.domain.complaint_input import ComplaintInput
 from chalicelib.domain.lifecycle import Action
-from chalicelib.domain.model import ComplaintInput
 from chalicelib.service import callbacks, staff
 from chalicelib.service.intake import answer_survey, submit_complaint
 from chalicelib.service.jobs import run_jobs

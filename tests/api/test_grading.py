@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.adapters.clock import FixedClock
-from chalicelib.domain.model import ComplaintInput
+from chalicelib.domain.complaint_input import ComplaintInput
 from chalicelib.service.intake import submit_complaint
 from tests.helpers import complaint_body
 

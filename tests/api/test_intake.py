@@ -135,7 +135,7 @@ def atomic_moto(monkeypatch):
 
 
 def test_concurrent_intakes_get_distinct_numbers(aws, atomic_moto):
-    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.domain.complaint_input import ComplaintInput
     from chalicelib.service.intake import submit_complaint
     from chalicelib.wiring import get_services
 
@@ -216,7 +216,7 @@ def test_a_transiently_cancelled_intake_is_sent_again(client, cancel_transaction
 
 def test_a_failed_intake_leaves_a_recorded_gap_never_a_reused_number(aws, cancel_transactions):
     from chalicelib.adapters.dynamo import GapItem
-    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.domain.complaint_input import ComplaintInput
     from chalicelib.service.intake import submit_complaint
     from chalicelib.wiring import get_services
 
@@ -240,7 +240,7 @@ def test_a_concurrent_repeat_item_change_rebuilds_the_intake_under_its_number(
 ):
     """The number is this intake's alone: a definite cancellation does not cost a gap."""
     from chalicelib.adapters.dynamo import GapItem
-    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.domain.complaint_input import ComplaintInput
     from chalicelib.service.intake import submit_complaint
     from chalicelib.wiring import get_services
 
@@ -258,8 +258,8 @@ def test_an_intake_that_cannot_commit_records_its_number_as_a_gap(
 ):
     from chalicelib.adapters import repository
     from chalicelib.adapters.dynamo import GapItem
+    from chalicelib.domain.complaint_input import ComplaintInput
     from chalicelib.domain.errors import Conflict
-    from chalicelib.domain.model import ComplaintInput
     from chalicelib.service.intake import submit_complaint
     from chalicelib.wiring import get_services
 
@@ -281,7 +281,7 @@ def test_a_number_is_one_atomic_counter_update(aws, monkeypatch):
     """No read of the counter, and no counter in the transaction: intakes do not serialise."""
     from pynamodb.connection import Connection
 
-    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.domain.complaint_input import ComplaintInput
     from chalicelib.service.intake import submit_complaint
     from chalicelib.wiring import get_services
 

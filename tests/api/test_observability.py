@@ -313,7 +313,7 @@ def test_openapi_covers_every_route_and_no_other(document):
 
 
 def test_complaint_request_body_is_the_validating_model(document):
-    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.domain.complaint_input import ComplaintInput
 
     body = document["paths"]["/complaints"]["post"]["requestBody"]
     schema = resolve(document, body["content"]["application/json"]["schema"]["$ref"])

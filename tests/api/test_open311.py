@@ -12,7 +12,7 @@ from botocore.client import BaseClient
 
 from chalicelib.adapters.clock import FixedClock
 from chalicelib.adapters.dynamo import ComplaintItem, EventItem, OutboxItem
-from chalicelib.domain.model import Kind, Status
+from chalicelib.domain.vocabulary import Kind, Status
 from tests.helpers import complaint_body, post_json, sent_emails, topic_messages
 
 BASE = "/open311/v2"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.domain.model import Complainant, ComplaintInput, Product, Respondent
+from chalicelib.domain.complaint_input import Complainant, ComplaintInput, Product, Respondent
 
 STATIC = Path(__file__).resolve().parents[2] / "chalicelib" / "http" / "static"
 PAGES = {"/": "form", "/track": "track", "/survey": "survey"}

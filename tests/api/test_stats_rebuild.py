@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.domain.actor import Actor
+from chalicelib.domain.complaint_input import ComplaintInput
 from chalicelib.domain.errors import DomainError, StaleVersion
 from chalicelib.domain.handling import BODIES, perform
 from chalicelib.domain.lifecycle import TRANSITIONS, Action
-from chalicelib.domain.model import ComplaintInput
 from tests.helpers import NOT_SUBSTANTIATED
 
 TZ = ZoneInfo("Asia/Shanghai")

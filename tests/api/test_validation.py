@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 # Import the table models while the test environment is in place: the test client swaps in
 # the dev stage's TABLE_NAME during an invoke, and the models read it when first imported.
 import chalicelib.adapters.dynamo  # noqa: F401
-from chalicelib.domain.model import Kind, Language, Priority, ProblemType, Severity
+from chalicelib.domain.vocabulary import Kind, Language, Priority, ProblemType, Severity
 from tests.helpers import complaint_body, post_json
 
 ERROR_KEYS = {"code", "message", "fields"}

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from chalicelib.domain.model import MOBILE_PATTERN
+from chalicelib.domain.fields import MOBILE_PATTERN
 from chalicelib.http.openapi import ETAG_PATTERN, Undocumented, build_document, documented
 from tests.helpers import complaint_body, post_json
 
@@ -170,7 +170,7 @@ def test_staff_intake_lists_only_staff_channels(document):
 
 
 def test_attachment_content_types_are_listed(document):
-    from chalicelib.domain.model import ALLOWED_ATTACHMENT_TYPES
+    from chalicelib.domain.complaint_input import ALLOWED_ATTACHMENT_TYPES
 
     ref = document["components"]["schemas"]["AttachmentRef"]["properties"]["content_type"]
     assert ref["enum"] == list(ALLOWED_ATTACHMENT_TYPES)

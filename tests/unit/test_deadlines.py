@@ -10,7 +10,7 @@ from chalicelib.domain import commands as c
 from chalicelib.domain.deadlines import owed_notices
 from chalicelib.domain.handling import perform
 from chalicelib.domain.lifecycle import Action as A
-from chalicelib.domain.model import Status as S
+from chalicelib.domain.vocabulary import Status as S
 from tests.unit.test_handling import CAL, HANDLER, MANAGER, POLICY, ctx, drive, new_complaint, sh
 
 

@@ -12,8 +12,8 @@ from chalicelib.domain.errors import InvalidCommand
 from chalicelib.domain.finding import Finding
 from chalicelib.domain.handling import perform
 from chalicelib.domain.lifecycle import Action
-from chalicelib.domain.model import Kind, Status
 from chalicelib.domain.recusal import RESPONDENT, Recused, Staff, check, recused
+from chalicelib.domain.vocabulary import Kind, Status
 from chalicelib.service.views import MASK, event_view, masked_finding, staff_view
 from tests.unit.test_handling import (
     FULL_HANDLING,

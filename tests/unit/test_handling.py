@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from chalicelib.domain import commands as c
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.calendar import BusinessCalendar
+from chalicelib.domain.complaint_input import ComplaintInput
 from chalicelib.domain.conversation import ContactBody
 from chalicelib.domain.deadlines import initial_deadlines
 from chalicelib.domain.errors import CaseClosed, DomainError, IllegalTransition, InvalidCommand
@@ -34,15 +35,9 @@ from chalicelib.domain.handling import (
     withdraw,
 )
 from chalicelib.domain.lifecycle import TRANSITIONS, Action
-from chalicelib.domain.model import (
-    FINAL_STATUSES,
-    Channel,
-    Complaint,
-    ComplaintInput,
-    PartUsed,
-    Status,
-)
+from chalicelib.domain.model import FINAL_STATUSES, Complaint, PartUsed
 from chalicelib.domain.sla import ExtensionNotLater, ExtensionTooLong, SlaPolicy
+from chalicelib.domain.vocabulary import Channel, Status
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = BusinessCalendar()

@@ -118,7 +118,7 @@ def test_a_deferred_model_still_validates():
     """Deferring builds the same validator later: a bad intake is still refused."""
     from pydantic import ValidationError
 
-    from chalicelib.domain.model import ComplaintInput
+    from chalicelib.domain.complaint_input import ComplaintInput
 
     with pytest.raises(ValidationError) as caught:
         ComplaintInput.model_validate(

@@ -25,7 +25,7 @@ from chalicelib.domain.lifecycle import (
     may,
     next_status,
 )
-from chalicelib.domain.model import Status
+from chalicelib.domain.vocabulary import Status
 
 S, A, R = Status, Action, Role
 

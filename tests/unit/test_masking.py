@@ -11,11 +11,13 @@ import pytest
 from chalicelib.domain import commands as c
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.calendar import BusinessCalendar
+from chalicelib.domain.complaint_input import ComplaintInput
 from chalicelib.domain.deadlines import initial_deadlines
 from chalicelib.domain.handling import Context, perform, withdraw
 from chalicelib.domain.lifecycle import Action
-from chalicelib.domain.model import Channel, Complaint, ComplaintInput, Status
+from chalicelib.domain.model import Complaint
 from chalicelib.domain.sla import SlaPolicy
+from chalicelib.domain.vocabulary import Channel, Status
 from chalicelib.service.views import (
     MASK,
     actions_for,

@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.calendar import BusinessCalendar
-from chalicelib.domain.model import Complaint, ComplaintInput, Deadline, Status
+from chalicelib.domain.complaint_input import ComplaintInput
+from chalicelib.domain.model import Complaint, Deadline
 from chalicelib.domain.queues import (
     Queue,
     booking_changes,
@@ -15,6 +16,7 @@ from chalicelib.domain.queues import (
     queue_booking,
     queues_for,
 )
+from chalicelib.domain.vocabulary import Status
 
 CALENDAR = BusinessCalendar(
     country="CN",

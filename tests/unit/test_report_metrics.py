@@ -14,13 +14,15 @@ import pytest
 from chalicelib.domain import commands as c
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.calendar import BusinessCalendar
+from chalicelib.domain.complaint_input import ComplaintInput
 from chalicelib.domain.deadlines import initial_deadlines
 from chalicelib.domain.handling import Context, link_recomplaint, perform, stamp, withdraw
 from chalicelib.domain.lifecycle import Action
-from chalicelib.domain.model import Channel, Complaint, ComplaintInput, SurveyAnswer
+from chalicelib.domain.model import Complaint, SurveyAnswer
 from chalicelib.domain.reporting import values
 from chalicelib.domain.sla import SlaPolicy
 from chalicelib.domain.stats import account_commit
+from chalicelib.domain.vocabulary import Channel
 from chalicelib.service.reports import ReportQuery, month_counters
 
 TZ = ZoneInfo("Asia/Shanghai")

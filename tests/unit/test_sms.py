@@ -19,8 +19,9 @@ from chalicelib.domain.callbacks import (
     next_slot,
     reschedule,
 )
+from chalicelib.domain.complaint_input import Complainant
 from chalicelib.domain.contact import normalise_mobile, wants_callback, written_channel
-from chalicelib.domain.model import Complainant, Language
+from chalicelib.domain.vocabulary import Language
 
 BASE = "https://ts.complaints-org.gov.cn"  # 32 characters: the documented maximum
 NUMBER = "TS-20261231-99999"  # a five-digit day: the longest number

@@ -7,8 +7,8 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from ...domain.model import Language
 from ...domain.org_settings import OrgSettings
+from ...domain.vocabulary import Language
 from .access import Open311Config
 from .attributes import ATTRIBUTES, Attribute
 from .errors import Open311Error

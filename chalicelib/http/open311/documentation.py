@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import ConfigDict, RootModel
 
 from ...domain.base import Model
-from ...domain.model import EMAIL_PATTERN, MEDIA_URL_PATTERN, MOBILE_PATTERN, SPACE
+from ...domain.fields import EMAIL_PATTERN, MEDIA_URL_PATTERN, MOBILE_PATTERN, SPACE
 from ..openapi import configured
 from .attributes import ATTRIBUTES
 from .form import MAX_DESCRIPTION

@@ -8,9 +8,10 @@ import re
 from pydantic import ValidationError
 
 from ...config import Settings
+from ...domain.complaint_input import ComplaintInput
 from ...domain.contact import is_mobile
-from ...domain.model import ComplaintInput, Language
 from ...domain.org_settings import OrgSettings
+from ...domain.vocabulary import Language
 from .attributes import ATTRIBUTE_BY_CODE, ATTRIBUTE_BY_PATH
 from .dates import local_date
 from .errors import Open311Error

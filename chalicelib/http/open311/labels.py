@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ...domain.model import Kind, Language, Priority, ProblemType, Severity, Status
 from ...domain.org_settings import OrgSettings
+from ...domain.vocabulary import Kind, Language, Priority, ProblemType, Severity, Status
 
 ZH, EN = Language.zh_cn, Language.en
 

@@ -5,7 +5,7 @@ render.py writes them as XML or JSON."""
 from __future__ import annotations
 
 from ...domain.errors import InvalidCommand
-from ...domain.model import Channel, Language
+from ...domain.vocabulary import Channel, Language
 from ...service.context import Services
 from ...service.intake import submit_complaint
 from ...service.reads import find_received, get_complaint, get_complaints

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from ...domain.model import Status
+from ...domain.vocabulary import Status
 from .dates import parse_moment, w3
 from .errors import Open311Error
 from .view import CLOSED

@@ -6,8 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from ...config import Settings
-from ...domain.model import Channel, Complaint, Language, Status
+from ...domain.model import Complaint
 from ...domain.org_settings import OrgSettings
+from ...domain.vocabulary import Channel, Language, Status
 from .dates import w3
 from .labels import STATUS_NOTES, TEXT, colon, service_name, t
 
