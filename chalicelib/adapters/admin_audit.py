@@ -17,7 +17,7 @@ from pynamodb.exceptions import PutError
 
 from ..domain.admin_audit import AuditEntry
 from ..domain.errors import InvalidCommand
-from .dynamo import Item, _Meta
+from .dynamo import Item
 
 PREFIX = "AUDIT#"
 
@@ -25,9 +25,6 @@ PREFIX = "AUDIT#"
 class AdminAuditItem(Item):
     """pk=AUDIT#<yyyy-mm>, sk=<at>#<hex>: one immutable administration audit entry."""
 
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     at = UnicodeAttribute()
     actor = UnicodeAttribute()
     roles = ListAttribute(of=UnicodeAttribute)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from .dynamo import Item, _Meta
+from .dynamo import Item
 
 KEY = ("OPEN311#CHANGESET", "CHANGESET")
 
@@ -23,9 +23,6 @@ KEY = ("OPEN311#CHANGESET", "CHANGESET")
 class ChangesetItem(Item):  # on the process's one DynamoDB client
     """pk=OPEN311#CHANGESET, sk=CHANGESET: digest of the services served, and since when."""
 
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     digest = UnicodeAttribute()
     since = UnicodeAttribute()  # ISO 8601, UTC
 

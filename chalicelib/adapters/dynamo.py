@@ -52,7 +52,12 @@ def get_connection() -> Connection:
 
 
 class Item(Model):
-    """Base of every model on the table: its connection shares the one client."""
+    """Base of every model on the table: the table, its keys (pk, sk), and a connection that
+    shares the one client. Each item type adds its own attributes."""
+
+    Meta = _Meta
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
 
     @classmethod
     def _get_connection(cls) -> TableConnection:
@@ -83,9 +88,6 @@ def _index(name: str, hash_attr: str, range_attr: str, projection=None):
 class ComplaintItem(Item):
     """pk=C#<number>, sk=META. `doc` holds the whole record as JSON; the rest are keys."""
 
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     number = UnicodeAttribute()
     status = UnicodeAttribute()
     department = UnicodeAttribute()
@@ -155,9 +157,6 @@ class ComplaintItem(Item):
 class EventItem(Item):
     """pk=C#<number>, sk=EV#<at>#<seq>: one immutable audit event."""
 
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     type = UnicodeAttribute()
     at = UnicodeAttribute()
     actor = UnicodeAttribute()
@@ -170,9 +169,6 @@ class EventItem(Item):
 class OutboxItem(Item):
     """pk=C#<number>, sk=OUT#<id>: a notification and the outcome of delivering it."""
 
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     channel = UnicodeAttribute()
     audience = UnicodeAttribute()
     recipient = UnicodeAttribute()
@@ -195,9 +191,6 @@ class CounterItem(Item):
     """pk=COUNTER#<yyyymmdd>, sk=COUNTER: the last number given out that day (an atomic
     counter: UpdateItem ADD 1, returning the new value)."""
 
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     value = NumberAttribute()
 
 
@@ -205,9 +198,6 @@ class GapItem(Item):
     """pk=COUNTER#<yyyymmdd>, sk=GAP#<sequence>: a number given out whose intake did not
     commit, and why; an audit of the day's numbers tells gaps from lost complaints."""
 
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     number = UnicodeAttribute()
     reason = UnicodeAttribute()
     at = UnicodeAttribute()
@@ -220,8 +210,5 @@ class RepeatItem(Item):
     so the item names nobody.
     """
 
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     seen = UnicodeAttribute()  # JSON {complainant key: last seen ISO time}
     version = VersionAttribute()

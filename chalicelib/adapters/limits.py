@@ -22,23 +22,17 @@ from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from ..service.ports import LimitClaim
-from .dynamo import Item, _Meta
+from .dynamo import Item
 
 TTL_ATTRIBUTE = "ttl_expires"
 
 
 class LimitItem(Item):
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     n = NumberAttribute(default=0)
     ttl_expires = TTLAttribute(null=True)
 
 
 class SuppressedItem(Item):
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     reason = UnicodeAttribute()
     at = UnicodeAttribute()
 

@@ -24,15 +24,12 @@ from pynamodb.exceptions import PutError
 from ..domain.errors import InvalidCommand
 from ..domain.model import Complaint
 from .cursors import DONE, advance, is_string_key, read_positions, write_positions
-from .dynamo import ComplaintItem, Item, _index, _Meta
+from .dynamo import ComplaintItem, Item, _index
 
 INDEX = "by_lookup"
 
 
 class LookupItem(Item):
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     lookup_pk = UnicodeAttribute()
     list_sk = UnicodeAttribute()
 
@@ -40,9 +37,6 @@ class LookupItem(Item):
 
 
 class SearchLogItem(Item):
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     at = UnicodeAttribute()
     user = UnicodeAttribute()
     roles = ListAttribute(of=UnicodeAttribute)

@@ -15,7 +15,7 @@ from pynamodb.transactions import TransactWrite
 from ..domain.admin_audit import AuditEntry
 from ..domain.errors import StaleVersion
 from . import admin_audit
-from .dynamo import Item, _Meta, get_connection
+from .dynamo import Item, get_connection
 
 KEY = ("SETTINGS", "ORG")
 
@@ -23,9 +23,6 @@ KEY = ("SETTINGS", "ORG")
 class SettingsItem(Item):
     """pk=SETTINGS, sk=ORG: the organisation's settings (domain/org_settings.py)."""
 
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     doc = UnicodeAttribute()  # JSON of OrgSettings
     version = NumberAttribute()  # 1 when seeded, +1 per replacement
     updated_at = UnicodeAttribute()

@@ -15,10 +15,10 @@ only the hours open cases are due in.
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute
 from pynamodb.expressions.operand import Path
 
-from .dynamo import Item, _Meta
+from .dynamo import Item
 
 PK = "QCOUNT"
 MAX_PAGES = 4  # per prefix; 1 MB each: far more cells than any organisation has
@@ -26,9 +26,7 @@ COMPACT_FROM = 24  # zero-valued hours an item may carry before the job removes 
 
 
 class QueueCountItem(Item):
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+    """A queue cell: its counters are number attributes named by the hour (`_number`)."""
 
 
 def _number(name: str) -> NumberAttribute:

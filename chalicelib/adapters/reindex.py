@@ -19,7 +19,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.lookup import index_partitions
 from ..domain.queues import booking_changes, queue_booking
-from .dynamo import ComplaintItem, Item, _Meta, get_connection
+from .dynamo import ComplaintItem, Item, get_connection
 from .lookup import LookupItem, lookup_rows
 from .queue_counts import add_to_transaction
 
@@ -28,9 +28,6 @@ class _Booking(Item):
     """The complaint item seen only for its queue booking: setting it leaves the version
     (the ETag staff hold) as it is, while the condition still checks it."""
 
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     qbook = UnicodeAttribute(null=True)
     closed_pk = UnicodeAttribute(null=True)
     closed_sk = UnicodeAttribute(null=True)

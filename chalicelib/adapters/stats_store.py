@@ -18,18 +18,16 @@ import json
 from collections import Counter
 from datetime import datetime
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute
 from pynamodb.expressions.operand import Path
 
-from .dynamo import Item, _Meta
+from .dynamo import Item
 
 LIVE = "LIVE"
 
 
 class StatsItem(Item):  # on the process's one DynamoDB client
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+    """A statistics cell: its counters are number attributes named when they are added."""
 
 
 def item_key(partition: str, cell: str) -> tuple[str, str]:
