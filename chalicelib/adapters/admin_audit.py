@@ -34,7 +34,7 @@ class AdminAuditItem(Item):
     details = UnicodeAttribute()  # JSON
 
 
-def _item(entry: AuditEntry) -> AdminAuditItem:
+def item_of(entry: AuditEntry) -> AdminAuditItem:
     stamp = entry.at.astimezone(UTC).isoformat()
     return AdminAuditItem(
         f"{PREFIX}{stamp[:7]}",
@@ -49,14 +49,20 @@ def _item(entry: AuditEntry) -> AdminAuditItem:
     )
 
 
+def done_details() -> str:
+    """The details of an entry whose change was recorded first and then made
+    (adapters/account_journal.py): its state goes from pending to done."""
+    return json.dumps({"state": "done"})
+
+
 def add_to(tx, entry: AuditEntry) -> None:
     """Put the entry in a pynamodb TransactWrite: it commits with the change or not at all."""
-    tx.save(_item(entry), condition=AdminAuditItem.pk.does_not_exist())
+    tx.save(item_of(entry), condition=AdminAuditItem.pk.does_not_exist())
 
 
 def transact_put(entry: AuditEntry, table_name: str | None = None) -> dict:
     """The entry as one element of a low-level TransactWriteItems call."""
-    item = _item(entry)
+    item = item_of(entry)
     return {
         "Put": {
             "TableName": table_name or AdminAuditItem.Meta.table_name,
@@ -69,7 +75,7 @@ def transact_put(entry: AuditEntry, table_name: str | None = None) -> dict:
 def record(entry: AuditEntry) -> None:
     """One PutItem, for an action that changes nothing else (a subject access, a read)."""
     try:
-        _item(entry).save(condition=AdminAuditItem.pk.does_not_exist())
+        item_of(entry).save(condition=AdminAuditItem.pk.does_not_exist())
     except PutError as error:  # the same microsecond and random suffix: never in practice
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise

@@ -30,6 +30,10 @@ BAD_TOKEN = (
 )  # Cognito's, moto's  # a user is in at most one group per role; one page is enough
 
 
+class NotApplied(Exception):
+    """Cognito did not take (all of) a change: it stays pending in the account journal."""
+
+
 class CognitoAccounts:
     def __init__(self, pool_id: str, cognito=None):
         self.pool_id = pool_id
@@ -95,6 +99,22 @@ class CognitoAccounts:
             UserPoolId=self.pool_id, Filter=f'email = "{quoted}"', Limit=1
         )
         return bool(found.get("Users"))
+
+    def apply(self, user_id: str, target: dict) -> None:
+        """Make the account what `target` says (roles, departments, enabled). Each call sets
+        a value, so running it again after a failure finishes the change."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        account = self.get(user_id)
+        try:
+            if "roles" in target:
+                self.set_roles(account, target["roles"])
+            if "departments" in target:
+                self.set_departments(account, target["departments"])
+            if "enabled" in target:
+                self.set_enabled(account, target["enabled"])
+        except (BotoCoreError, ClientError) as error:
+            raise NotApplied(str(error)) from error
 
     def set_roles(self, account: Account, roles: list[str]) -> None:
         for role in sorted(set(roles) - set(account.roles)):

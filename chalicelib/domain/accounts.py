@@ -6,6 +6,8 @@ belongs to, its departments the `custom:departments` attribute. Pure: no AWS her
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -38,7 +40,24 @@ class Account:
             "departments": list(self.departments),
             "enabled": self.enabled,
             "status": self.status,
+            "etag": f'"{etag(self)}"',
         }
+
+
+def etag(account: Account) -> int:
+    """The account's version as an admin saw it: a number drawn from everything an admin
+    sees and may change, so any change (here or in Cognito's own console) makes it stale.
+    52 bits: exact in a JavaScript number."""
+    seen = [
+        account.user_id,
+        account.email,
+        account.name,
+        sorted(account.roles),
+        sorted(account.departments),
+        account.enabled,
+    ]
+    digest = hashlib.sha256(json.dumps(seen, ensure_ascii=False).encode()).hexdigest()
+    return int(digest[:13], 16)
 
 
 Roles = Annotated[list[Role], Field(min_length=1, max_length=len(Role))]
@@ -97,6 +116,11 @@ def check_change(actor: Actor, account: Account, change: AccountChange) -> None:
         raise Conflict("you cannot remove your own admin role", reason="own_admin_role")
     if change.enabled is False:
         raise Conflict("you cannot disable your own account", reason="own_account")
+
+
+def targets(changes: dict[str, list]) -> dict:
+    """What a change sets, from its difference: applying it twice is applying it once."""
+    return {name: after for name, (_, after) in changes.items()}
 
 
 def differences(account: Account, change: AccountChange) -> dict[str, list]:

@@ -9,8 +9,8 @@ from chalice import Blueprint
 from ..wiring import get_services
 from .auth import current_actor
 from .errors import HttpError, handles_errors, read_json
-from .openapi import Later, documented
-from .staff import STAFF_ERRORS, authorizer
+from .openapi import Later, documented, if_match_header
+from .staff import STAFF_ERRORS, authorizer, expected_version
 
 SCHEMAS = "chalicelib.http.schemas_accounts"  # imported when the document is built
 DOMAIN = "chalicelib.domain.accounts"
@@ -23,6 +23,19 @@ CHANGE_CONDITIONS = {
     "enabled": "an admin cannot disable their own account (409, reason own_account)",
     "departments": "each an active department of the organisation's settings, or `*`",
 }
+PATCH_CONDITIONS = {
+    **CHANGE_CONDITIONS,
+    "If-Match": "the account's ETag (GET, or `etag` in the list); changed since: 409, reason"
+    " stale. A change the user pool did not take is recorded: 409, reason pending; the same"
+    " request sent again finishes it",
+}
+ETAG = {"ETag": "the account's version, to send back as If-Match"}
+
+
+def _with_etag(view: dict):
+    from chalice import Response
+
+    return Response(body=view, status_code=200, headers={"ETag": view["etag"]})
 
 
 def _unavailable(error) -> HttpError:
@@ -87,6 +100,26 @@ def invite():
     return Response(body=view, status_code=201)
 
 
+@accounts.route("/staff/admin/users/{user_id}", methods=["GET"], authorizer=authorizer)
+@documented(
+    "One staff account with its ETag (admin); a change a failure left pending is finished first",
+    responses={200: Later(SCHEMAS, "StaffAccount")},
+    response_headers=ETAG,
+    errors=(*STAFF_ERRORS, 503),
+    secured=True,
+)
+@handles_errors
+def get_user(user_id):
+    from ..adapters.directory import DirectoryUnavailable
+    from ..service import accounts as use_case
+
+    actor = current_actor(accounts.current_request)
+    try:
+        return _with_etag(use_case.get_account(user_id, actor, get_services()))
+    except DirectoryUnavailable as error:
+        raise _unavailable(error) from error
+
+
 @accounts.route(
     "/staff/admin/users/{user_id}",
     methods=["PATCH"],
@@ -94,12 +127,15 @@ def invite():
     content_types=["application/json"],
 )
 @documented(
-    "Change a staff member's roles or departments, disable or enable the account (admin);"
-    " fields left out stay as they are. Audited (user.update, with the difference).",
+    "Change a staff member's roles or departments, disable or enable the account (admin,"
+    " If-Match required); fields left out stay as they are. Audited (user.update, with the"
+    " difference; its state is pending until the user pool took the change, then done).",
     request=Later(DOMAIN, "AccountChange"),
     responses={200: Later(SCHEMAS, "StaffAccount")},
-    conditions=CHANGE_CONDITIONS,
-    errors=(*STAFF_ERRORS, 503),
+    response_headers=ETAG,
+    parameters=[if_match_header()],
+    conditions=PATCH_CONDITIONS,
+    errors=(*STAFF_ERRORS, 428, 503),
     secured=True,
 )
 @handles_errors
@@ -109,8 +145,9 @@ def change_user(user_id):
 
     request = accounts.current_request
     actor = current_actor(request)
+    version = expected_version(request)
     body = read_json(request, MAX_BODY)
     try:
-        return use_case.change(user_id, body, actor, get_services())
+        return _with_etag(use_case.change(user_id, body, version, actor, get_services()))
     except DirectoryUnavailable as error:
         raise _unavailable(error) from error

@@ -35,6 +35,10 @@ class StaffAccount(BaseModel):
     status: STATUSES = Field(
         description="FORCE_CHANGE_PASSWORD until the first sign-in with the temporary password"
     )
+    etag: str = Field(
+        pattern=r'^"[0-9]+"$',
+        description="the account's version: send it as If-Match to change the account",
+    )
 
 
 class StaffAccountPage(BaseModel):

@@ -1,10 +1,12 @@
-"""Staff accounts (issue 21 item 3): admins list, invite and change them; each change is
-written to the administration audit right after Cognito accepted it.
+"""Staff accounts (issue 21 item 3): admins list, invite and change them, each change in
+the administration audit.
 
-Cognito and DynamoDB share no transaction: the entry follows the change, so a failure to
-write it leaves a change without its entry (logged as an error), never an entry without
-its change. Supervisors and up list their own departments' staff through the directory
-(service/queues.py `directory`), not here.
+Cognito and DynamoDB share no transaction. A change (PATCH) is recorded with its audit
+entry first, made in Cognito, then marked done (adapters/account_journal.py): a failure
+at any step leaves no change, or a change with its entry that the next read or change of
+the account finishes. Two admins editing one account: If-Match (the ETag, domain
+`etag`) and the journal's version let exactly one win. Supervisors and up list their own
+departments' staff through the directory (service/queues.py `directory`), not here.
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ from ..domain.accounts import (
     check_change,
     check_departments,
     differences,
+    etag,
+    targets,
 )
 from ..domain.actor import Actor, Role
-from ..domain.errors import Forbidden
+from ..domain.errors import Conflict, Forbidden, StaleVersion
+from ..domain.limits import TooManyRequests
+from ..observability import logger
 from .context import Services
 
 
@@ -67,24 +73,99 @@ def invite(body: dict, actor: Actor, services: Services) -> dict:
     return account.view()
 
 
-def change(user_id: str, body: dict, actor: Actor, services: Services) -> dict:
+def get_account(user_id: str, actor: Actor, services: Services) -> dict:
+    """One account with its ETag; a change left pending by a failure is finished first."""
+    _admin_only(actor)
+    accounts = _accounts()
+    _finish_pending(accounts, journal_store().read(user_id))
+    return accounts.get(user_id).view()
+
+
+def change(user_id: str, body: dict, if_match: int, actor: Actor, services: Services) -> dict:
+    """Change an account if it is still as the admin read it (`if_match`, its ETag).
+
+    The order that keeps a change and its audit entry together across Cognito and
+    DynamoDB is adapters/account_journal.py's: record (with the entry), apply, finish."""
     _admin_only(actor)
     wanted = AccountChange.model_validate(body)
     if wanted.departments is not None:
         check_departments(wanted.departments, known_departments(services))
     accounts = _accounts()
+    store = journal_store()
+    journal = store.read(user_id)
+    if _finish_pending(accounts, journal) == _request(actor, if_match, wanted):
+        return accounts.get(user_id).view()  # this very request, sent again: done now
     account = accounts.get(user_id)
+    if etag(account) != if_match:
+        raise StaleVersion("the account changed since you read it: read it again", reason="stale")
     check_change(actor, account, wanted)
     changes = differences(account, wanted)
-    if "roles" in changes:
-        accounts.set_roles(account, changes["roles"][1])
-    if "departments" in changes:
-        accounts.set_departments(account, changes["departments"][1])
-    if "enabled" in changes:
-        accounts.set_enabled(account, wanted.enabled)
-    if changes:
-        _changed(actor, "user.update", user_id, changes, services)
+    if not changes:
+        return account.view()
+    entry = audit_entry(actor, "user.update", user_id, changes, services, state="pending")
+    pending = {**_request(actor, if_match, wanted), "target": targets(changes)}
+    claimed = store.claim(journal, pending, entry)
+    _apply_and_finish(accounts, claimed)
     return accounts.get(user_id).view()
+
+
+def audit_entry(actor: Actor, action: str, user_id: str, changes: dict, services, **details):
+    from ..domain.admin_audit import entry
+
+    at = services.clock.now()
+    return entry(at, actor, action, f"user:{user_id}", changes=changes, details=details)
+
+
+def _request(actor: Actor, if_match: int, wanted: AccountChange) -> dict:
+    """What identifies a request when it is sent again after a failure."""
+    return {
+        "actor": actor.user_id,
+        "if_match": if_match,
+        "body": wanted.model_dump(mode="json", exclude_none=True),
+    }
+
+
+def _finish_pending(accounts, journal) -> dict | None:
+    """Finish the change a failure left pending (apply it again, then mark it done); the
+    request that recorded it, or None when nothing was pending."""
+    if not journal.pending:
+        return None
+    if not _apply_and_finish(accounts, journal):
+        raise TooManyRequests(
+            "an earlier change of this account is not yet marked done: send it again",
+            retry_after=2,
+        )
+    return {key: journal.pending[key] for key in ("actor", "if_match", "body")}
+
+
+def _apply_and_finish(accounts, journal) -> bool:
+    """Apply the recorded change in Cognito, then mark it done; False when it is made
+    but the journal did not answer (its entry says pending until the next read)."""
+    from ..adapters.directory import forget
+    from ..adapters.staff_accounts import NotApplied
+
+    try:
+        accounts.apply(journal.user_id, journal.pending["target"])
+    except NotApplied as error:
+        raise Conflict(
+            "the change is recorded but the user pool did not take it yet: send the same"
+            " request again to finish it",
+            reason="pending",
+        ) from error
+    finally:
+        forget()  # this container's directory and sign-in list show the change at once
+    try:
+        journal_store().finish(journal)
+    except TooManyRequests:
+        logger().warning("account change made, its audit entry not yet marked done")
+        return False
+    return True
+
+
+def journal_store():
+    from ..adapters import account_journal
+
+    return account_journal
 
 
 def _changed(actor: Actor, action: str, user_id: str, changes: dict, services: Services) -> None:

@@ -20,10 +20,19 @@ class As:
     def get(self, path):
         return self.client.http.get(path, headers={"Authorization": self.auth})
 
-    def send(self, method, path, body):
-        headers = {"Authorization": self.auth, "Content-Type": "application/json"}
+    def send(self, method, path, body, headers=None):
+        headers = {
+            "Authorization": self.auth,
+            "Content-Type": "application/json",
+            **(headers or {}),
+        }
         call = getattr(self.client.http, method)
         return call(path, headers=headers, body=json.dumps(body))
+
+    def change(self, path, body):
+        """PATCH as the console does: with the ETag just read."""
+        etag = self.get(path).headers.get("ETag", '"1"')
+        return self.send("patch", path, body, {"If-Match": etag})
 
 
 INVITE = {
@@ -79,8 +88,7 @@ def test_an_invitation_names_only_known_departments(admin):
 
 
 def test_roles_departments_and_disabling_change_cognito(admin, staff_pool):
-    changed = admin.send(
-        "patch",
+    changed = admin.change(
         "/staff/admin/users/handler-sales",
         {"roles": ["supervisor"], "departments": ["sales", "service"]},
     )
@@ -90,28 +98,28 @@ def test_roles_departments_and_disabling_change_cognito(admin, staff_pool):
     cognito = boto3.client("cognito-idp")
     groups = cognito.admin_list_groups_for_user(UserPoolId=staff_pool, Username="handler-sales")
     assert [g["GroupName"] for g in groups["Groups"]] == ["supervisor"]
-    off = admin.send("patch", "/staff/admin/users/handler-sales", {"enabled": False})
+    off = admin.change("/staff/admin/users/handler-sales", {"enabled": False})
     assert off.status_code == 200 and off.json_body["enabled"] is False
     assert not cognito.admin_get_user(UserPoolId=staff_pool, Username="handler-sales")["Enabled"]
-    on = admin.send("patch", "/staff/admin/users/handler-sales", {"enabled": True})
+    on = admin.change("/staff/admin/users/handler-sales", {"enabled": True})
     assert on.json_body["enabled"] is True
 
 
 def test_an_admin_keeps_their_own_admin_role_and_account(admin):
     own = "/staff/admin/users/admin-service"
-    demoted = admin.send("patch", own, {"roles": ["supervisor"]})
+    demoted = admin.change(own, {"roles": ["supervisor"]})
     assert demoted.status_code == 409 and demoted.json_body["error"]["reason"] == "own_admin_role"
-    disabled = admin.send("patch", own, {"enabled": False})
+    disabled = admin.change(own, {"enabled": False})
     assert disabled.status_code == 409 and disabled.json_body["error"]["reason"] == "own_account"
     assert admin.get("/staff/admin/users?limit=60").json_body["users"]
-    other = admin.send("patch", "/staff/admin/users/admin-sales", {"roles": ["quality"]})
+    other = admin.change("/staff/admin/users/admin-sales", {"roles": ["quality"]})
     assert other.status_code == 200
 
 
 def test_each_change_is_in_the_audit(admin):
     user = admin.send("post", "/staff/admin/users", INVITE).json_body
-    admin.send("patch", f"/staff/admin/users/{user['user_id']}", {"enabled": False})
-    admin.send("patch", f"/staff/admin/users/{user['user_id']}", {"enabled": False})  # no-op
+    admin.change(f"/staff/admin/users/{user['user_id']}", {"enabled": False})
+    admin.change(f"/staff/admin/users/{user['user_id']}", {"enabled": False})  # no-op
     entries = admin.get("/staff/admin/audit").json_body["items"]
     mine = [e for e in entries if e["target"] == f"user:{user['user_id']}"]
     # The pinned clock gives both entries one instant: compare them by action.
@@ -119,6 +127,7 @@ def test_each_change_is_in_the_audit(admin):
     assert len(mine) == 2 and set(by_action) == {"user.invite", "user.update"}
     assert by_action["user.update"]["changes"] == {"enabled": [True, False]}
     assert by_action["user.invite"]["changes"]["roles"] == [[], ["handler", "supervisor"]]
+    assert by_action["user.update"]["details"] == {"state": "done"}
     assert all(e["actor"] == "admin-service" for e in mine)
 
 
@@ -127,16 +136,19 @@ def test_only_admins_manage_accounts(client, token, staff_pool):
     assert sup.get("/staff/admin/users").status_code == 403
     assert sup.send("post", "/staff/admin/users", INVITE).status_code == 403
     assert (
-        sup.send("patch", "/staff/admin/users/handler-sales", {"enabled": False}).status_code == 403
+        sup.send(
+            "patch", "/staff/admin/users/handler-sales", {"enabled": False}, {"If-Match": '"1"'}
+        ).status_code
+        == 403
     )
 
 
 def test_bad_requests_are_clear(admin):
-    assert admin.send("patch", "/staff/admin/users/nobody", {"enabled": False}).status_code == 404
+    assert admin.change("/staff/admin/users/nobody", {"enabled": False}).status_code == 404
     assert admin.get("/staff/admin/users?limit=0").status_code == 400
     assert admin.get("/staff/admin/users?cursor=bogus").status_code == 400
     assert admin.get("/staff/admin/users?colour=red").status_code == 400
-    unknown = admin.send("patch", "/staff/admin/users/handler-sales", {"email": "x@example.org"})
+    unknown = admin.change("/staff/admin/users/handler-sales", {"email": "x@example.org"})
     assert unknown.status_code == 400 and "email" in unknown.json_body["error"]["fields"]
 
 
@@ -150,7 +162,153 @@ def test_the_local_sign_in_lists_the_pool(admin, monkeypatch):
     from chalicelib.http.local_signin import users
 
     user = admin.send("post", "/staff/admin/users", INVITE).json_body
-    admin.send("patch", "/staff/admin/users/handler-service", {"enabled": False})
+    admin.change("/staff/admin/users/handler-service", {"enabled": False})
     listed = {p["user_id"]: p for p in users()["people"]}
     assert listed[user["user_id"]]["roles"] == ["handler", "supervisor"]
     assert "handler-service" not in listed and "handler2-service" in listed
+
+
+HANDLER = "/staff/admin/users/handler-sales"
+
+
+def updates(admin) -> list[dict]:
+    entries = admin.get("/staff/admin/audit").json_body["items"]
+    return [e for e in entries if e["target"] == "user:handler-sales"]
+
+
+def test_a_change_needs_the_etag_it_was_read_with(admin):
+    read = admin.get(HANDLER)
+    assert read.status_code == 200 and read.headers["ETag"] == read.json_body["etag"]
+    listed = {u["user_id"]: u for u in everyone(admin)}
+    assert listed["handler-sales"]["etag"] == read.headers["ETag"]
+    bare = admin.send("patch", HANDLER, {"enabled": False})
+    assert bare.status_code == 428 and bare.json_body["error"]["code"] == "precondition_required"
+    bad = admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": "yesterday"})
+    assert bad.status_code == 400 and "If-Match" in bad.json_body["error"]["fields"]
+    first = admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": read.headers["ETag"]})
+    assert first.status_code == 200 and first.headers["ETag"] != read.headers["ETag"]
+    second = admin.send(
+        "patch", HANDLER, {"departments": ["service"]}, {"If-Match": read.headers["ETag"]}
+    )
+    assert second.status_code == 409 and second.json_body["error"]["reason"] == "stale"
+    assert admin.get(HANDLER).json_body["departments"] == ["sales"]
+    assert len(updates(admin)) == 1
+
+
+def test_two_admins_who_read_the_same_version_exactly_one_wins(admin):
+    """Both passed the ETag check before either wrote: the journal's version decides."""
+    from datetime import UTC, datetime
+
+    from chalicelib.adapters import account_journal
+    from chalicelib.domain.actor import Actor, Role
+    from chalicelib.domain.admin_audit import entry
+    from chalicelib.domain.errors import StaleVersion
+
+    actor = Actor(user_id="admin-sales", name="", roles=(Role.ADMIN,), departments=("sales",))
+    at = datetime(2026, 12, 6, tzinfo=UTC)
+    read = account_journal.read("handler-sales")
+    for version in (0, 1):  # the first claim ever, and one on an existing journal
+        claims = []
+        for _ in range(2):
+            try:
+                claims.append(
+                    account_journal.claim(
+                        read, {"target": {}}, entry(at, actor, "user.update", "user:handler-sales")
+                    )
+                )
+            except StaleVersion:
+                claims.append(None)
+        assert claims[0].version == version + 1 and claims[1] is None
+        assert account_journal.finish(claims[0])
+        read = account_journal.read("handler-sales")
+        assert read.version == version + 1 and read.pending is None
+
+
+class FailingTransactions:
+    """DynamoDB failing the account journal's n-th transaction (1-based)."""
+
+    def __init__(self, monkeypatch, fail_at: int):
+        from pynamodb.exceptions import TransactWriteError
+        from pynamodb.transactions import TransactWrite
+
+        from chalicelib.adapters import account_journal
+
+        self.count = 0
+        outer = self
+
+        class Failing(TransactWrite):
+            def __exit__(self, *exc):
+                outer.count += 1
+                if outer.count == fail_at:
+                    raise TransactWriteError("injected: DynamoDB did not answer")
+                return super().__exit__(*exc)
+
+        monkeypatch.setattr(account_journal, "TransactWrite", Failing)
+
+
+def test_a_failure_to_record_changes_nothing(admin, monkeypatch, staff_pool):
+    etag = admin.get(HANDLER).headers["ETag"]
+    FailingTransactions(monkeypatch, fail_at=1)
+    failed = admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": etag})
+    assert failed.status_code == 429 and failed.headers["Retry-After"]
+    assert admin.get(HANDLER).json_body["enabled"] is True
+    assert updates(admin) == []
+    again = admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": etag})
+    assert again.status_code == 200 and again.json_body["enabled"] is False
+    assert [e["details"] for e in updates(admin)] == [{"state": "done"}]
+
+
+def test_a_change_cognito_refuses_halfway_is_recorded_and_finished_by_the_retry(
+    admin, monkeypatch, staff_pool
+):
+    from botocore.exceptions import EndpointConnectionError
+
+    from chalicelib.adapters.staff_accounts import CognitoAccounts
+
+    etag = admin.get(HANDLER).headers["ETag"]
+    body = {"roles": ["supervisor"], "departments": ["service"]}
+
+    def down(self, account, departments):
+        raise EndpointConnectionError(endpoint_url="https://cognito-idp")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(CognitoAccounts, "set_departments", down)
+        failed = admin.send("patch", HANDLER, body, {"If-Match": etag})
+    assert failed.status_code == 409 and failed.json_body["error"]["reason"] == "pending"
+    (entry,) = updates(admin)  # recorded before Cognito was asked
+    assert entry["details"] == {"state": "pending"}
+    assert entry["changes"]["departments"] == [["sales"], ["service"]]
+    retried = admin.send("patch", HANDLER, body, {"If-Match": etag})
+    assert retried.status_code == 200, retried.json_body
+    assert retried.json_body["roles"] == ["supervisor"]
+    assert retried.json_body["departments"] == ["service"]
+    assert [e["details"] for e in updates(admin)] == [{"state": "done"}]
+
+
+def test_another_admins_change_finishes_a_pending_one_first(admin, monkeypatch, staff_pool):
+    from chalicelib.adapters.staff_accounts import CognitoAccounts, NotApplied
+
+    etag = admin.get(HANDLER).headers["ETag"]
+    with monkeypatch.context() as patched:
+        patched.setattr(CognitoAccounts, "apply", lambda *a: (_ for _ in ()).throw(NotApplied()))
+        assert (
+            admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": etag}).status_code == 409
+        )
+    other = admin.send("patch", HANDLER, {"departments": ["service"]}, {"If-Match": etag})
+    assert other.status_code == 409 and other.json_body["error"]["reason"] == "stale"
+    now = admin.get(HANDLER).json_body
+    assert now["enabled"] is False and now["departments"] == ["sales"]
+    assert [e["details"] for e in updates(admin)] == [{"state": "done"}]
+
+
+def test_a_change_made_but_not_marked_done_is_finished_by_the_next_read(
+    admin, monkeypatch, staff_pool
+):
+    etag = admin.get(HANDLER).headers["ETag"]
+    with monkeypatch.context() as patched:
+        FailingTransactions(patched, fail_at=2)  # the claim passes, the finish fails
+        made = admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": etag})
+    assert made.status_code == 200 and made.json_body["enabled"] is False
+    assert [e["details"] for e in updates(admin)] == [{"state": "pending"}]
+    assert admin.get(HANDLER).status_code == 200
+    assert [e["details"] for e in updates(admin)] == [{"state": "done"}]

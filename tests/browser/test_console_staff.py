@@ -31,6 +31,14 @@ def local_users(stack) -> dict:
     return {p["user_id"]: p for p in listed}
 
 
+def other_admin_changes(stack, user_id: str, body: dict) -> None:
+    auth = {"Authorization": stack.staff_token("admin", "admin-service")}
+    path = f"{stack.base}/staff/admin/users/{user_id}"
+    etag = requests.get(path, headers=auth, timeout=30).headers["ETag"]
+    changed = requests.patch(path, json=body, headers={**auth, "If-Match": etag}, timeout=30)
+    assert changed.status_code == 200, changed.text
+
+
 def test_an_invited_member_signs_in_with_the_roles_given(stack, contexts):  # noqa: F811
     admin = contexts("zh-CN")
     page = sign_in(admin, "admin-sales")
@@ -98,8 +106,17 @@ def test_roles_change_and_disabling_takes_the_member_off_the_sign_in_list(stack,
     expect(row).to_contain_text("handler, quality")
     assert local_users(stack)[user_id]["roles"] == ["handler", "quality"]
 
+    # Another admin changes the account meanwhile: this page's save is refused with a clear
+    # message, and the row shows the account as it is now; the next save goes through.
+    other_admin_changes(stack, user_id, {"departments": ["sales"]})
+    row.get_by_role("button", name="Disable").click()
+    expect(page.locator("#status")).to_contain_text("Another admin changed this account")
+    row = page.locator(f"tr[data-user='{user_id}']")
+    expect(row).to_contain_text("Sales")
+    expect(row).not_to_contain_text("every department")
+    admin.shot("3-stale-en", page)
     row.get_by_role("button", name="Disable").click()
     expect(page.locator(f"tr[data-user='{user_id}']")).to_contain_text("Disabled")
     assert user_id not in local_users(stack)
     check_accessibility(page, "staff-en")
-    admin.shot("3-disabled-en", page)
+    admin.shot("4-disabled-en", page)

@@ -89,9 +89,21 @@ function inviteForm(onInvited) {
   return form;
 }
 
-async function change(user, body) {
-  const { data } = await request("PATCH", `/staff/admin/users/${encodeURIComponent(user.user_id)}`, { body });
-  return data;
+const userPath = (user) => `/staff/admin/users/${encodeURIComponent(user.user_id)}`;
+
+// A change is sent with the ETag the row was drawn from: if another admin changed the account
+// since, the server answers 409 (stale) and the row is drawn again from the account as it is.
+async function change(user, body, redraw) {
+  try {
+    const { data } = await request("PATCH", userPath(user), { body, etag: user.etag });
+    return data;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409 && error.body?.error?.reason === "stale") {
+      const { data } = await request("GET", userPath(user));
+      redraw(data);
+    }
+    throw error;
+  }
 }
 
 // One account's row; its edit form opens in a row below it.
@@ -103,7 +115,7 @@ function row(user, redraw) {
       type: "button",
       onclick: async () => {
         try {
-          const changed = await change(user, { enabled: !user.enabled });
+          const changed = await change(user, { enabled: !user.enabled }, redraw);
           announce(t(changed.enabled ? "staff.enabled_done" : "staff.disabled_done", { name: changed.name }));
           redraw(changed);
         } catch (error) {
@@ -144,7 +156,7 @@ function openEditor(user, button, redraw) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const changed = await change(user, { roles: ticked(form, "roles"), departments: ticked(form, "departments") });
+      const changed = await change(user, { roles: ticked(form, "roles"), departments: ticked(form, "departments") }, redraw);
       announce(t("staff.saved", { name: changed.name }));
       redraw(changed);
     } catch (error) {
