@@ -25,7 +25,7 @@ from ..domain.admin_audit import AuditEntry
 from ..domain.errors import StaleVersion
 from ..domain.limits import TooManyRequests
 from . import admin_audit
-from .dynamo import Item, _Meta, get_connection
+from .dynamo import Item, get_connection
 
 PREFIX = "ACCOUNT#"
 SORT = "JOURNAL"
@@ -36,9 +36,6 @@ class AccountJournalItem(Item):
     """pk=ACCOUNT#<user id>, sk=JOURNAL: the version of an account's changes and the
     change under way, if any."""
 
-    Meta = _Meta
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     version = NumberAttribute()
     pending = UnicodeAttribute(null=True)  # JSON: the change and its audit entry's key
 

@@ -23,7 +23,8 @@ PREFIX = "AUDIT#"
 
 
 class AdminAuditItem(Item):
-    """pk=AUDIT#<yyyy-mm>, sk=<at>#<hex>: one immutable administration audit entry."""
+    """pk=AUDIT#<yyyy-mm>, sk=<at>#<hex>: one administration audit entry, immutable but for
+    a staff-account change's `details.state` (adapters/account_journal.py)."""
 
     at = UnicodeAttribute()
     actor = UnicodeAttribute()

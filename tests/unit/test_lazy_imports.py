@@ -56,6 +56,7 @@ NOT_AT_IMPORT = (
     "chalicelib.http.schemas_accounts",
     "chalicelib.service.accounts",
     "chalicelib.adapters.staff_accounts",
+    "chalicelib.adapters.account_journal",
 )
 
 
