@@ -1,46 +1,50 @@
 """HTTP and schedule entry points. Routes live in blueprints under chalicelib/http."""
 
-from chalice import Chalice, Rate
+from chalicelib.loading import long_lived
 
-from chalicelib.http.accounts import accounts
-from chalicelib.http.admin import admin
-from chalicelib.http.attachments import attachments
-from chalicelib.http.callbacks import callbacks
-from chalicelib.http.console import console
-from chalicelib.http.conversation import conversation
-from chalicelib.http.cors import install_cors
-from chalicelib.http.local_signin import install as install_local_sign_in
-from chalicelib.http.meta import meta
-from chalicelib.http.middleware import request_context
-from chalicelib.http.open311.routes import open311
-from chalicelib.http.public import public
-from chalicelib.http.queues import queues
-from chalicelib.http.reports import XLSX, reports
-from chalicelib.http.search import search
-from chalicelib.http.staff import staff
-from chalicelib.http.subject_access import ZIP, subject_access
+# What the app loads lives as long as the process: load it with the collector paused.
+with long_lived("app"):
+    from chalice import Chalice, Rate
 
-# Powertools owns logging (JSON with correlation ids); Chalice must not add its own handler.
-app = Chalice(app_name="complaints", configure_logs=False)
-app.register_middleware(request_context, "http")
-app.register_blueprint(public)
-app.register_blueprint(meta)
-app.register_blueprint(staff)
-app.register_blueprint(reports)
-app.api.binary_types.append(XLSX)  # the report workbook
-app.register_blueprint(attachments)
-app.register_blueprint(callbacks)
-app.register_blueprint(conversation)
-app.register_blueprint(open311, url_prefix="/open311/v2")
-app.register_blueprint(console)
-app.register_blueprint(queues)
-app.register_blueprint(search)
-app.register_blueprint(subject_access)
-app.api.binary_types.append(ZIP)  # the subject access export
-app.register_blueprint(admin)
-app.register_blueprint(accounts)
-install_local_sign_in(app)  # the local stage only (.chalice/config.json)
-install_cors(app)  # last: gives every route above an OPTIONS route
+    from chalicelib.http.accounts import accounts
+    from chalicelib.http.admin import admin
+    from chalicelib.http.attachments import attachments
+    from chalicelib.http.callbacks import callbacks
+    from chalicelib.http.console import console
+    from chalicelib.http.conversation import conversation
+    from chalicelib.http.cors import install_cors
+    from chalicelib.http.local_signin import install as install_local_sign_in
+    from chalicelib.http.meta import meta
+    from chalicelib.http.middleware import request_context
+    from chalicelib.http.open311.routes import open311
+    from chalicelib.http.public import public
+    from chalicelib.http.queues import queues
+    from chalicelib.http.reports import XLSX, reports
+    from chalicelib.http.search import search
+    from chalicelib.http.staff import staff
+    from chalicelib.http.subject_access import ZIP, subject_access
+
+    # Powertools owns logging (JSON with correlation ids); Chalice must not add its own handler.
+    app = Chalice(app_name="complaints", configure_logs=False)
+    app.register_middleware(request_context, "http")
+    app.register_blueprint(public)
+    app.register_blueprint(meta)
+    app.register_blueprint(staff)
+    app.register_blueprint(reports)
+    app.api.binary_types.append(XLSX)  # the report workbook
+    app.register_blueprint(attachments)
+    app.register_blueprint(callbacks)
+    app.register_blueprint(conversation)
+    app.register_blueprint(open311, url_prefix="/open311/v2")
+    app.register_blueprint(console)
+    app.register_blueprint(queues)
+    app.register_blueprint(search)
+    app.register_blueprint(subject_access)
+    app.api.binary_types.append(ZIP)  # the subject access export
+    app.register_blueprint(admin)
+    app.register_blueprint(accounts)
+    install_local_sign_in(app)  # the local stage only (.chalice/config.json)
+    install_cors(app)  # last: gives every route above an OPTIONS route
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .loading import long_lived
 from .service.context import Clock, Services
 
 _services: Services | None = None
@@ -13,7 +14,8 @@ _clock: Clock | None = None
 def get_services() -> Services:
     global _services
     if _services is None:
-        _services = build_services()
+        with long_lived("services"):
+            _services = build_services()
     return _services
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import threading
 
+from ..loading import long_lived
+
 # Creating sessions and clients is not thread-safe in botocore; using a client is.
 _lock = threading.RLock()
 _session = None
@@ -41,9 +43,10 @@ def session():
     global _session
     with _lock:
         if _session is None:
-            from botocore.session import get_session
+            with long_lived("session"):
+                from botocore.session import get_session
 
-            _session = get_session()
+                _session = get_session()
         return _session
 
 
@@ -56,12 +59,13 @@ def client(service: str):
         raise ValueError(f"{service} is not in adapters.aws.SERVICES (see infra/package.py)")
     with _lock:
         if service not in _clients:
-            from botocore.config import Config
+            with long_lived(f"client {service}"):
+                from botocore.config import Config
 
-            config = Config(**CLIENT_CONFIG.get(service, {}))
-            _clients[service] = session().create_client(
-                service, region_name=region(), config=config
-            )
+                config = Config(**CLIENT_CONFIG.get(service, {}))
+                _clients[service] = session().create_client(
+                    service, region_name=region(), config=config
+                )
         return _clients[service]
 
 
