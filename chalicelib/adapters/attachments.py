@@ -97,6 +97,23 @@ def stored(key: str) -> StoredObject | None:
     )
 
 
+def read(key: str, version_id: str | None = None) -> bytes | None:
+    """The bytes of a stored file (the version confirmed), or None if it is gone."""
+    from botocore.exceptions import ClientError
+
+    args = {
+        "Bucket": bucket_name(),
+        "Key": key,
+        **({"VersionId": version_id} if version_id else {}),
+    }
+    try:
+        return _s3().get_object(**args)["Body"].read()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NoSuchVersion"):
+            return None
+        raise
+
+
 def delete(key: str) -> None:
     _s3().delete_object(Bucket=bucket_name(), Key=key)
 

@@ -29,7 +29,9 @@ subject_access = Blueprint(__name__)
     " submitted, status and dates, their survey answer, the names of their files and the"
     " public messages. One page of `limit` complaints (next_cursor for more). format=zip"
     " or Accept: application/zip gives the same page as a zip (send an Accept that"
-    " matches application/zip). Every request is audited without the key.",
+    " matches application/zip) with the files they sent, up to 4 MiB of files per export;"
+    " NOT-INCLUDED.txt in the zip names those left out (ask again with a smaller limit)."
+    " Every request is audited without the key.",
     responses={200: Later(SCHEMAS, "SubjectAccess")},
     query=SubjectQuery,
     conditions=SUBJECT_CONDITIONS,
@@ -43,13 +45,12 @@ def read():
 
     request = subject_access.current_request
     query = dict(request.query_params or {})
-    wants_zip = query.get("format") == "zip" or _accepts_only_zip(request.headers)
-    page = use_case.subject_access(query, current_actor(request), get_services())
-    if not wants_zip:
-        return page
-    stamp = page["generated_at"][:10]
+    actor = current_actor(request)
+    if not (query.get("format") == "zip" or _accepts_only_zip(request.headers)):
+        return use_case.subject_access(query, actor, get_services())
+    data, stamp = use_case.export(query, actor, get_services())
     return Response(
-        body=use_case.to_zip(page),
+        body=data,
         headers={
             "Content-Type": ZIP,
             "Content-Disposition": f'attachment; filename="subject-access-{stamp}.zip"',

@@ -101,3 +101,72 @@ def test_in_the_admin_audit_without_the_key(client, token, cases):
     (entry,) = [e for e in audit["items"] if e["action"] == "subject_access.read"]
     assert entry["roles"] == ["quality"] and entry["details"] == {"by": "email", "results": 2}
     assert "meimei" not in json.dumps(audit).lower()
+
+
+def _with_files(client, sizes: list[int]) -> tuple[str, list[bytes]]:
+    """A case of PERSON's with a confirmed file of each size, and one asked for but never
+    uploaded (never in the export)."""
+    from tests.api.test_attachments import put
+
+    body = complaint_body(subject="with files", complainant=PERSON)
+    receipt = post_json(client, "/complaints", body).json_body
+    number, headers = receipt["number"], {"X-Tracking-Token": receipt["tracking_token"]}
+    contents = []
+    for index, size in enumerate(sizes):
+        declared = {"filename": f"照片{index}.png", "content_type": "image/png", "size_bytes": size}
+        grant = post_json(client, f"/complaints/{number}/attachments", declared, headers).json_body
+        data = bytes([index + 1]) * size
+        put(grant, data)
+        assert client.http.post(grant["confirm_url"], headers=headers).status_code == 200
+        contents.append(data)
+    declared = {"filename": "never.png", "content_type": "image/png", "size_bytes": 10}
+    post_json(client, f"/complaints/{number}/attachments", declared, headers)
+    return number, contents
+
+
+def _zip(client, token, query) -> zipfile.ZipFile:
+    answer = get(client, token, query + "&format=zip", accept="*/*")
+    assert answer.status_code == 200
+    return zipfile.ZipFile(io.BytesIO(answer.body))
+
+
+def test_the_zip_holds_the_files_the_person_sent(client, token):
+    number, contents = _with_files(client, [2048, 100])
+    archive = _zip(client, token, "phone=13700001234")
+    files = sorted(
+        (n for n in archive.namelist() if n.startswith(f"complaints/{number}/files/")),
+        key=lambda name: name.rsplit("-", 1)[1],
+    )
+    assert len(files) == 2 and files[0].endswith("-照片0.png") and files[1].endswith("-照片1.png")
+    assert [archive.read(name) for name in files] == contents
+    assert "NOT-INCLUDED.txt" not in archive.namelist()
+    assert "never.png" not in " ".join(archive.namelist())
+
+
+def test_files_over_the_exports_cap_are_named_not_included(client, token):
+    from chalicelib.service.subject_access import EXPORT_FILE_BYTES
+
+    big = 3 * 1024 * 1024
+    assert big < EXPORT_FILE_BYTES < 2 * big
+    number, contents = _with_files(client, [big, big])
+    archive = _zip(client, token, "phone=13700001234")
+    files = [n for n in archive.namelist() if n.startswith(f"complaints/{number}/files/")]
+    assert len(files) == 1 and archive.read(files[0]) == contents[0]
+    note = archive.read("NOT-INCLUDED.txt").decode()
+    assert f"{number}  照片1.png  {big} bytes  over the export's 4 MiB" in note
+    assert "limit=1" in note
+
+
+def test_a_file_gone_from_storage_is_named_not_included(client, token):
+    import boto3
+
+    from tests.api.test_attachments import BUCKET
+
+    number, _ = _with_files(client, [50])
+    s3 = boto3.client("s3")
+    for version in s3.list_object_versions(Bucket=BUCKET, Prefix=f"attachments/{number}/")[
+        "Versions"
+    ]:
+        s3.delete_object(Bucket=BUCKET, Key=version["Key"], VersionId=version["VersionId"])
+    archive = _zip(client, token, "phone=13700001234")
+    assert "could not be read" in archive.read("NOT-INCLUDED.txt").decode()
