@@ -109,6 +109,17 @@ def pinned_clock(request) -> FixedClock:
     return FixedClock(getattr(request, "param", None) or request.config.clock_default)
 
 
+def pinned_at(instant: datetime):
+    """A module's own "now" for all its tests: `pinned_clock = pinned_at(NOW)` in the module
+    overrides the fixture, and the `aws` fixture builds the services with it."""
+
+    @pytest.fixture
+    def pinned_clock() -> FixedClock:
+        return FixedClock(instant)
+
+    return pinned_clock
+
+
 @pytest.fixture
 def clock(pinned_clock) -> FixedClock:
     """The test's "now" (move it with `clock.at = ...`). A module may override `clock`,

@@ -14,6 +14,7 @@ import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
+from tests.clock import pinned_at
 from tests.helpers import complaint_body, post_json, sent_emails, staff_as, topic_messages
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -30,14 +31,7 @@ NOT_FOUND = {"substantiated": "no", "valid": False}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture
-def clock(client):
-    from chalicelib.adapters.clock import FixedClock
-    from chalicelib.wiring import get_services
-
-    fixed = FixedClock(datetime(2026, 11, 2, 10, 0, tzinfo=TZ))  # a Monday
-    get_services().clock = fixed
-    return fixed
+pinned_clock = pinned_at(datetime(2026, 11, 2, 10, 0, tzinfo=TZ))  # a Monday
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from botocore.client import BaseClient
 
-from chalicelib.adapters.clock import FixedClock
 from chalicelib.adapters.dynamo import ComplaintItem, EventItem, OutboxItem
 from chalicelib.domain.vocabulary import Kind, Status
+from tests.clock import pinned_at
 from tests.helpers import complaint_body, post_json, sent_emails, topic_messages
 
 BASE = "/open311/v2"
@@ -29,10 +29,7 @@ def open311_env(monkeypatch):
     monkeypatch.delenv("OPEN311_JURISDICTION_ID", raising=False)
 
 
-@pytest.fixture
-def pinned_clock():
-    """This module's pinned instant; the `aws` fixture builds the services with it."""
-    return FixedClock(NOW)
+pinned_clock = pinned_at(NOW)
 
 
 def post(client, fmt="json", **fields):
@@ -154,11 +151,20 @@ def test_service_definition_xml(client):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_unknown_service_is_404_in_the_spec_error_format(client, fmt):
-    response = client.http.get(f"{BASE}/services/potholes.{fmt}")
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("services/potholes", "potholes"),
+        # Tokens are never issued, so every token is unknown.
+        ("tokens/12345", "12345"),
+    ],
+    ids=["service", "token"],
+)
+def test_an_unknown_service_or_token_is_404_in_the_spec_error_format(client, path, name, fmt):
+    response = client.http.get(f"{BASE}/{path}.{fmt}")
     assert response.status_code == 404
     [error] = errors_in(response)
-    assert error["code"] == 404 and "potholes" in error["description"]
+    assert error["code"] == 404 and name in error["description"]
 
 
 def test_a_path_without_a_known_format_is_400_in_xml(client):
@@ -645,14 +651,6 @@ def test_listing_queries_by_month_and_never_scans(client, clock, monkeypatch):
 
 
 # -- tokens and documentation -------------------------------------------------------------
-
-
-@pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_tokens_are_never_issued_so_every_token_is_unknown(client, fmt):
-    response = client.http.get(f"{BASE}/tokens/12345.{fmt}")
-    assert response.status_code == 404
-    [error] = errors_in(response)
-    assert error["code"] == 404 and "12345" in error["description"]
 
 
 def test_empty_token_is_400(client):

@@ -8,12 +8,12 @@ import pytest
 
 from bench.counting import recording
 from chalicelib import wiring
+from tests.clock import pinned_at
 from tests.helpers import (
     NOT_SUBSTANTIATED,
     StaffCalls,
     complaint_body,
     post_json,
-    services_at,
     staff_as,
 )
 
@@ -21,9 +21,7 @@ NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Shanghai
 QUEUES = ("mine", "to_accept", "due", "waiting", "follow_up", "replied")
 
 
-@pytest.fixture
-def clock(client):
-    return services_at(NOW).clock
+pinned_clock = pinned_at(NOW)
 
 
 @pytest.fixture

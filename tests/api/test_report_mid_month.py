@@ -6,19 +6,14 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
+from tests.clock import pinned_at
 from tests.helpers import complaint_body, post_json
 
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture
-def pinned_clock():
-    """Monday 2 November 2026, 11:00 in Shanghai: four complaints arrive this morning."""
-    from chalicelib.adapters.clock import FixedClock
-
-    return FixedClock(datetime(2026, 11, 2, 11, 0, tzinfo=TZ))
+# Monday 2 November 2026, 11:00 in Shanghai: four complaints arrive this morning.
+pinned_clock = pinned_at(datetime(2026, 11, 2, 11, 0, tzinfo=TZ))
 
 
 def report(client, token, month="2026-11"):

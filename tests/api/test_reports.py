@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.clock import pinned_at
 from tests.helpers import (
     RESOLUTION,
     StaffCalls,
@@ -18,12 +19,7 @@ from tests.helpers import (
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture
-def pinned_clock():
-    """This module's pinned instant; the `aws` fixture builds the services with it."""
-    from chalicelib.adapters.clock import FixedClock
-
-    return FixedClock(datetime(2026, 11, 2, 10, 0, tzinfo=TZ))
+pinned_clock = pinned_at(datetime(2026, 11, 2, 10, 0, tzinfo=TZ))
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ import boto3
 import pytest
 
 from chalicelib.adapters.schema import complaints_table
-from tests.helpers import StaffCalls, complaint_body, post_json, services_at, staff_as
+from tests.clock import pinned_at
+from tests.helpers import StaffCalls, complaint_body, post_json, staff_as
 
 NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)  # a Sunday, 11:00 in Shanghai
 
 
-@pytest.fixture
-def clock(client):
-    return services_at(NOW).clock
+pinned_clock = pinned_at(NOW)
 
 
 @pytest.fixture
