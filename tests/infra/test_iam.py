@@ -150,24 +150,30 @@ def statements(node, path="") -> Iterator[tuple[str, dict]]:
             yield from statements(value, f"{path}/{index}")
 
 
-def _denies(statement: dict) -> bool:
-    # A wildcard in a Deny widens what is refused (the bucket's TLS-only rule): it grants nothing.
-    return statement.get("Effect") == "Deny"
+def granted(template: dict, key: str) -> Iterator[tuple[str, dict, object]]:
+    """(path, statement, value) for each value of `key` ("Action" or "Resource") of every
+    statement but a Deny: a wildcard in a Deny widens what is refused (the bucket's TLS-only
+    rule), it grants nothing."""
+    for path, statement in statements(template):
+        if statement.get("Effect") != "Deny":
+            for value in _as_list(statement.get(key, [])):
+                yield path, statement, value
+
+
+def exclusions(template: dict, key: str) -> list[str]:
+    """Any NotAction or NotResource, Deny or not: a wildcard by exclusion."""
+    return [
+        f"{path}: Not{key}" for path, statement in statements(template) if f"Not{key}" in statement
+    ]
 
 
 def wildcard_actions(template: dict) -> list[str]:
-    """Actions with `*` or `?` in them outside Deny statements, and any NotAction (a wildcard
-    by exclusion). Covers resource-based permissions (AWS::Lambda::Permission) as well as
-    policy statements."""
-    found = []
-    for path, statement in statements(template):
-        if "NotAction" in statement:
-            found.append(f"{path}: NotAction")
-        if _denies(statement):
-            continue
-        for action in _as_list(statement.get("Action", [])):
-            if not isinstance(action, str) or "*" in action or "?" in action:
-                found.append(f"{path}: {action}")
+    """Actions with `*` or `?` in them outside Deny statements, and any NotAction. Covers
+    resource-based permissions (AWS::Lambda::Permission) as well as policy statements."""
+    found = exclusions(template, "Action")
+    for path, _, action in granted(template, "Action"):
+        if not isinstance(action, str) or "*" in action or "?" in action:
+            found.append(f"{path}: {action}")
     for name, resource in template.get("Resources", {}).items():
         action = resource.get("Properties", {}).get("Action")
         if isinstance(action, str) and ("*" in action or "?" in action):
@@ -176,21 +182,12 @@ def wildcard_actions(template: dict) -> list[str]:
 
 
 def wildcard_resources(template: dict) -> list[str]:
-    found = []
-    for path, statement in statements(template):
-        if "NotResource" in statement:
-            found.append(f"{path}: NotResource")
-        if _denies(statement):
-            continue
-        for resource in _as_list(statement.get("Resource", [])):
-            text = resource if isinstance(resource, str) else resource.get("Fn::Sub", "")
-            text = text[0] if isinstance(text, list) else text  # Fn::Sub [template, values]
-            if (
-                "*" in text
-                and text not in ALLOWED_RESOURCE_PATTERNS
-                and not _account_wide(statement)
-            ):
-                found.append(f"{path}: {text}")
+    found = exclusions(template, "Resource")
+    for path, statement, resource in granted(template, "Resource"):
+        text = resource if isinstance(resource, str) else resource.get("Fn::Sub", "")
+        text = text[0] if isinstance(text, list) else text  # Fn::Sub [template, values]
+        if "*" in text and text not in ALLOWED_RESOURCE_PATTERNS and not _account_wide(statement):
+            found.append(f"{path}: {text}")
     return found
 
 
