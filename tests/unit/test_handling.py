@@ -38,6 +38,7 @@ from chalicelib.domain.lifecycle import TRANSITIONS, Action
 from chalicelib.domain.model import FINAL_STATUSES, Complaint, PartUsed
 from chalicelib.domain.sla import ExtensionNotLater, ExtensionTooLong, SlaPolicy
 from chalicelib.domain.vocabulary import Channel, Status
+from tests.unit.test_lifecycle import BEFORE_CLOSING
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = BusinessCalendar()
@@ -715,23 +716,12 @@ def test_a_decided_request_cannot_be_decided_again():
 
 # -- the complainant's own actions -----------------------------------------------------------
 
-WITHDRAWABLE_BY_HAND = {
-    S.received,
-    S.accepted,
-    S.transferred,
-    S.assigned,
-    S.in_progress,
-    S.waiting_for_complainant,
-    S.resolved,
-}
-
-
 @pytest.mark.parametrize("status", list(Status), ids=lambda s: s.value)
 def test_withdraw_from_each_status(status):
     complaint = at_status(status)
     before = dumped(complaint)
     at = sh(2026, 1, 9, 20)
-    if status not in WITHDRAWABLE_BY_HAND:
+    if status not in BEFORE_CLOSING:
         with pytest.raises(IllegalTransition) as caught:
             withdraw(complaint, "changed my mind", at)
         assert caught.value.details == {"status": status.value, "allowed": []}

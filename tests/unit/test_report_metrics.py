@@ -117,6 +117,17 @@ def act(case, action, body, at, user="sup-1", roles=("supervisor",)):
     return ctx
 
 
+def change_grade(case, grade, at):
+    """A manager regrades the case (the media took it up)."""
+    return act(
+        case,
+        Action.change_grade,
+        c.GradeChange(grade=grade, reason="media"),
+        at,
+        roles=("manager",),
+    )
+
+
 @pytest.fixture
 def ledger():
     return Ledger()
@@ -363,13 +374,7 @@ def test_a_grade_change_does_not_change_a_past_month(ledger):
     case = ledger.new(t(11, 2))
     ledger.commit(case)
     before = ledger.month("2026-11", t(12, 20))
-    act(
-        case,
-        Action.change_grade,
-        c.GradeChange(grade="B", reason="media"),
-        t(12, 15),
-        roles=("manager",),
-    )
+    change_grade(case, "B", t(12, 15))
     ledger.commit(case)
     after = ledger.month("2026-11", t(12, 20))
     assert after == before
@@ -408,13 +413,7 @@ def test_a_grade_change_that_brings_a_running_deadline_to_now_counts_as_the_reco
     act(case, Action.assign, c.Assign(handler="han-1"), t(11, 3))
     act(case, Action.start, c.Empty(), t(11, 3), user="han-1", roles=("handler",))
     ledger.commit(case)
-    act(
-        case,
-        Action.change_grade,
-        c.GradeChange(grade="A", reason="media"),
-        t(11, 16),
-        roles=("manager",),
-    )
+    change_grade(case, "A", t(11, 16))
     ledger.commit(case)
     assert case.deadlines["resolution"].due == t(11, 16)
     act(case, Action.resolve, RESOLUTION, t(11, 20), user="han-1", roles=("handler",))
