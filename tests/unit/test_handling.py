@@ -716,6 +716,7 @@ def test_a_decided_request_cannot_be_decided_again():
 
 # -- the complainant's own actions -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("status", list(Status), ids=lambda s: s.value)
 def test_withdraw_from_each_status(status):
     complaint = at_status(status)
