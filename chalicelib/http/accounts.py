@@ -8,13 +8,15 @@ from chalice import Blueprint
 
 from ..wiring import get_services
 from .auth import current_actor
-from .errors import HttpError, handles_errors, read_json
-from .openapi import Later, documented, if_match_header
-from .staff import STAFF_ERRORS, authorizer, expected_version
+from .errors import directory_reachable
+from .openapi import Later, if_match_header
+from .routing import caller, created, json_body, query, with_etag
+from .staff import STAFF_ERRORS, expected_version, staff_route
 
 SCHEMAS = "chalicelib.http.schemas_accounts"  # imported when the document is built
 DOMAIN = "chalicelib.domain.accounts"
 MAX_BODY = 8192
+JSON_ONLY = ["application/json"]
 
 accounts = Blueprint(__name__)
 
@@ -32,46 +34,26 @@ PATCH_CONDITIONS = {
 ETAG = {"ETag": "the account's version, to send back as If-Match"}
 
 
-def _with_etag(view: dict):
-    from chalice import Response
-
-    return Response(body=view, status_code=200, headers={"ETag": view["etag"]})
-
-
-def _unavailable(error) -> HttpError:
-    return HttpError(503, "directory_unavailable", str(error))
-
-
-@accounts.route("/staff/admin/users", methods=["GET"], authorizer=authorizer)
-@documented(
+@staff_route(
+    accounts,
+    "GET /staff/admin/users",
     "Staff accounts, a page at a time (admin): e-mail, name, roles, departments, whether"
     " enabled and Cognito's status",
     responses={200: Later(SCHEMAS, "StaffAccountPage")},
     query=Later(DOMAIN, "AccountsQuery"),
     conditions={"cursor": "only a next_cursor this list returned"},
     errors=(*STAFF_ERRORS, 503),
-    secured=True,
 )
-@handles_errors
 def list_users():
-    from ..adapters.directory import DirectoryUnavailable
     from ..service import accounts as use_case
 
-    query = dict(accounts.current_request.query_params or {})
-    actor = current_actor(accounts.current_request)
-    try:
-        return use_case.list_accounts(query, actor, get_services())
-    except DirectoryUnavailable as error:
-        raise _unavailable(error) from error
+    with directory_reachable():
+        return use_case.list_accounts(query(accounts), *caller(accounts))
 
 
-@accounts.route(
-    "/staff/admin/users",
-    methods=["POST"],
-    authorizer=authorizer,
-    content_types=["application/json"],
-)
-@documented(
+@staff_route(
+    accounts,
+    "POST /staff/admin/users",
     "Invite a staff member (admin): Cognito creates the account and mails a temporary"
     " password; the roles and departments are given at once. Audited (user.invite).",
     request=Later(DOMAIN, "Invitation"),
@@ -81,52 +63,35 @@ def list_users():
         "email": "not already a staff account's (409, reason exists)",
     },
     errors=(*STAFF_ERRORS, 503),
-    secured=True,
+    content_types=JSON_ONLY,
 )
-@handles_errors
 def invite():
-    from chalice import Response
-
-    from ..adapters.directory import DirectoryUnavailable
     from ..service import accounts as use_case
 
-    request = accounts.current_request
-    actor = current_actor(request)
-    body = read_json(request, MAX_BODY)
-    try:
-        view = use_case.invite(body, actor, get_services())
-    except DirectoryUnavailable as error:
-        raise _unavailable(error) from error
-    return Response(body=view, status_code=201)
+    actor = current_actor(accounts.current_request)
+    body = json_body(accounts, MAX_BODY)
+    with directory_reachable():
+        return created(use_case.invite(body, actor, get_services()))
 
 
-@accounts.route("/staff/admin/users/{user_id}", methods=["GET"], authorizer=authorizer)
-@documented(
+@staff_route(
+    accounts,
+    "GET /staff/admin/users/{user_id}",
     "One staff account with its ETag (admin); a change a failure left pending is finished first",
     responses={200: Later(SCHEMAS, "StaffAccount")},
     response_headers=ETAG,
     errors=(*STAFF_ERRORS, 503),
-    secured=True,
 )
-@handles_errors
 def get_user(user_id):
-    from ..adapters.directory import DirectoryUnavailable
     from ..service import accounts as use_case
 
-    actor = current_actor(accounts.current_request)
-    try:
-        return _with_etag(use_case.get_account(user_id, actor, get_services()))
-    except DirectoryUnavailable as error:
-        raise _unavailable(error) from error
+    with directory_reachable():
+        return _with_etag(use_case.get_account(user_id, *caller(accounts)))
 
 
-@accounts.route(
-    "/staff/admin/users/{user_id}",
-    methods=["PATCH"],
-    authorizer=authorizer,
-    content_types=["application/json"],
-)
-@documented(
+@staff_route(
+    accounts,
+    "PATCH /staff/admin/users/{user_id}",
     "Change a staff member's roles or departments, disable or enable the account (admin,"
     " If-Match required); fields left out stay as they are. Audited (user.update, with the"
     " difference; its state is pending until the user pool took the change, then done).",
@@ -136,18 +101,19 @@ def get_user(user_id):
     parameters=[if_match_header()],
     conditions=PATCH_CONDITIONS,
     errors=(*STAFF_ERRORS, 428, 503),
-    secured=True,
+    content_types=JSON_ONLY,
 )
-@handles_errors
 def change_user(user_id):
-    from ..adapters.directory import DirectoryUnavailable
     from ..service import accounts as use_case
 
     request = accounts.current_request
     actor = current_actor(request)
     version = expected_version(request)
-    body = read_json(request, MAX_BODY)
-    try:
+    body = json_body(accounts, MAX_BODY)
+    with directory_reachable():
         return _with_etag(use_case.change(user_id, body, version, actor, get_services()))
-    except DirectoryUnavailable as error:
-        raise _unavailable(error) from error
+
+
+def _with_etag(view: dict):
+    """An account's ETag is its own (domain/accounts.etag), not a version number."""
+    return with_etag(view, view["etag"])

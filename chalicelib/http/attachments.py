@@ -3,41 +3,32 @@ tracking token); staff list a case's files with short-lived download links."""
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from ..domain.complaint_input import AttachmentRef
 from ..wiring import get_services
-from .auth import current_actor
-from .errors import handles_errors, read_json
-from .openapi import Later, documented, header
-from .public import ANY_BODY
-from .staff import STAFF_ERRORS, authorizer
+from .openapi import Later
+from .routing import TOKEN, caller, complainant, created, route, tracking_token
+from .staff import staff_route
 
 attachments = Blueprint(__name__)
 
-TOKEN = header("X-Tracking-Token", "the token given on submission", required=True)
+SCHEMAS = "chalicelib.http.schemas_attachments"  # imported when the document is built
 
 
-def _token() -> str | None:
-    return attachments.current_request.headers.get("x-tracking-token")
-
-
-@attachments.route("/complaints/{number}/attachments", methods=["POST"], content_types=ANY_BODY)
-@documented(
+@route(
+    attachments,
+    "POST /complaints/{number}/attachments",
     "Ask to upload a file (the complainant): a presigned POST for exactly that file",
     request=AttachmentRef,
-    responses={201: Later("chalicelib.http.schemas_attachments", "UploadGrant")},
+    responses={201: Later(SCHEMAS, "UploadGrant")},
     parameters=[TOKEN],
     errors=(400, 404, 409, 413, 415),
 )
-@handles_errors
 def request_upload(number):
     from ..service import attachments as use_case
 
-    request = attachments.current_request
-    services = get_services()
-    body = read_json(request, services.settings.max_body_bytes)
-    attachment, upload = use_case.request_upload(number, _token(), body, services)
+    attachment, upload = use_case.request_upload(number, *complainant(attachments))
     confirm = f"/complaints/{number}/attachments/{attachment.id}/confirm"
     grant = {
         "attachment_id": attachment.id,
@@ -45,53 +36,47 @@ def request_upload(number):
         "upload": upload,
         "confirm_url": confirm,
     }
-    return Response(body=grant, status_code=201, headers={"Location": confirm})
+    return created(grant, confirm)
 
 
-@attachments.route(
-    "/complaints/{number}/attachments/{attachment_id}/confirm",
-    methods=["POST"],
-    content_types=ANY_BODY,
-)
-@documented(
+@route(
+    attachments,
+    "POST /complaints/{number}/attachments/{attachment_id}/confirm",
     "Confirm an upload: the stored file is checked against its declaration",
-    responses={200: Later("chalicelib.http.schemas_attachments", "AttachmentItem")},
+    responses={200: Later(SCHEMAS, "AttachmentItem")},
     parameters=[TOKEN],
     errors=(400, 404, 409),
 )
-@handles_errors
 def confirm_upload(number, attachment_id):
     from ..service import attachments as use_case
 
-    attachment = use_case.confirm_upload(number, attachment_id, _token(), get_services())
+    token = tracking_token(attachments)
+    attachment = use_case.confirm_upload(number, attachment_id, token, get_services())
     return use_case.attachment_view(attachment)
 
 
-@attachments.route("/complaints/{number}/attachments", methods=["GET"])
-@documented(
+@route(
+    attachments,
+    "GET /complaints/{number}/attachments",
     "The complainant's list of files on their complaint",
-    responses={200: Later("chalicelib.http.schemas_attachments", "AttachmentList")},
+    responses={200: Later(SCHEMAS, "AttachmentList")},
     parameters=[TOKEN],
     errors=(404,),
 )
-@handles_errors
 def list_public(number):
     from ..service import attachments as use_case
 
-    items = use_case.public_list(number, _token(), get_services())
+    items = use_case.public_list(number, tracking_token(attachments), get_services())
     return {"number": number, "items": items}
 
 
-@attachments.route("/staff/complaints/{number}/attachments", methods=["GET"], authorizer=authorizer)
-@documented(
+@staff_route(
+    attachments,
+    "GET /staff/complaints/{number}/attachments",
     "A case's files, each uploaded one with a download link valid for a few minutes",
-    responses={200: Later("chalicelib.http.schemas_attachments", "AttachmentList")},
-    errors=STAFF_ERRORS,
-    secured=True,
+    responses={200: Later(SCHEMAS, "AttachmentList")},
 )
-@handles_errors
 def list_for_staff(number):
     from ..service import attachments as use_case
 
-    actor = current_actor(attachments.current_request)
-    return use_case.staff_list(number, actor, get_services())
+    return use_case.staff_list(number, *caller(attachments))

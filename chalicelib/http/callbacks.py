@@ -3,16 +3,17 @@ the survey page's SMS opt-out (complainant)."""
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from ..domain.callbacks import CallbackAttemptInput
 from ..service.intake import sms_opt_out
 from ..wiring import get_services
 from .auth import current_actor
-from .errors import handles_errors, read_json
-from .openapi import Later, documented, header
-from .public import ANY_BODY
-from .staff import STAFF_ERRORS, expected_version, staff_jwt
+from .openapi import Later, header
+from .routing import SURVEY_TOKEN, caller, json_body, query, route, tracking_token, with_etag
+from .staff import optional_version, staff_route
+
+SCHEMAS = "chalicelib.http.schemas_callbacks"  # imported when the document is built
 
 callbacks = Blueprint(__name__)
 
@@ -22,62 +23,43 @@ OPTIONAL_IF_MATCH = header(
 )
 
 
-@callbacks.route("/staff/callbacks", methods=["GET"], authorizer=staff_jwt)
-@documented(
+@staff_route(
+    callbacks,
+    "GET /staff/callbacks",
     "Callbacks due (today, overdue, or both) for the roles that make them, by department",
-    responses={200: Later("chalicelib.http.schemas_callbacks", "CallbackList")},
+    responses={200: Later(SCHEMAS, "CallbackList")},
     query=Later("chalicelib.service.callbacks", "CallbackQuery"),
-    errors=STAFF_ERRORS,
-    secured=True,
 )
-@handles_errors
 def list_callbacks():
     from ..service import callbacks as use_case
 
-    query = dict(callbacks.current_request.query_params or {})
-    actor = current_actor(callbacks.current_request)
-    return use_case.list_due(query, actor, get_services())
+    return use_case.list_due(query(callbacks), *caller(callbacks))
 
 
-@callbacks.route(
-    "/staff/complaints/{number}/callbacks",
-    methods=["POST"],
-    authorizer=staff_jwt,
-    content_types=ANY_BODY,
-)
-@documented(
+@staff_route(
+    callbacks,
+    "POST /staff/complaints/{number}/callbacks",
     "Record a callback attempt: outcome, slot, and the answers when reached",
     request=CallbackAttemptInput,
-    responses={200: Later("chalicelib.http.schemas_callbacks", "CallbackResult")},
+    responses={200: Later(SCHEMAS, "CallbackResult")},
     parameters=[OPTIONAL_IF_MATCH],
-    errors=STAFF_ERRORS,
-    secured=True,
 )
-@handles_errors
 def record_callback(number):
     from ..service import callbacks as use_case
 
-    request = callbacks.current_request
-    actor = current_actor(request)
-    version = expected_version(request) if request.headers.get("if-match") else None
-    services = get_services()
-    body = read_json(request, services.settings.max_body_bytes)
-    result = use_case.record(number, body, actor, version, services)
-    return Response(body=result, status_code=200, headers={"ETag": f'"{result["version"]}"'})
+    actor = current_actor(callbacks.current_request)
+    version = optional_version(callbacks.current_request)
+    body = json_body(callbacks)
+    return with_etag(use_case.record(number, body, actor, version, get_services()))
 
 
-@callbacks.route("/complaints/{number}/sms-opt-out", methods=["POST"], content_types=ANY_BODY)
-@documented(
+@route(
+    callbacks,
+    "POST /complaints/{number}/sms-opt-out",
     "Stop text messages to the complainant's mobile (from the survey page)",
-    responses={200: Later("chalicelib.http.schemas_callbacks", "OptOut")},
-    parameters=[
-        header(
-            "X-Tracking-Token", "the tracking token, or the token of the survey link", required=True
-        )
-    ],
+    responses={200: Later(SCHEMAS, "OptOut")},
+    parameters=[SURVEY_TOKEN],
     errors=(404,),
 )
-@handles_errors
 def opt_out(number):
-    token = callbacks.current_request.headers.get("x-tracking-token")
-    return sms_opt_out(number, token, get_services())
+    return sms_opt_out(number, tracking_token(callbacks), get_services())

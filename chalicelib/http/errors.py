@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+from contextlib import contextmanager
 
 from chalice import Response
 from pydantic import ValidationError
@@ -95,6 +96,17 @@ def handles_errors(view):
             return to_response(error)
 
     return wrapper
+
+
+@contextmanager
+def directory_reachable():
+    """The staff directory (Cognito) out of reach: 503 directory_unavailable."""
+    from ..adapters.directory import DirectoryUnavailable
+
+    try:
+        yield
+    except DirectoryUnavailable as error:
+        raise HttpError(503, "directory_unavailable", str(error)) from error
 
 
 def read_json(request, max_bytes: int) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from ..domain.commands import Recomplaint, Withdraw
 from ..domain.complaint_input import ComplaintInput
@@ -16,26 +16,25 @@ from ..service.intake import (
     withdraw,
 )
 from ..wiring import get_services
-from .errors import HttpError, handles_errors, read_json
-from .openapi import SCHEMAS, Later, documented, header
+from .errors import HttpError
+from .openapi import SCHEMAS, Later, header
 from .receipt import receipt_body
+from .routing import (
+    SURVEY_TOKEN,
+    TOKEN,
+    complainant,
+    created,
+    json_body,
+    route,
+    tracking_token,
+)
 
 public = Blueprint(__name__)
 
-# Accept any body type at the router so that our own handler names what is wrong with it.
-ANY_BODY = [
-    "application/json",
-    "text/plain",
-    "application/x-www-form-urlencoded",
-    "multipart/form-data",
-    "application/xml",
-    "text/xml",
-    "text/html",
-]
 
-
-@public.route("/complaints", methods=["POST"], content_types=ANY_BODY)
-@documented(
+@route(
+    public,
+    "POST /complaints",
     "Submit a complaint",
     request=ComplaintInput,
     responses={201: Later(SCHEMAS, "Receipt")},
@@ -48,89 +47,65 @@ ANY_BODY = [
     ],
     errors=(400, 409, 413, 415, 422, 429),
 )
-@handles_errors
 def post_complaint():
     request = public.current_request
-    services = get_services()
-    body = read_json(request, services.settings.max_body_bytes)
-    data = ComplaintInput.model_validate(body)
+    data = ComplaintInput.model_validate(json_body(public))
     key = request.headers.get("idempotency-key")
     source = source_address(request)
     receipt = submit_once(data, key, source) if key else _submit(data, source)
-    location = f"/complaints/{receipt['number']}"
-    return Response(body=receipt, status_code=201, headers={"Location": location})
+    return created(receipt, f"/complaints/{receipt['number']}")
 
 
-@public.route("/complaints/{number}", methods=["GET"])
-@documented(
+@route(
+    public,
+    "GET /complaints/{number}",
     "The complainant's view of a complaint",
     responses={200: Later(SCHEMAS, "PublicView")},
-    parameters=[header("X-Tracking-Token", "the token given on submission", required=True)],
+    parameters=[TOKEN],
     errors=(404,),
 )
-@handles_errors
 def get_complaint(number):
-    token = public.current_request.headers.get("x-tracking-token")
-    return public_view(number, token, get_services())
+    return public_view(number, tracking_token(public), get_services())
 
 
-@public.route("/complaints/{number}/withdraw", methods=["POST"], content_types=ANY_BODY)
-@documented(
+@route(
+    public,
+    "POST /complaints/{number}/withdraw",
     "Withdraw a complaint (the complainant, with the tracking token)",
     request=Withdraw,
     responses={200: Later(SCHEMAS, "StatusChange")},
-    parameters=[header("X-Tracking-Token", "the token given on submission", required=True)],
+    parameters=[TOKEN],
     errors=(400, 404, 409, 413, 415),
 )
-@handles_errors
 def withdraw_complaint(number):
-    token, body, services = _complainant_request()
-    return withdraw(number, token, body, services)
+    return withdraw(number, *complainant(public))
 
 
-@public.route("/complaints/{number}/recomplaint", methods=["POST"], content_types=ANY_BODY)
-@documented(
+@route(
+    public,
+    "POST /complaints/{number}/recomplaint",
     "Complain again about a resolved or closed complaint: a new case, linked, one grade up",
     request=Recomplaint,
     responses={201: Later(SCHEMAS, "Receipt")},
     parameters=[header("X-Tracking-Token", "the original complaint's token", required=True)],
     errors=(400, 404, 409, 413, 415),
 )
-@handles_errors
 def recomplain_complaint(number):
-    token, body, services = _complainant_request()
-    receipt = recomplain(number, token, body, services)
-    return Response(
-        body=receipt_body(receipt),
-        status_code=201,
-        headers={"Location": f"/complaints/{receipt.number}"},
-    )
+    receipt = recomplain(number, *complainant(public))
+    return created(receipt_body(receipt), f"/complaints/{receipt.number}")
 
 
-@public.route("/complaints/{number}/survey", methods=["POST"], content_types=ANY_BODY)
-@documented(
+@route(
+    public,
+    "POST /complaints/{number}/survey",
     "Answer the follow-up survey (score 1-5, solved, comment)",
     request=SurveyAnswer,
     responses={200: Later(SCHEMAS, "StatusChange")},
-    parameters=[
-        header(
-            "X-Tracking-Token", "the tracking token, or the token of the survey link", required=True
-        )
-    ],
+    parameters=[SURVEY_TOKEN],
     errors=(400, 404, 409, 413, 415),
 )
-@handles_errors
 def answer_survey_route(number):
-    token, body, services = _complainant_request()
-    return answer_survey(number, token, body, services)
-
-
-def _complainant_request():
-    """The tracking token, the JSON body and the services, for a complainant's action."""
-    request = public.current_request
-    services = get_services()
-    body = read_json(request, services.settings.max_body_bytes)
-    return request.headers.get("x-tracking-token"), body, services
+    return answer_survey(number, *complainant(public))
 
 
 def source_address(request) -> str | None:

@@ -8,9 +8,8 @@ from chalice import Blueprint, Response
 from ..domain.patterns import MONTH_PATTERN
 from ..wiring import get_services
 from .auth import current_actor
-from .errors import handles_errors
-from .openapi import Later, documented
-from .staff import authorizer
+from .openapi import Later
+from .staff import staff_route
 
 reports = Blueprint(__name__)
 
@@ -28,114 +27,112 @@ ONE_FILTER = "at most one of category, channel and grade; with by=department, ki
 CONDITIONS = {dimension: ONE_FILTER for dimension in ("category", "channel", "grade")}
 
 
-def _request():
-    request = reports.current_request
-    return request, current_actor(request), dict(request.query_params or {})
-
-
-def _lang(request, query) -> str:
+def _read(model):
+    """The caller, the request's query as `model` and the language of the answer."""
     from ..service import reports as use_case
 
-    return use_case.language(query.lang, request.headers.get("accept-language"))
+    request = reports.current_request
+    actor = current_actor(request)
+    query = model.model_validate(dict(request.query_params or {}))
+    lang = use_case.language(query.lang, request.headers.get("accept-language"))
+    return actor, query, lang
 
 
-@reports.route("/staff/reports/trend", methods=["GET"], authorizer=authorizer)
-@documented(
+def _trend() -> dict:
+    from ..service import reports as use_case
+
+    actor, query, lang = _read(use_case.TrendQuery)
+    return use_case.trend(query, actor, get_services(), lang)
+
+
+def _svg(body: str) -> Response:
+    return Response(body=body, headers={"Content-Type": SVG})
+
+
+@staff_route(
+    reports,
+    "GET /staff/reports/trend",
     "12-month trend of every figure, ending at `to` (default: this month)",
     responses={200: Later(SCHEMAS, "TrendReport")},
     query=Later(USE_CASE, "TrendQuery"),
     conditions=CONDITIONS,
     errors=ERRORS,
-    secured=True,
 )
-@handles_errors
 def trend():
-    from ..service import reports as use_case
-
-    request, actor, params = _request()
-    query = use_case.TrendQuery.model_validate(params)
-    return use_case.trend(query, actor, get_services(), _lang(request, query))
+    return _trend()
 
 
-@reports.route("/staff/reports/trend/chart.svg", methods=["GET"], authorizer=authorizer)
-@documented(
+@staff_route(
+    reports,
+    "GET /staff/reports/trend/chart.svg",
     "Chart: received vs closed per month and the on-time resolution rate (SVG)",
     responses={200: SVG},
     query=Later(USE_CASE, "TrendQuery"),
     conditions=CONDITIONS,
     errors=ERRORS,
-    secured=True,
 )
-@handles_errors
 def trend_chart():
     from ..presentation.charts import trend_chart as draw
-    from ..service import reports as use_case
 
-    request, actor, params = _request()
-    query = use_case.TrendQuery.model_validate(params)
-    data = use_case.trend(query, actor, get_services(), _lang(request, query))
-    return Response(body=draw(data), headers={"Content-Type": SVG})
+    return _svg(draw(_trend()))
 
 
-@reports.route("/staff/reports/{month}", methods=["GET"], authorizer=authorizer)
-@documented(
+@staff_route(
+    reports,
+    "GET /staff/reports/{month}",
     "A month's figures per group (JSON, or format=csv / format=xlsx)",
     responses={200: Later(SCHEMAS, "MonthReport")},
     query=Later(USE_CASE, "ReportQuery"),
     conditions=CONDITIONS,
     path_schemas=MONTH,
     errors=ERRORS,
-    secured=True,
     produces=(CSV, XLSX),
 )
-@handles_errors
 def month_report(month):
     from ..service import reports as use_case
 
-    request, actor, params = _request()
-    query = use_case.ReportQuery.model_validate(params)
-    report = use_case.month_report(month, query, actor, get_services(), _lang(request, query))
-    if query.format == "json":
-        return report
-    return _download(report, f"report-{month}-{query.by}", query.format)
+    actor, query, lang = _read(use_case.ReportQuery)
+    report = use_case.month_report(month, query, actor, get_services(), lang)
+    return _in_format(report, query.format, f"report-{month}-{query.by}")
 
 
-def _download(report: dict, name: str, format_: str, keys=None) -> Response:
+def _in_format(table: dict, format_: str, name: str, keys=None):
+    """The table as JSON, or as a CSV or XLSX download named `name`."""
+    if format_ == "json":
+        return table
     from ..presentation import tables
 
     if format_ == "csv":
-        body, content_type = tables.to_csv(report, keys), CSV
+        body, content_type = tables.to_csv(table, keys), CSV
     else:
-        body, content_type = tables.to_xlsx(report, keys), XLSX
+        body, content_type = tables.to_xlsx(table, keys), XLSX
     disposition = f'attachment; filename="{name}.{format_}"'
     return Response(
         body=body, headers={"Content-Type": content_type, "Content-Disposition": disposition}
     )
 
 
-@reports.route("/staff/reports/{month}/chart.svg", methods=["GET"], authorizer=authorizer)
-@documented(
+@staff_route(
+    reports,
+    "GET /staff/reports/{month}/chart.svg",
     "Chart: on-time acceptance and resolution rates by department for a month (SVG)",
     responses={200: SVG},
     query=Later(USE_CASE, "ChartQuery"),
     path_schemas=MONTH,
     errors=ERRORS,
-    secured=True,
 )
-@handles_errors
 def month_chart(month):
     from ..presentation.charts import department_chart
     from ..service import reports as use_case
 
-    request, actor, params = _request()
-    query = use_case.ChartQuery.model_validate(params)
+    actor, query, lang = _read(use_case.ChartQuery)
     base = use_case.ReportQuery(by="department", department=query.department, kind=query.kind)
-    report = use_case.month_report(month, base, actor, get_services(), _lang(request, query))
-    return Response(body=department_chart(report), headers={"Content-Type": SVG})
+    return _svg(department_chart(use_case.month_report(month, base, actor, get_services(), lang)))
 
 
-@reports.route("/staff/reports/{month}/assessment", methods=["GET"], authorizer=authorizer)
-@documented(
+@staff_route(
+    reports,
+    "GET /staff/reports/{month}/assessment",
     "考核表: per responsible department (the finding's), valid complaints, on-time"
     " resolution rate, satisfaction rate and re-complaints, ranked by valid complaints"
     " (JSON, or format=csv / format=xlsx)",
@@ -143,16 +140,11 @@ def month_chart(month):
     query=Later(ASSESSMENT, "AssessmentQuery"),
     path_schemas=MONTH,
     errors=ERRORS,
-    secured=True,
     produces=(CSV, XLSX),
 )
-@handles_errors
 def assessment(month):
     from ..service import assessment as assessment_case
 
-    request, actor, params = _request()
-    query = assessment_case.AssessmentQuery.model_validate(params)
-    table = assessment_case.assessment(month, actor, get_services(), _lang(request, query))
-    if query.format == "json":
-        return table
-    return _download(table, f"assessment-{month}", query.format, assessment_case.ASSESSMENT)
+    actor, query, lang = _read(assessment_case.AssessmentQuery)
+    table = assessment_case.assessment(month, actor, get_services(), lang)
+    return _in_format(table, query.format, f"assessment-{month}", assessment_case.ASSESSMENT)

@@ -3,7 +3,7 @@ department that allow the action (403)."""
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from ..domain import commands
 from ..domain.handling import BODIES, HANDLING_FIELDS
@@ -11,10 +11,10 @@ from ..domain.lifecycle import Action
 from ..domain.listing import ListCriteria
 from ..wiring import get_services
 from .auth import current_actor, staff_authorizer
-from .errors import HttpError, handles_errors, read_json
-from .openapi import SCHEMAS, Later, documented, if_match_header
-from .public import ANY_BODY
+from .errors import HttpError
+from .openapi import SCHEMAS, Later, if_match_header
 from .receipt import receipt_body
+from .routing import caller, created, json_body, query, route, with_etag
 
 staff = Blueprint(__name__)
 
@@ -71,15 +71,6 @@ INTAKE_CONDITIONS = {"received_at": "not in the future, nor before the service's
 ETAG = {"ETag": "the version, to send back as If-Match"}
 
 
-def _body() -> dict:
-    request = staff.current_request
-    return read_json(request, get_services().settings.max_body_bytes)
-
-
-def _with_etag(view: dict, status: int = 200) -> Response:
-    return Response(body=view, status_code=status, headers={"ETag": f'"{view["version"]}"'})
-
-
 def expected_version(request) -> int:
     raw = (request.headers.get("if-match") or "").strip()
     if not raw:
@@ -90,91 +81,83 @@ def expected_version(request) -> int:
     return int(raw)
 
 
-@staff.route("/staff/complaints", methods=["GET"], authorizer=authorizer)
-@documented(
+def optional_version(request) -> int | None:
+    """The If-Match version when one is sent (a stale one gets 409), else None."""
+    if not (request.headers.get("if-match") or "").strip():
+        return None
+    return expected_version(request)
+
+
+def staff_route(blueprint, line: str, summary: str, *, errors=STAFF_ERRORS, **doc):
+    """A route for signed-in staff (routing.route behind the bearer token)."""
+    return route(blueprint, line, summary, authorizer=authorizer, errors=errors, **doc)
+
+
+@staff_route(
+    staff,
+    "GET /staff/complaints",
     "List complaints (filters are key or index queries)",
     responses={200: Later(SCHEMAS, "StaffList")},
     query=ListCriteria,
     conditions=LIST_CONDITIONS,
-    errors=STAFF_ERRORS,
-    secured=True,
 )
-@handles_errors
 def list_complaints():
     from ..service import staff as use_case
 
-    query = staff.current_request.query_params or {}
-    return use_case.list_complaints(
-        dict(query), current_actor(staff.current_request), get_services()
-    )
+    return use_case.list_complaints(query(staff), *caller(staff))
 
 
-@staff.route("/staff/complaints", methods=["POST"], authorizer=authorizer, content_types=ANY_BODY)
-@documented(
+@staff_route(
+    staff,
+    "POST /staff/complaints",
     "Record a complaint taken by phone, visit, letter, fax or e-mail",
     request=commands.StaffIntake,
     responses={201: Later(SCHEMAS, "Receipt")},
     conditions=INTAKE_CONDITIONS,
-    errors=STAFF_ERRORS,
-    secured=True,
 )
-@handles_errors
 def record_intake():
     from ..service import staff as use_case
 
     actor = current_actor(staff.current_request)
-    receipt = use_case.record_intake(_body(), actor, get_services())
-    return Response(
-        body=receipt_body(receipt),
-        status_code=201,
-        headers={"Location": f"/staff/complaints/{receipt.number}"},
-    )
+    receipt = use_case.record_intake(json_body(staff), actor, get_services())
+    return created(receipt_body(receipt), f"/staff/complaints/{receipt.number}")
 
 
-@staff.route("/staff/complaints/{number}", methods=["GET"], authorizer=authorizer)
-@documented(
+@staff_route(
+    staff,
+    "GET /staff/complaints/{number}",
     "One complaint, with its ETag",
     responses={200: Later(SCHEMAS, "StaffComplaint")},
     response_headers=ETAG,
-    errors=STAFF_ERRORS,
-    secured=True,
 )
-@handles_errors
 def get_complaint(number):
     from ..service import staff as use_case
 
-    actor = current_actor(staff.current_request)
-    return _with_etag(use_case.get_complaint(number, actor, get_services()))
+    return with_etag(use_case.get_complaint(number, *caller(staff)))
 
 
-@staff.route("/staff/complaints/{number}/history", methods=["GET"], authorizer=authorizer)
-@documented(
+@staff_route(
+    staff,
+    "GET /staff/complaints/{number}/history",
     "The audit trail: every change, who, role, when, before and after",
     responses={200: Later(SCHEMAS, "HistoryEntry")},
-    errors=STAFF_ERRORS,
-    secured=True,
 )
-@handles_errors
 def complaint_history(number):
     from ..service import staff as use_case
 
-    actor = current_actor(staff.current_request)
-    return {"items": use_case.history(number, actor, get_services())}
+    return {"items": use_case.history(number, *caller(staff))}
 
 
-@staff.route("/staff/outbox/failed", methods=["GET"], authorizer=authorizer)
-@documented(
+@staff_route(
+    staff,
+    "GET /staff/outbox/failed",
     "Notifications given up after their last retry (admins)",
     responses={200: Later(SCHEMAS, "FailedNotifications")},
-    errors=STAFF_ERRORS,
-    secured=True,
 )
-@handles_errors
 def failed_notifications():
     from ..service import staff as use_case
 
-    actor = current_actor(staff.current_request)
-    return {"items": use_case.failed_notifications(actor, get_services())}
+    return {"items": use_case.failed_notifications(*caller(staff))}
 
 
 def _action_view(action: Action):
@@ -184,16 +167,17 @@ def _action_view(action: Action):
         request = staff.current_request
         actor = current_actor(request)
         version = expected_version(request)
-        result = use_case.act(number, action, _body(), actor, version, get_services())
-        return _with_etag(result)
+        result = use_case.act(number, action, json_body(staff), actor, version, get_services())
+        return with_etag(result)
 
     view.__name__ = f"act_{action.value}"
     return view
 
 
 for _segment, _action in ACTION_PATHS.items():
-    _view = handles_errors(_action_view(_action))
-    documented(
+    staff_route(
+        staff,
+        f"POST /staff/complaints/{{number}}/{_segment}",
         f"{_action.value.replace('_', ' ').capitalize()} (If-Match required)",
         request=BODIES[_action],
         responses={200: Later(SCHEMAS, "StaffComplaint")},
@@ -201,12 +185,5 @@ for _segment, _action in ACTION_PATHS.items():
         parameters=[IF_MATCH],
         conditions=ACTION_CONDITIONS.get(_action),
         errors=(*STAFF_ERRORS, 428),
-        secured=True,
-    )(_view)
-    staff.route(
-        f"/staff/complaints/{{number}}/{_segment}",
-        methods=["POST"],
-        authorizer=authorizer,
-        content_types=ANY_BODY,
         name=f"act_{_action.value}",
-    )(_view)
+    )(_action_view(_action))

@@ -10,11 +10,9 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from ..domain.lookup import SUBJECT_CONDITIONS, SubjectQuery
-from ..wiring import get_services
-from .auth import current_actor
-from .errors import handles_errors
-from .openapi import Later, documented
-from .staff import STAFF_ERRORS, authorizer
+from .openapi import Later
+from .routing import caller, query
+from .staff import staff_route
 
 SCHEMAS = "chalicelib.http.schemas_subject_access"
 ZIP = "application/zip"
@@ -22,8 +20,9 @@ ZIP = "application/zip"
 subject_access = Blueprint(__name__)
 
 
-@subject_access.route("/staff/admin/subject-access", methods=["GET"], authorizer=authorizer)
-@documented(
+@staff_route(
+    subject_access,
+    "GET /staff/admin/subject-access",
     "A complainant's data on request (admin and quality): every complaint found by their"
     " phone or e-mail through the keyed lookup index, newest first, with what they"
     " submitted, status and dates, their survey answer, the names of their files and the"
@@ -35,20 +34,17 @@ subject_access = Blueprint(__name__)
     responses={200: Later(SCHEMAS, "SubjectAccess")},
     query=SubjectQuery,
     conditions=SUBJECT_CONDITIONS,
-    errors=STAFF_ERRORS,
-    secured=True,
     produces=(ZIP,),
 )
-@handles_errors
 def read():
     from ..service import subject_access as use_case
 
-    request = subject_access.current_request
-    query = dict(request.query_params or {})
-    actor = current_actor(request)
-    if not (query.get("format") == "zip" or _accepts_only_zip(request.headers)):
-        return use_case.subject_access(query, actor, get_services())
-    data, stamp = use_case.export(query, actor, get_services())
+    params = query(subject_access)
+    actor, services = caller(subject_access)
+    headers = subject_access.current_request.headers
+    if not (params.get("format") == "zip" or _accepts_only_zip(headers)):
+        return use_case.subject_access(params, actor, services)
+    data, stamp = use_case.export(params, actor, services)
     return Response(
         body=data,
         headers={
