@@ -38,7 +38,7 @@ from ..domain.sla import follow_up_reply_due
 from ..domain.tokens import hash_token
 from ..domain.vocabulary import Status
 from .context import Services
-from .outbox import deliver, entries_for
+from .outbox import commit
 from .staff import context_for, org_wide
 from .views import sees_identity
 
@@ -301,17 +301,7 @@ def _recomplaint(complaint: Complaint, answers, actor: Actor, services) -> dict:
 def _commit(complaint: Complaint, services, extra: list) -> None:
     # A callback moved, or a reply window opened: the job's next look at the case moves.
     complaint.next_due_at = next_check_at(complaint, services.calendar)
-    now = services.clock.now()
-    outbox = entries_for(
-        complaint,
-        complaint.pending_events(),
-        now,
-        services.track_url,
-        services.org.names("departments"),
-    )
-    outbox += extra
-    services.complaints.save(complaint, outbox)
-    deliver(outbox, services.notifier, services.complaints, services.clock.now())
+    commit(complaint, services, extra=extra)
 
 
 def _result(complaint: Complaint) -> dict:

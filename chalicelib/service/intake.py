@@ -28,7 +28,7 @@ from ..domain.vocabulary import Channel, Status
 from ..observability import count
 from .acks import AckGate
 from .context import Services
-from .outbox import deliver, entries_for
+from .outbox import commit, deliver, owed
 
 
 @dataclass(frozen=True)
@@ -91,17 +91,7 @@ def submit_complaint(
         others = linked(complaint) if linked else []
         repeat = _track_repeats(complaint, services, now)
         schedule_deadlines(complaint, services)
-        outbox = [
-            entry
-            for changed in (complaint, *others)
-            for entry in entries_for(
-                changed,
-                changed.pending_events(),
-                now,
-                services.track_url,
-                services.org.names("departments"),
-            )
-        ]
+        outbox = owed(services, now, complaint, *others)
         gate.apply(complaint, outbox)
         return complaint, outbox, others, repeat
 
@@ -204,7 +194,7 @@ def withdraw(number: str, token: str | None, body: dict, services: Services) -> 
     command = Withdraw.model_validate(body)
     complaint = _own(services.complaints.load(number), token)
     handling.withdraw(complaint, command.reason, services.clock.now())
-    _save(complaint, services)
+    commit(complaint, services)
     return {"number": complaint.number, "status": complaint.status.value}
 
 
@@ -271,7 +261,7 @@ def _answer_survey(number: str, token: str | None, answer: SurveyAnswer, service
             {"by": "survey", **answers},
             lambda c: settle(c, "survey", now, answers),
         )
-        _save(complaint, services)
+        commit(complaint, services)
         status = complaint.status.value
         return {"number": complaint.number, "status": status, "recorded_as": "additional_feedback"}
     if complaint.status != Status.resolved or complaint.survey is not None:
@@ -291,7 +281,7 @@ def _answer_survey(number: str, token: str | None, answer: SurveyAnswer, service
     if answer.dissatisfied:
         return _reopen_as_recomplaint(complaint, answer, services)
     handling.perform(complaint, Action.close, Empty(note="complainant satisfied"), ctx)
-    _save(complaint, services)
+    commit(complaint, services)
     return {"number": complaint.number, "status": complaint.status.value}
 
 
@@ -346,16 +336,3 @@ def complainant_context(complaint: Complaint, now: datetime, services: Services)
         limits=limits,
         role_name="complainant",
     )
-
-
-def _save(complaint: Complaint, services: Services) -> None:
-    now = services.clock.now()
-    outbox = entries_for(
-        complaint,
-        complaint.pending_events(),
-        now,
-        services.track_url,
-        services.org.names("departments"),
-    )
-    services.complaints.save(complaint, outbox)
-    deliver(outbox, services.notifier, services.complaints, services.clock.now())

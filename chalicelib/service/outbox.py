@@ -7,14 +7,18 @@ the change that caused it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..domain.events import DomainEvent
 from ..domain.model import Complaint
 from ..domain.notifications import Message, OutboxEntry, messages_for
 from .ports import Complaints, Deferred, DeliveryError, Notifier, Suppressed
+
+if TYPE_CHECKING:
+    from .context import Services
 
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(minutes=5)
@@ -41,6 +45,30 @@ def entries_for(
             messages_for(event, complaint, track_url=track_url, department_names=department_names)
         )
     ]
+
+
+def owed(services: Services, at: datetime, *complaints: Complaint) -> list[OutboxEntry]:
+    """The entries for the events the complaints have recorded since they were loaded."""
+    names = services.org.names("departments")
+    return [
+        entry
+        for changed in complaints
+        for entry in entries_for(changed, changed.pending_events(), at, services.track_url, names)
+    ]
+
+
+def commit(
+    complaint: Complaint,
+    services: Services,
+    *others: Complaint,
+    extra: Iterable[OutboxEntry] = (),
+) -> list[OutboxEntry]:
+    """Save the change with what it owes, then deliver; returns the outbox entries with
+    their delivery outcome. `extra`: entries the use case made itself."""
+    outbox = owed(services, services.clock.now(), complaint, *others) + list(extra)
+    services.complaints.save(complaint, outbox, *others)
+    deliver(outbox, services.notifier, services.complaints, services.clock.now())
+    return outbox
 
 
 def _entry_id(event: DomainEvent, index: int) -> str:

@@ -17,7 +17,7 @@ from ..domain.numbering import local_day
 from . import recusal
 from .context import Services
 from .intake import Receipt, submit_complaint
-from .outbox import deliver, entries_for
+from .outbox import commit
 from .queues import with_clock
 from .views import event_view, sees_identity, staff_view
 
@@ -184,25 +184,6 @@ def context_for(complaint: Complaint, actor: Actor, services: Services) -> Conte
         policy=services.sla,
         info_request_expiry=services.org.info_request_expiry,
     )
-
-
-def commit(complaint: Complaint, services: Services, *others: Complaint) -> list:
-    """Save and deliver; returns the outbox entries with their delivery outcome."""
-    now = services.clock.now()
-    outbox = [
-        entry
-        for changed in (complaint, *others)
-        for entry in entries_for(
-            changed,
-            changed.pending_events(),
-            now,
-            services.track_url,
-            services.org.names("departments"),
-        )
-    ]
-    services.complaints.save(complaint, outbox, *others)
-    deliver(outbox, services.notifier, services.complaints, services.clock.now())
-    return outbox
 
 
 def record_intake(body: dict, actor: Actor, services: Services) -> Receipt:
