@@ -66,11 +66,18 @@ class StaffCalls:
     def get(self, path, headers=None):
         return self.client.http.get(path, headers={"Authorization": self.auth, **(headers or {})})
 
-    def post(self, path, body=None, etag=None):
+    def send(self, method, path, body, etag=None):
+        """`method` ("post", "put", "patch") with `body` as JSON, and If-Match if `etag`."""
         headers = {"Authorization": self.auth, "Content-Type": "application/json"}
         if etag is not None:
             headers["If-Match"] = etag
-        return self.client.http.post(path, headers=headers, body=json.dumps(body or {}))
+        return getattr(self.client.http, method)(path, headers=headers, body=json.dumps(body))
+
+    def post(self, path, body=None, etag=None):
+        return self.send("post", path, body or {}, etag)
+
+    def put(self, path, body, etag=None):
+        return self.send("put", path, body, etag)
 
     def act(self, number, segment, body=None):
         """Read the current ETag, then act with it."""

@@ -1,10 +1,10 @@
 """Staff accounts (issue 21 item 3) over moto's Cognito: the pool, groups and demo users
 that `make run` creates (scripts/bootstrap.py)."""
 
-import json
-
 import boto3
 import pytest
+
+from tests.helpers import StaffCalls
 
 
 @pytest.fixture
@@ -12,27 +12,11 @@ def admin(client, token, staff_pool):
     return As(client, token("admin", ("service",), "admin-service"))
 
 
-class As:
-    def __init__(self, client, auth):
-        self.client = client
-        self.auth = auth
-
-    def get(self, path):
-        return self.client.http.get(path, headers={"Authorization": self.auth})
-
-    def send(self, method, path, body, headers=None):
-        headers = {
-            "Authorization": self.auth,
-            "Content-Type": "application/json",
-            **(headers or {}),
-        }
-        call = getattr(self.client.http, method)
-        return call(path, headers=headers, body=json.dumps(body))
-
+class As(StaffCalls):
     def change(self, path, body):
         """PATCH as the console does: with the ETag just read."""
         etag = self.get(path).headers.get("ETag", '"1"')
-        return self.send("patch", path, body, {"If-Match": etag})
+        return self.send("patch", path, body, etag)
 
 
 INVITE = {
@@ -136,9 +120,7 @@ def test_only_admins_manage_accounts(client, token, staff_pool):
     assert sup.get("/staff/admin/users").status_code == 403
     assert sup.send("post", "/staff/admin/users", INVITE).status_code == 403
     assert (
-        sup.send(
-            "patch", "/staff/admin/users/handler-sales", {"enabled": False}, {"If-Match": '"1"'}
-        ).status_code
+        sup.send("patch", "/staff/admin/users/handler-sales", {"enabled": False}, '"1"').status_code
         == 403
     )
 
@@ -183,13 +165,11 @@ def test_a_change_needs_the_etag_it_was_read_with(admin):
     assert listed["handler-sales"]["etag"] == read.headers["ETag"]
     bare = admin.send("patch", HANDLER, {"enabled": False})
     assert bare.status_code == 428 and bare.json_body["error"]["code"] == "precondition_required"
-    bad = admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": "yesterday"})
+    bad = admin.send("patch", HANDLER, {"enabled": False}, "yesterday")
     assert bad.status_code == 400 and "If-Match" in bad.json_body["error"]["fields"]
-    first = admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": read.headers["ETag"]})
+    first = admin.send("patch", HANDLER, {"enabled": False}, read.headers["ETag"])
     assert first.status_code == 200 and first.headers["ETag"] != read.headers["ETag"]
-    second = admin.send(
-        "patch", HANDLER, {"departments": ["service"]}, {"If-Match": read.headers["ETag"]}
-    )
+    second = admin.send("patch", HANDLER, {"departments": ["service"]}, read.headers["ETag"])
     assert second.status_code == 409 and second.json_body["error"]["reason"] == "stale"
     assert admin.get(HANDLER).json_body["departments"] == ["sales"]
     assert len(updates(admin)) == 1
@@ -249,11 +229,11 @@ class FailingTransactions:
 def test_a_failure_to_record_changes_nothing(admin, monkeypatch, staff_pool):
     etag = admin.get(HANDLER).headers["ETag"]
     FailingTransactions(monkeypatch, fail_at=1)
-    failed = admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": etag})
+    failed = admin.send("patch", HANDLER, {"enabled": False}, etag)
     assert failed.status_code == 429 and failed.headers["Retry-After"]
     assert admin.get(HANDLER).json_body["enabled"] is True
     assert updates(admin) == []
-    again = admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": etag})
+    again = admin.send("patch", HANDLER, {"enabled": False}, etag)
     assert again.status_code == 200 and again.json_body["enabled"] is False
     assert [e["details"] for e in updates(admin)] == [{"state": "done"}]
 
@@ -273,12 +253,12 @@ def test_a_change_cognito_refuses_halfway_is_recorded_and_finished_by_the_retry(
 
     with monkeypatch.context() as patched:
         patched.setattr(CognitoAccounts, "set_departments", down)
-        failed = admin.send("patch", HANDLER, body, {"If-Match": etag})
+        failed = admin.send("patch", HANDLER, body, etag)
     assert failed.status_code == 409 and failed.json_body["error"]["reason"] == "pending"
     (entry,) = updates(admin)  # recorded before Cognito was asked
     assert entry["details"] == {"state": "pending"}
     assert entry["changes"]["departments"] == [["sales"], ["service"]]
-    retried = admin.send("patch", HANDLER, body, {"If-Match": etag})
+    retried = admin.send("patch", HANDLER, body, etag)
     assert retried.status_code == 200, retried.json_body
     assert retried.json_body["roles"] == ["supervisor"]
     assert retried.json_body["departments"] == ["service"]
@@ -291,10 +271,8 @@ def test_another_admins_change_finishes_a_pending_one_first(admin, monkeypatch, 
     etag = admin.get(HANDLER).headers["ETag"]
     with monkeypatch.context() as patched:
         patched.setattr(CognitoAccounts, "apply", lambda *a: (_ for _ in ()).throw(NotApplied()))
-        assert (
-            admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": etag}).status_code == 409
-        )
-    other = admin.send("patch", HANDLER, {"departments": ["service"]}, {"If-Match": etag})
+        assert admin.send("patch", HANDLER, {"enabled": False}, etag).status_code == 409
+    other = admin.send("patch", HANDLER, {"departments": ["service"]}, etag)
     assert other.status_code == 409 and other.json_body["error"]["reason"] == "stale"
     now = admin.get(HANDLER).json_body
     assert now["enabled"] is False and now["departments"] == ["sales"]
@@ -307,7 +285,7 @@ def test_a_change_made_but_not_marked_done_is_finished_by_the_next_read(
     etag = admin.get(HANDLER).headers["ETag"]
     with monkeypatch.context() as patched:
         FailingTransactions(patched, fail_at=2)  # the claim passes, the finish fails
-        made = admin.send("patch", HANDLER, {"enabled": False}, {"If-Match": etag})
+        made = admin.send("patch", HANDLER, {"enabled": False}, etag)
     assert made.status_code == 200 and made.json_body["enabled"] is False
     assert [e["details"] for e in updates(admin)] == [{"state": "pending"}]
     assert admin.get(HANDLER).status_code == 200

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib import wiring
 from chalicelib.adapters.clock import FixedClock
-from tests.helpers import complaint_body, post_json
+from tests.helpers import complaint_body, post_json, staff_as
 
 NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)  # a Sunday
 
@@ -23,20 +23,7 @@ def services(client):
 
 @pytest.fixture
 def staff(client, token, services):
-    class As:
-        def __init__(self, roles, departments=("service",), user=None):
-            self.auth = token(roles, departments, user)
-
-        def get(self, path):
-            return client.http.get(path, headers={"Authorization": self.auth})
-
-        def put(self, path, body, etag=None):
-            headers = {"Authorization": self.auth, "Content-Type": "application/json"}
-            if etag is not None:
-                headers["If-Match"] = etag
-            return client.http.put(path, headers=headers, body=json.dumps(body))
-
-    return As
+    return staff_as(client, token)
 
 
 def read(admin):
