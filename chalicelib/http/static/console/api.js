@@ -84,6 +84,10 @@ export const api = {
   report: (month, params) => get(`/staff/reports/${encodeURIComponent(month)}${query(params)}`),
   assessment: (month, params) => get(`/staff/reports/${encodeURIComponent(month)}/assessment${query(params)}`),
   trend: (to) => get(`/staff/reports/trend${query({ to })}`),
+  subjectAccess: (params) => get(`/staff/admin/subject-access${query(params)}`),
+  // The zip is binary: the request's Accept must match application/zip.
+  subjectExport: (params) =>
+    request("GET", `/staff/admin/subject-access${query({ ...params, format: "zip", limit: 10 })}`, { accept: "application/zip", raw: true }),
   // Files and pictures need the bearer token too: fetched, then shown from a blob URL.
   blob: (path) => request("GET", path, { accept: "*/*", raw: true }).then((r) => r.blob()),
 };

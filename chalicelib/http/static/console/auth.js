@@ -246,5 +246,6 @@ export const can = {
   intake: () => holds(INTAKE_ROLES),
   failed: () => holds(["admin"]),
   admin: () => holds(["admin"]),
+  subjectAccess: () => holds(["admin", "quality"]),
   callbacks: () => holds(config.callback_roles || []),
 };

@@ -13,6 +13,7 @@ import * as reportsView from "./view-reports.js";
 import * as settingsView from "./view-settings.js";
 import * as signinView from "./view-signin.js";
 import * as staffView from "./view-staff.js";
+import * as subjectView from "./view-subject.js";
 
 const main = document.getElementById("main");
 
@@ -34,6 +35,7 @@ function route() {
     case "settings": return { view: settingsView, arg };
     case "audit": return { view: auditView, arg };
     case "staff": return { view: staffView, arg };
+    case "subject-access": return { view: subjectView, arg };
     default: return { view: queuesView, arg: name === "queue" ? arg : "" };
   }
 }
@@ -59,6 +61,7 @@ function drawShell(current) {
         auth.can.admin() ? navLink("#/settings", "nav.settings", current === settingsView) : null,
         auth.can.admin() ? navLink("#/staff", "nav.staff", current === staffView) : null,
         auth.can.admin() ? navLink("#/audit", "nav.audit", current === auditView) : null,
+        auth.can.subjectAccess() ? navLink("#/subject-access", "nav.subject", current === subjectView) : null,
       ]
     : [];
   replace(nav, h("ul", {}, items));

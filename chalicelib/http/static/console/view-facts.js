@@ -6,7 +6,7 @@ import { h, scrollable } from "./dom.js";
 import { dateTime, hours, label, t } from "./i18n.js";
 import { deadlineBadges } from "./view-parts.js";
 
-function list(pairs) {
+export function list(pairs) {
   return h(
     "dl",
     { className: "facts" },
@@ -87,6 +87,13 @@ export function complainantSection(c) {
     "section",
     { "aria-labelledby": "complainant-title", className: who.masked ? "masked" : "" },
     h("h2", { id: "complainant-title" }, t("case.complainant")),
+    complainantFacts(who),
+  );
+}
+
+// Who complained, as the API returns it: a masked identity is said to be masked, never filled in.
+export function complainantFacts(who) {
+  return [
     who.masked ? h("p", { className: "note", dataset: { masked: "true" } }, t("masked")) : null,
     list([
       ["field.name", who.name],
@@ -99,7 +106,7 @@ export function complainantSection(c) {
       ["field.anonymous", yesNo(who.anonymous)],
       ["field.confidential", yesNo(who.confidential)],
     ]),
-  );
+  ];
 }
 
 export function handlingSection(c) {
