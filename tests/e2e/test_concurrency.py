@@ -12,15 +12,12 @@ from datetime import timedelta
 
 import pytest
 
-from scripts.mint_token import mint
 from tests.clock import default_now
 from tests.e2e.test_local_stack import (
     ROOT,
     call,
     complaint,
-    local_stack,
     sent_emails,
-    stack_env,
 )
 
 pytestmark = pytest.mark.e2e
@@ -28,26 +25,8 @@ pytestmark = pytest.mark.e2e
 JSON = {"Content-Type": "application/json"}
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    local_dir = tmp_path_factory.mktemp("concurrency-stack")
-    with local_stack(local_dir) as running:
-        running.local_dir = local_dir
-        running.port = int(running.base.rsplit(":", 1)[1])
-        running.moto_port = int(running.moto.rsplit(":", 1)[1])
-        yield running
-
-
 def staff_auth(stack, role: str = "supervisor") -> str:
-    token = mint(
-        f"{role}-e2e",
-        [role],
-        ["service"],
-        key_dir=stack.local_dir / "auth",
-        issuer="http://127.0.0.1/local-issuer",
-        audience="complaints-local",
-    )
-    return f"Bearer {token}"
+    return stack.bearer(f"{role}-e2e", [role], ["service"])
 
 
 def intake(stack, subject: str) -> tuple[int, dict]:
@@ -87,7 +66,7 @@ def assert_distinct_and_readable(stack, results) -> None:
 
 def make_jobs(stack, now: str) -> subprocess.Popen:
     """`make jobs NOW=...` as the README has it, against this stack's ports."""
-    env = stack_env(stack.port, stack.moto_port, stack.local_dir)
+    env = stack.env()
     return subprocess.Popen(
         ["make", "-s", "--no-print-directory", "jobs", f"NOW={now}"],
         cwd=ROOT,

@@ -40,10 +40,29 @@ def free_port() -> int:
 
 class Stack:
     def __init__(self, port: int, moto_port: int, local_dir: Path):
+        self.port, self.moto_port, self.local_dir = port, moto_port, local_dir
         self.base = f"http://127.0.0.1:{port}"
         self.moto = f"http://127.0.0.1:{moto_port}"
         self.log_path = local_dir / "stack.log"
         self.process: subprocess.Popen | None = None
+
+    def env(self) -> dict:
+        """The environment `make run` gave this stack (for `make jobs` and the like)."""
+        return stack_env(self.port, self.moto_port, self.local_dir)
+
+    def bearer(self, user: str, roles, departments) -> str:
+        """A staff token from the stack's own local sign-in keys."""
+        from scripts.mint_token import mint
+
+        token = mint(
+            user,
+            list(roles),
+            list(departments),
+            key_dir=self.local_dir / "auth",
+            issuer="http://127.0.0.1/local-issuer",
+            audience="complaints-local",
+        )
+        return f"Bearer {token}"
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -133,12 +152,6 @@ def local_stack(local_dir, kind=None):
         yield running
     finally:
         stop(running.process)
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    with local_stack(tmp_path_factory.mktemp("local-stack")) as running:
-        yield running
 
 
 def wait_for_health(stack: Stack) -> None:

@@ -10,7 +10,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.e2e.test_local_stack import call, complaint, local_stack
+from tests.e2e.test_local_stack import (
+    call,
+    complaint,
+)
 from tests.e2e.test_reports_local import auth, run_jobs
 from tests.helpers import NOT_SUBSTANTIATED
 
@@ -18,14 +21,6 @@ pytestmark = pytest.mark.e2e
 
 JSON = {"Content-Type": "application/json"}
 MOBILE = "+8613700001111"
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    local_dir = tmp_path_factory.mktemp("phone-stack")
-    with local_stack(local_dir) as running:
-        running.local_dir = local_dir
-        yield running
 
 
 def sms_in_moto(stack) -> list[tuple[str, str]]:

@@ -8,13 +8,15 @@ import json
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from scripts.mint_token import mint
-from tests.e2e.test_local_stack import ROOT, call, complaint, local_stack, stack_env
+from tests.e2e.test_local_stack import (
+    ROOT,
+    call,
+    complaint,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -22,29 +24,13 @@ TZ = ZoneInfo("Asia/Shanghai")
 JSON = {"Content-Type": "application/json"}
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    local_dir = tmp_path_factory.mktemp("reports-stack")
-    with local_stack(local_dir) as running:
-        running.local_dir = local_dir
-        yield running
-
-
 def auth(stack, role: str, departments=("*",)) -> dict:
-    token = mint(
-        f"{role}-e2e",
-        [role],
-        list(departments),
-        key_dir=stack.local_dir / "auth",
-        issuer="http://127.0.0.1/local-issuer",
-        audience="complaints-local",
-    )
-    return {"Authorization": f"Bearer {token}"}
+    return {"Authorization": stack.bearer(f"{role}-e2e", [role], departments)}
 
 
 def run_jobs(stack, now: datetime) -> dict:
     """What `make jobs NOW=...` runs, with the stack's environment."""
-    env = stack_env(urlparse(stack.base).port, urlparse(stack.moto).port, stack.local_dir)
+    env = stack.env()
     jobs = f"{sys.executable} -m scripts.run_jobs --now {now.isoformat()}"
     command = f"source scripts/local_env.sh && {jobs}"
     done = subprocess.run(
