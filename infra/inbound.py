@@ -13,7 +13,7 @@ invoke permission names the bucket, which by reference would be a dependency cyc
 
 from __future__ import annotations
 
-from infra.cfn import deleted_with_stack, get_att, ref, sub
+from infra.cfn import deleted_with_stack, get_att, lambda_role, private_bucket, ref, sub
 
 FUNCTION = "InboundMail"
 ROLE = "InboundMailRole"
@@ -84,18 +84,7 @@ def _bucket(stage: str) -> dict:
         "DependsOn": [f"{FUNCTION}InvokePermission"],
         "Properties": {
             "BucketName": bucket_name(stage),
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "IgnorePublicAcls": True,
-                "BlockPublicPolicy": True,
-                "RestrictPublicBuckets": True,
-            },
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-            "BucketEncryption": {
-                "ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                ]
-            },
+            **private_bucket(),
             "LifecycleConfiguration": {
                 "Rules": [
                     {
@@ -273,24 +262,4 @@ def _role(stage: str) -> dict:
             "FailedEventsToDeadLetterQueue", ["sqs:SendMessage"], get_att(DEAD_LETTER_QUEUE, "Arn")
         ),
     ]
-    return {
-        "Type": "AWS::IAM::Role",
-        "Properties": {
-            "AssumeRolePolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
-            "Policies": [
-                {
-                    "PolicyName": "inbound-mail",
-                    "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
-                }
-            ],
-        },
-    }
+    return lambda_role("inbound-mail", statements)

@@ -13,6 +13,7 @@ the outbox for the next day and `SmsDeferred` is counted, which `SmsDeferredAlar
 from __future__ import annotations
 
 from chalicelib.domain.sms import MAX_SIGNATURE_CHARS, MIN_SIGNATURE_CHARS
+from infra.cfn import lambda_role
 
 FUNCTION = "SmsSettingsFunction"  # the custom resource's function (alarmed in alarms.py)
 
@@ -96,42 +97,22 @@ def resources(log_retention_days: int) -> dict:
                 "RetentionInDays": log_retention_days,
             },
         },
-        "SmsSettingsRole": {
-            "Type": "AWS::IAM::Role",
-            "Properties": {
-                "AssumeRolePolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "lambda.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
+        "SmsSettingsRole": lambda_role(
+            "sms-settings",
+            [
+                {
+                    # SMS settings are account-wide: no resource to name.
+                    "Effect": "Allow",
+                    "Action": ["sns:SetSMSAttributes"],
+                    "Resource": "*",
                 },
-                "Policies": [
-                    {
-                        "PolicyName": "sms-settings",
-                        "PolicyDocument": {
-                            "Version": "2012-10-17",
-                            "Statement": [
-                                {
-                                    # SMS settings are account-wide: no resource to name.
-                                    "Effect": "Allow",
-                                    "Action": ["sns:SetSMSAttributes"],
-                                    "Resource": "*",
-                                },
-                                {
-                                    "Effect": "Allow",
-                                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                                    "Resource": {"Fn::GetAtt": ["SmsSettingsLogGroup", "Arn"]},
-                                },
-                            ],
-                        },
-                    }
-                ],
-            },
-        },
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": {"Fn::GetAtt": ["SmsSettingsLogGroup", "Arn"]},
+                },
+            ],
+        ),
         FUNCTION: {
             "Type": "AWS::Lambda::Function",
             "DependsOn": ["SmsSettingsLogGroup"],

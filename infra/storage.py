@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra.cfn import get_att, kept_in, ref, sub
+from infra.cfn import get_att, kept_in, private_bucket, ref, sub
 
 # Where chalicelib/service/attachments.py keys evidence files; the API role may touch no other.
 ATTACHMENTS_PREFIX = "attachments/"
@@ -25,21 +25,10 @@ def attachments(protected: bool) -> dict:
         # Evidence is part of the case record: in prod it outlives the stack, like the table.
         **kept_in(protected),
         "Properties": {
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "IgnorePublicAcls": True,
-                "BlockPublicPolicy": True,
-                "RestrictPublicBuckets": True,
-            },
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            **private_bucket(),
             # A confirmed file is served by its version: writing the key again (the upload
             # link stays valid a while) cannot replace the evidence staff download.
             "VersioningConfiguration": {"Status": "Enabled"},
-            "BucketEncryption": {
-                "ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                ]
-            },
             # The same rule as the local stack's (scripts/bootstrap.py).
             "CorsConfiguration": {
                 "CorsRules": [
