@@ -90,9 +90,9 @@ def claim(journal: Journal, change: dict, entry: AuditEntry) -> Journal:
     return Journal(journal.user_id, journal.version + 1, pending)
 
 
-def finish(journal: Journal) -> bool:
-    """Clear the pending change and mark its audit entry done; False if another request
-    finished it first."""
+def finish(journal: Journal, target: str | None = None) -> bool:
+    """Clear the pending change and mark its audit entry done (naming its `target` once
+    known: an invitation's user id); False if another request finished it first."""
     pk, sk = journal.pending["audit"]
     item = AccountJournalItem(PREFIX + journal.user_id, SORT)
     audit_item = admin_audit.AdminAuditItem(pk, sk)
@@ -104,9 +104,12 @@ def finish(journal: Journal) -> bool:
                 condition=(AccountJournalItem.version == journal.version)
                 & AccountJournalItem.pending.exists(),
             )
+            done = [admin_audit.AdminAuditItem.details.set(admin_audit.done_details())]
+            if target:
+                done.append(admin_audit.AdminAuditItem.target.set(target))
             tx.update(
                 audit_item,
-                actions=[admin_audit.AdminAuditItem.details.set(admin_audit.done_details())],
+                actions=done,
                 condition=admin_audit.AdminAuditItem.pk.exists(),
             )
     except TransactWriteError as error:

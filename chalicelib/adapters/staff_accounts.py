@@ -16,10 +16,11 @@ invitation there gets a fresh UUID as username, as Cognito would give it.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from ..domain.accounts import Account
 from ..domain.actor import Role
-from ..domain.errors import Conflict, InvalidCommand, NotFound
+from ..domain.errors import InvalidCommand, NotFound
 from .aws import client
 
 DEPARTMENTS = "custom:departments"
@@ -70,35 +71,41 @@ class CognitoAccounts:
             raise NotFound("no such staff account") from error
         return self._account(user, "UserAttributes")
 
+    def find(self, email: str) -> Account | None:
+        """The account with this e-mail, if any (one ListUsers filtered by it)."""
+        quoted = email.replace("\\", "").replace('"', "")
+        found = self.cognito.list_users(
+            UserPoolId=self.pool_id, Filter=f'email = "{quoted}"', Limit=1
+        ).get("Users")
+        return self._account(found[0], "Attributes") if found else None
+
     def invite(self, email: str, name: str, roles: list[str], departments: list[str]) -> Account:
+        """Create the account if it is not there yet, and put it in its role groups: run
+        again after a failure, it finishes the same invitation."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            account = self.find(email) or self._create(email, name, departments)
+            for role in sorted(set(roles) - set(account.roles)):
+                self._group(account.user_id, role, add=True)
+        except (BotoCoreError, ClientError) as error:
+            raise NotApplied(str(error)) from error
+        return replace(account, roles=tuple(sorted(set(roles) | set(account.roles))))
+
+    def _create(self, email: str, name: str, departments: list[str]) -> Account:
         attributes = [
             {"Name": "email", "Value": email},
             {"Name": "email_verified", "Value": "true"},
             {"Name": "name", "Value": name},
             {"Name": DEPARTMENTS, "Value": ",".join(departments)},
         ]
-        if self._has_email(email):  # a pool with plain usernames would take it twice
-            raise Conflict("a staff account with this e-mail exists", reason="exists")
-        try:
-            user = self.cognito.admin_create_user(
-                UserPoolId=self.pool_id,
-                Username=email if self._signs_in_with_email() else str(uuid.uuid4()),
-                UserAttributes=attributes,
-                DesiredDeliveryMediums=["EMAIL"],  # Cognito mails the temporary password
-            )["User"]
-        except self.cognito.exceptions.UsernameExistsException as error:
-            raise Conflict("a staff account with this e-mail exists", reason="exists") from error
-        user_id = user["Username"]
-        for role in roles:
-            self._group(user_id, role, add=True)
-        return self._account(user, "Attributes", roles=tuple(sorted(roles)))
-
-    def _has_email(self, email: str) -> bool:
-        quoted = email.replace("\\", "").replace('"', "")
-        found = self.cognito.list_users(
-            UserPoolId=self.pool_id, Filter=f'email = "{quoted}"', Limit=1
-        )
-        return bool(found.get("Users"))
+        user = self.cognito.admin_create_user(
+            UserPoolId=self.pool_id,
+            Username=email if self._signs_in_with_email() else str(uuid.uuid4()),
+            UserAttributes=attributes,
+            DesiredDeliveryMediums=["EMAIL"],  # Cognito mails the temporary password
+        )["User"]
+        return self._account(user, "Attributes", roles=())
 
     def apply(self, user_id: str, target: dict) -> None:
         """Make the account what `target` says (roles, departments, enabled). Each call sets

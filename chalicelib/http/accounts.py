@@ -60,7 +60,9 @@ def list_users():
     responses={201: Later(SCHEMAS, "StaffAccount")},
     conditions={
         "departments": CHANGE_CONDITIONS["departments"],
-        "email": "not already a staff account's (409, reason exists)",
+        "email": "not already a staff account's (409, reason exists); an invitation the"
+        " user pool did not take is recorded (409, reason pending): the same invitation"
+        " sent again finishes it",
     },
     errors=(*STAFF_ERRORS, 503),
     content_types=JSON_ONLY,

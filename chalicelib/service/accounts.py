@@ -1,11 +1,12 @@
 """Staff accounts (issue 21 item 3): admins list, invite and change them, each change in
 the administration audit.
 
-Cognito and DynamoDB share no transaction. A change (PATCH) is recorded with its audit
-entry first, made in Cognito, then marked done (adapters/account_journal.py): a failure
-at any step leaves no change, or a change with its entry that the next read or change of
-the account finishes. Two admins editing one account: If-Match (the ETag, domain
-`etag`) and the journal's version let exactly one win. Supervisors and up list their own
+Cognito and DynamoDB share no transaction. A change (PATCH) or an invitation is recorded
+with its audit entry first, made in Cognito, then marked done (adapters/account_journal.py):
+a failure at any step leaves no change, or a change with its entry that the same request
+sent again (or, for a change, the next read of the account) finishes. Two admins editing
+one account: If-Match (the ETag, domain `etag`) and the journal's version let exactly one
+win. Supervisors and up list their own
 departments' staff through the directory (service/queues.py `directory`), not here.
 """
 
@@ -53,24 +54,41 @@ def list_accounts(query: dict, actor: Actor, services: Services) -> dict:
 
 
 def invite(body: dict, actor: Actor, services: Services) -> dict:
+    """Invite someone, in the journal's order (record, create, finish), the journal item
+    keyed by a keyed hash of the e-mail: the same invitation sent again after a failure
+    finishes it (201); another one for an address that has an account is 409 exists."""
     _admin_only(actor)
     invitation = Invitation.model_validate(body)
     check_departments(invitation.departments, known_departments(services))
-    roles = sorted(role.value for role in invitation.roles)
-    account = _accounts().invite(
-        invitation.email, invitation.name, roles, sorted(invitation.departments)
-    )
-    _changed(
-        actor,
-        "user.invite",
-        account.user_id,
-        {
-            "roles": [[], list(account.roles)],
-            "departments": [[], list(account.departments)],
-        },
-        services,
-    )
+    target = {
+        "email": invitation.email,
+        "name": invitation.name,
+        "roles": sorted(role.value for role in invitation.roles),
+        "departments": sorted(invitation.departments),
+    }
+    accounts, store = _accounts(), journal_store()
+    key = invitation_key(invitation.email, services)
+    journal = store.read(key)
+    if not journal.pending:
+        if accounts.find(invitation.email):
+            raise Conflict("a staff account with this e-mail exists", reason="exists")
+        changes = {"roles": [[], target["roles"]], "departments": [[], target["departments"]]}
+        entry = audit_entry(actor, "user.invite", key.lower(), changes, services, state="pending")
+        journal = store.claim(journal, {"actor": actor.user_id, "target": target}, entry)
+    elif journal.pending["target"] != target:
+        raise Conflict("another invitation of this e-mail is not finished yet", reason="pending")
+    account = _invite_and_finish(accounts, journal)
     return account.view()
+
+
+def invitation_key(email: str, services: Services) -> str:
+    """INVITE#<keyed hash of the address>: never the address itself in a key."""
+    import hashlib
+    import hmac
+
+    message = f"staff-invite:{email.strip().lower()}".encode()
+    secret = services.complaints.lookup_key.encode()
+    return "INVITE#" + hmac.new(secret, message, hashlib.sha256).hexdigest()[:40]
 
 
 def get_account(user_id: str, actor: Actor, services: Services) -> dict:
@@ -102,18 +120,18 @@ def change(user_id: str, body: dict, if_match: int, actor: Actor, services: Serv
     changes = differences(account, wanted)
     if not changes:
         return account.view()
-    entry = audit_entry(actor, "user.update", user_id, changes, services, state="pending")
+    target = f"user:{user_id}"
+    entry = audit_entry(actor, "user.update", target, changes, services, state="pending")
     pending = {**_request(actor, if_match, wanted), "target": targets(changes)}
     claimed = store.claim(journal, pending, entry)
     _apply_and_finish(accounts, claimed)
     return accounts.get(user_id).view()
 
 
-def audit_entry(actor: Actor, action: str, user_id: str, changes: dict, services, **details):
+def audit_entry(actor: Actor, action: str, target: str, changes: dict, services, **details):
     from ..domain.admin_audit import entry
 
-    at = services.clock.now()
-    return entry(at, actor, action, f"user:{user_id}", changes=changes, details=details)
+    return entry(services.clock.now(), actor, action, target, changes=changes, details=details)
 
 
 def _request(actor: Actor, if_match: int, wanted: AccountChange) -> dict:
@@ -141,43 +159,47 @@ def _finish_pending(accounts, journal) -> dict | None:
 def _apply_and_finish(accounts, journal) -> bool:
     """Apply the recorded change in Cognito, then mark it done; False when it is made
     but the journal did not answer (its entry says pending until the next read)."""
+    _, finished = _make_and_finish(
+        journal, lambda: accounts.apply(journal.user_id, journal.pending["target"]), "change"
+    )
+    return finished
+
+
+def _invite_and_finish(accounts, journal):
+    account, _ = _make_and_finish(
+        journal,
+        lambda: accounts.invite(**journal.pending["target"]),
+        "invitation",
+        target=lambda account: f"user:{account.user_id}",
+    )
+    return account
+
+
+def _make_and_finish(journal, make, what: str, target=None) -> tuple:
+    """Step 2 (`make`, the Cognito part) and step 3 (mark the entry done, with its
+    `target(made)` if given) of the journal's order: (what make returned, whether marked)."""
     from ..adapters.directory import forget
     from ..adapters.staff_accounts import NotApplied
 
     try:
-        accounts.apply(journal.user_id, journal.pending["target"])
+        made = make()
     except NotApplied as error:
         raise Conflict(
-            "the change is recorded but the user pool did not take it yet: send the same"
+            f"the {what} is recorded but the user pool did not take it yet: send the same"
             " request again to finish it",
             reason="pending",
         ) from error
     finally:
         forget()  # this container's directory and sign-in list show the change at once
     try:
-        journal_store().finish(journal)
+        journal_store().finish(journal, target=target(made) if target else None)
     except TooManyRequests:
-        logger().warning("account change made, its audit entry not yet marked done")
-        return False
-    return True
+        logger().warning("staff account %s made, its audit entry not yet marked done", what)
+        return made, False
+    return made, True
 
 
 def journal_store():
     from ..adapters import account_journal
 
     return account_journal
-
-
-def _changed(actor: Actor, action: str, user_id: str, changes: dict, services: Services) -> None:
-    from ..adapters.directory import forget
-
-    forget()  # this container's directory and sign-in list show the change at once
-    _audit(actor, action, f"user:{user_id}", changes, services.clock.now())
-
-
-def _audit(actor: Actor, action: str, target: str, changes: dict, at) -> None:
-    """The administration audit (adapters/admin_audit.py), read at GET /staff/admin/audit."""
-    from ..adapters import admin_audit
-    from ..domain.admin_audit import entry
-
-    admin_audit.record(entry(at, actor, action, target, changes=changes))

@@ -290,3 +290,75 @@ def test_a_change_made_but_not_marked_done_is_finished_by_the_next_read(
     assert [e["details"] for e in updates(admin)] == [{"state": "pending"}]
     assert admin.get(HANDLER).status_code == 200
     assert [e["details"] for e in updates(admin)] == [{"state": "done"}]
+
+
+def invites(admin) -> list[dict]:
+    entries = admin.get("/staff/admin/audit").json_body["items"]
+    return [e for e in entries if e["action"] == "user.invite"]
+
+
+def with_email(staff_pool, email: str) -> list[dict]:
+    cognito = boto3.client("cognito-idp")
+    return cognito.list_users(UserPoolId=staff_pool, Filter=f'email = "{email}"')["Users"]
+
+
+def test_an_invitation_that_cannot_be_recorded_creates_nobody(admin, monkeypatch, staff_pool):
+    with monkeypatch.context() as patched:
+        FailingTransactions(patched, fail_at=1)
+        failed = admin.send("post", "/staff/admin/users", INVITE)
+    assert failed.status_code == 429 and failed.headers["Retry-After"]
+    assert with_email(staff_pool, INVITE["email"]) == [] and invites(admin) == []
+    assert admin.send("post", "/staff/admin/users", INVITE).status_code == 201
+
+
+@pytest.mark.parametrize("step", ["admin_create_user", "admin_add_user_to_group"])
+def test_an_invitation_cognito_fails_is_recorded_and_finished_by_sending_it_again(
+    admin, monkeypatch, staff_pool, step
+):
+    from botocore.exceptions import EndpointConnectionError
+
+    from chalicelib.adapters.staff_accounts import CognitoAccounts
+
+    real = CognitoAccounts.cognito.fget
+
+    class Down:
+        def __init__(self, cognito):
+            self._cognito = cognito
+
+        def __getattr__(self, name):
+            if name == step:
+                raise EndpointConnectionError(endpoint_url="https://cognito-idp")
+            return getattr(self._cognito, name)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(CognitoAccounts, "cognito", property(lambda self: Down(real(self))))
+        failed = admin.send("post", "/staff/admin/users", INVITE)
+    assert failed.status_code == 409 and failed.json_body["error"]["reason"] == "pending"
+    (entry,) = invites(admin)  # recorded before Cognito was asked
+    assert entry["details"] == {"state": "pending"} and entry["target"].startswith("invite#")
+    assert INVITE["email"] not in entry["target"]
+    other = admin.send("post", "/staff/admin/users", {**INVITE, "roles": ["handler"]})
+    assert other.status_code == 409 and other.json_body["error"]["reason"] == "pending"
+
+    again = admin.send("post", "/staff/admin/users", INVITE)
+    assert again.status_code == 201, again.json_body
+    assert again.json_body["roles"] == ["handler", "supervisor"]
+    assert len(with_email(staff_pool, INVITE["email"])) == 1
+    (entry,) = invites(admin)
+    assert entry["details"] == {"state": "done"}
+    assert entry["target"] == f"user:{again.json_body['user_id']}"
+    third = admin.send("post", "/staff/admin/users", INVITE)
+    assert third.status_code == 409 and third.json_body["error"]["reason"] == "exists"
+
+
+def test_an_invitation_made_but_not_marked_done_is_finished_by_sending_it_again(
+    admin, monkeypatch, staff_pool
+):
+    with monkeypatch.context() as patched:
+        FailingTransactions(patched, fail_at=2)  # recorded, created, not marked done
+        made = admin.send("post", "/staff/admin/users", INVITE)
+    assert made.status_code == 201
+    assert [e["details"] for e in invites(admin)] == [{"state": "pending"}]
+    assert admin.send("post", "/staff/admin/users", INVITE).status_code == 201
+    assert [e["details"] for e in invites(admin)] == [{"state": "done"}]
+    assert len(with_email(staff_pool, INVITE["email"])) == 1
