@@ -51,16 +51,20 @@ def _to_event(item: EventItem) -> DomainEvent:
     )
 
 
+# A message's texts, stored as the outbox item's attributes of the same names.
+MESSAGE_TEXTS = ("channel", "audience", "recipient", "subject", "body")
+
+
+def _texts(source) -> dict[str, str]:
+    return {name: getattr(source, name) for name in MESSAGE_TEXTS}
+
+
 def _outbox_item(entry: OutboxEntry) -> OutboxItem:
     message = entry.message
     item = OutboxItem(
         complaint_pk(entry.number),
         f"OUT#{entry.id}",
-        channel=message.channel,
-        audience=message.audience,
-        recipient=message.recipient,
-        subject=message.subject,
-        body=message.body,
+        **_texts(message),
         attributes=json.dumps(message.attributes),
         status=entry.status,
         attempts=entry.attempts,
@@ -82,14 +86,7 @@ def _outbox_item(entry: OutboxEntry) -> OutboxItem:
 
 
 def outbox_entry_from_item(item: OutboxItem) -> OutboxEntry:
-    message = Message(
-        channel=item.channel,
-        audience=item.audience,
-        recipient=item.recipient,
-        subject=item.subject,
-        body=item.body,
-        attributes=json.loads(item.attributes),
-    )
+    message = Message(**_texts(item), attributes=json.loads(item.attributes))
     retry_at = item.outbox_sk.split("#", 1)[0] if item.outbox_pk == "PENDING" else None
     return OutboxEntry(
         number=item.pk.removeprefix("C#"),
