@@ -13,11 +13,10 @@ import secrets
 from datetime import UTC
 
 from pynamodb.attributes import ListAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
 
 from ..domain.admin_audit import AuditEntry
 from ..domain.errors import InvalidCommand
-from .dynamo import Item
+from .dynamo import Item, conditional_write
 
 PREFIX = "AUDIT#"
 
@@ -75,11 +74,9 @@ def transact_put(entry: AuditEntry, table_name: str | None = None) -> dict:
 
 def record(entry: AuditEntry) -> None:
     """One PutItem, for an action that changes nothing else (a subject access, a read)."""
-    try:
-        item_of(entry).save(condition=AdminAuditItem.pk.does_not_exist())
-    except PutError as error:  # the same microsecond and random suffix: never in practice
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    item = item_of(entry)
+    # Refused only for the same microsecond and random suffix: never in practice.
+    conditional_write(item.save, condition=AdminAuditItem.pk.does_not_exist())
 
 
 def read(month: str, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:

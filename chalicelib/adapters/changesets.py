@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
-from .dynamo import Item
+from .dynamo import Item, conditional_write
 
 KEY = ("OPEN311#CHANGESET", "CHANGESET")
 
@@ -42,12 +42,8 @@ def changed_at(digest: str, now: datetime) -> datetime:
             if current is None
             else ChangesetItem.digest == current.digest
         )
-        try:
-            item.save(condition=condition)
+        if conditional_write(item.save, condition=condition):
             return since
-        except PutError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
-                raise
     return since  # three rivals in a row: answer with ours; the next read settles it
 
 

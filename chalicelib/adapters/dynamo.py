@@ -7,6 +7,7 @@ live in one partition (pk = C#<number>) and commit in one transaction.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import lru_cache
 
 from pynamodb.attributes import (
@@ -17,6 +18,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.connection import Connection
 from pynamodb.connection.table import TableConnection
+from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
@@ -67,6 +69,18 @@ class Item(Model):
             shared.add_meta_table(table.get_meta_table())
             table.connection = shared
         return table
+
+
+def conditional_write(write: Callable[..., object], **kwargs) -> bool:
+    """`write(**kwargs)`, a model's conditional save or update; False when its condition
+    did not hold."""
+    try:
+        write(**kwargs)
+    except (PutError, UpdateError) as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
 
 
 def _index(name: str, hash_attr: str, range_attr: str, projection=None):

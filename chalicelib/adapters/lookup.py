@@ -19,12 +19,11 @@ import secrets
 from datetime import UTC, datetime
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
 
 from ..domain.errors import InvalidCommand
 from ..domain.model import Complaint
 from .cursors import DONE, advance, is_string_key, read_positions, write_positions
-from .dynamo import ComplaintItem, Item, _index
+from .dynamo import ComplaintItem, Item, _index, conditional_write
 
 INDEX = "by_lookup"
 
@@ -139,11 +138,8 @@ def log_search(at: datetime, user: str, roles: list[str], kind: str, results: in
         kind=kind,
         results=results,
     )
-    try:
-        item.save(condition=SearchLogItem.pk.does_not_exist())
-    except PutError as error:  # the same microsecond and random suffix: never in practice
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    # Refused only for the same microsecond and random suffix: never in practice.
+    conditional_write(item.save, condition=SearchLogItem.pk.does_not_exist())
 
 
 def read_log(month: str, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:

@@ -9,13 +9,13 @@ import json
 from datetime import UTC, datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.admin_audit import AuditEntry
 from ..domain.errors import StaleVersion
 from . import admin_audit
-from .dynamo import Item, get_connection
+from .dynamo import Item, conditional_write, get_connection
 
 KEY = ("SETTINGS", "ORG")
 
@@ -41,12 +41,8 @@ def load(consistent: bool = False) -> tuple[dict, int] | None:
 def seed(doc: dict, at: datetime) -> tuple[dict, int]:
     """Write the first record unless one exists (the first start); return what is stored."""
     item = _item(doc, 1, at, "seed")
-    try:
-        item.save(condition=SettingsItem.pk.does_not_exist())
+    if conditional_write(item.save, condition=SettingsItem.pk.does_not_exist()):
         return doc, 1
-    except PutError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
     return load(consistent=True)  # another container seeded it first
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from ..domain.notifications import OutboxEntry
 from .callbacks import claim_digest, digest_sent
 from .complaint_items import _iso, _outbox_item, complaint_pk, outbox_entry_from_item
-from .dynamo import OutboxItem
+from .dynamo import OutboxItem, conditional_write
 
 CLAIM_LEASE = timedelta(minutes=10)  # a run that dies mid-send leaves it for a later one
 
@@ -35,15 +35,13 @@ class OutboxStore:
         item = _outbox_item(entry)
         lease = now + CLAIM_LEASE
         claimed_sk = f"{_iso(lease)}#{entry.number}#{entry.id}"
-        try:
-            item.update(
-                actions=[OutboxItem.outbox_sk.set(claimed_sk)],
-                condition=OutboxItem.outbox_sk == item.outbox_sk,
-            )
-        except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False  # another run has it
-            raise
+        claimed = conditional_write(
+            item.update,
+            actions=[OutboxItem.outbox_sk.set(claimed_sk)],
+            condition=OutboxItem.outbox_sk == item.outbox_sk,
+        )
+        if not claimed:
+            return False  # another run has it
         entry.next_attempt_at = lease
         return True
 
@@ -56,13 +54,8 @@ class OutboxStore:
 
     def queue_once(self, entry: OutboxEntry) -> bool:
         """Write an outbox entry unless one with its key exists (the monthly report)."""
-        try:
-            _outbox_item(entry).save(condition=OutboxItem.pk.does_not_exist())
-        except PutError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        item = _outbox_item(entry)
+        return conditional_write(item.save, condition=OutboxItem.pk.does_not_exist())
 
     def outbox_failed(self, limit: int = 100) -> list[OutboxEntry]:
         rows = OutboxItem.pending.query("FAILED", scan_index_forward=False, limit=limit)

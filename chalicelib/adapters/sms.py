@@ -16,12 +16,12 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from ..domain.notifications import Message
 from ..metrics_names import SMS_DEFERRED
 from ..service.ports import Deferred, Suppressed
-from .dynamo import CounterItem
+from .dynamo import CounterItem, conditional_write
 
 
 def number_key(number: str) -> str:
@@ -47,28 +47,16 @@ class DynamoSmsGate:
     def opt_out(self, number: str) -> bool:
         """Record the opt-out; False if it was already recorded."""
         item = CounterItem(number_key(number), "SMSOPTOUT", value=1)
-        try:
-            item.save(condition=CounterItem.pk.does_not_exist())
-        except PutError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return conditional_write(item.save, condition=CounterItem.pk.does_not_exist())
 
     def take(self, now: datetime) -> bool:
         """Count one SMS against today's cap; False if the cap is reached."""
         day = self._calendar().local(now).date()
         item = CounterItem(f"SMSDAY#{day:%Y%m%d}", "SMSDAY")
-        try:
-            item.update(
-                actions=[CounterItem.value.add(1)],
-                condition=CounterItem.value.does_not_exist() | (CounterItem.value < self.daily_cap),
-            )
-        except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        below_cap = CounterItem.value.does_not_exist() | (CounterItem.value < self.daily_cap)
+        return conditional_write(
+            item.update, actions=[CounterItem.value.add(1)], condition=below_cap
+        )
 
     def next_window(self, now: datetime) -> datetime:
         calendar = self._calendar()
