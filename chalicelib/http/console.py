@@ -13,12 +13,12 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from ..config import get_settings
-from .errors import error_response
 from .openapi import documented
-from .static_files import STATIC, collect, content_type, text
+from .static_files import STATIC, collect, html_page
+from .static_files import asset as serve_asset
 from .static_files import version as files_version
 
 console = Blueprint(__name__)
@@ -35,15 +35,7 @@ def page():
     request = console.current_request
     path = (request.context or {}).get("path") or "/console"
     base = path if path.endswith("/") else f"{path}/"
-    headers = {
-        "Content-Type": "text/html; charset=utf-8",
-        "Content-Security-Policy": policy(),
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-cache",
-        "X-Frame-Options": "DENY",
-    }
-    return Response(body=_html(base), headers=headers)
+    return html_page(_html(base), policy())
 
 
 @console.route("/console/assets/{name}", methods=["GET"])
@@ -51,15 +43,8 @@ def page():
     "The console's ES modules and style sheet", responses={200: "text/plain"}, errors=(404,)
 )
 def asset(name):
-    if name not in assets():
-        return error_response(404, "not_found", "no such file")
-    headers = {
-        "Content-Type": content_type(name),
-        "X-Content-Type-Options": "nosniff",
-        # Modules import each other by plain relative names: revalidate, never run stale ones.
-        "Cache-Control": "no-cache",
-    }
-    return Response(body=text(assets()[name]), headers=headers)
+    # Modules import each other by plain relative names: revalidate, never run stale ones.
+    return serve_asset(assets(), name, "no-cache")
 
 
 @lru_cache(maxsize=1)

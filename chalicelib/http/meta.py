@@ -13,55 +13,43 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from ..config import get_settings
-from .errors import error_response
 from .openapi import build_document, documented
-from .static_files import STATIC, collect, content_type, text, version
+from .static_files import STATIC, collect, html_page, version
+from .static_files import asset as serve_asset
 
 meta = Blueprint(__name__)
-HTML = "text/html; charset=utf-8"
 # Each page's file holds its <title> line and its <main>; shell.html holds what they share
-# (head, header, language switch). Page name -> the path its navigation link points to.
-PAGES = {"form": "/", "track": "/track", "survey": "/survey"}
+# (head, header, language switch). Page name -> the path its route and navigation link
+# take, and its summary in the OpenAPI document.
+PAGES = {
+    "form": ("/", "The bilingual complaint form (HTML)"),
+    "track": (
+        "/track",
+        "The tracking page (HTML): status, timeline, deadlines, attachments, withdrawal",
+    ),
+    "survey": (
+        "/survey",
+        "The follow-up survey page (HTML); the e-mailed link carries number and token",
+    ),
+}
 # The only files /static/ serves: nothing else under the folder can be asked for by name.
 ASSETS = collect(STATIC)
-PAGE_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    # The survey link carries a token in its query string: never pass it on as a referrer.
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-cache",
-    # No other site may frame a page (the tracking page's withdraw button could be
-    # clickjacked): frame-ancestors in the policy, and X-Frame-Options for older browsers.
-    "X-Frame-Options": "DENY",
-}
 
 
-@meta.route("/", methods=["GET"])
-@documented("The bilingual complaint form (HTML)", responses={200: "text/html"}, errors=())
-def form():
-    return _page("form")
+def _page_view(name: str):
+    def view():
+        return html_page(_html(name, _organisation()), _policy())
+
+    view.__name__ = name
+    return view
 
 
-@meta.route("/track", methods=["GET"])
-@documented(
-    "The tracking page (HTML): status, timeline, deadlines, attachments, withdrawal",
-    responses={200: "text/html"},
-    errors=(),
-)
-def track():
-    return _page("track")
-
-
-@meta.route("/survey", methods=["GET"])
-@documented(
-    "The follow-up survey page (HTML); the e-mailed link carries number and token",
-    responses={200: "text/html"},
-    errors=(),
-)
-def survey():
-    return _page("survey")
+for _name, (_path, _summary) in PAGES.items():
+    _view = documented(_summary, responses={200: "text/html"}, errors=())(_page_view(_name))
+    meta.route(_path, methods=["GET"], name=_name)(_view)
 
 
 @meta.route("/static/{name}", methods=["GET"])
@@ -72,16 +60,11 @@ def survey():
     errors=(404,),
 )
 def asset(name):
-    if name not in ASSETS:
-        return error_response(404, "not_found", "no such file")
-    headers = {
-        "Content-Type": content_type(name),
-        "X-Content-Type-Options": "nosniff",
-        # Pages ask for ?v=<hash of the assets>, so a new release is fetched at once; modules
-        # import each other by plain names, so those are revalidated, never run stale.
-        "Cache-Control": "no-cache" if name.endswith(".js") else "public, max-age=86400",
-    }
-    return Response(body=text(ASSETS[name]), headers=headers)
+    # Pages ask for ?v=<hash of the assets>, so a new release is fetched at once; modules
+    # import each other by plain names, so those are revalidated, never run stale.
+    return serve_asset(
+        ASSETS, name, "no-cache" if name.endswith(".js") else "public, max-age=86400"
+    )
 
 
 @meta.route("/openapi.json", methods=["GET"])
@@ -98,11 +81,6 @@ def openapi():
 )
 def health():
     return {"status": "ok"}
-
-
-def _page(name: str) -> Response:
-    headers = {"Content-Type": HTML, "Content-Security-Policy": _policy(), **PAGE_HEADERS}
-    return Response(body=_html(name, _organisation()), headers=headers)
 
 
 def _organisation():
@@ -134,7 +112,7 @@ def _composed(name: str) -> str:
     """The page's own file (its <title> line, then its <main>) inside the shared shell."""
     title, main = (STATIC / f"{name}.html").read_text(encoding="utf-8").split("\n", 1)
     shell = (STATIC / "shell.html").read_text(encoding="utf-8")
-    here = f'<a href="{PAGES[name]}" '
+    here = f'<a href="{PAGES[name][0]}" '
     shell = shell.replace(here, f'{here}aria-current="page" ', 1)  # the survey has no link
     shell = shell.replace("__TITLE__", title).replace("__PAGE__", name)
     return shell.replace("__MAIN__", main.rstrip("\n"))

@@ -12,10 +12,24 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from chalice import Response
+
+from .errors import error_response
+
 STATIC = Path(__file__).parent / "static"
 SHARED = STATIC / "shared"
 TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 NAME = re.compile(r"^[a-z0-9-]+\.(js|css)$")
+HTML = "text/html; charset=utf-8"
+PAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    # The survey link carries a token in its query string: never pass it on as a referrer.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+    # No other site may frame a page (the tracking page's withdraw button could be
+    # clickjacked): frame-ancestors in the policy, and X-Frame-Options for older browsers.
+    "X-Frame-Options": "DENY",
+}
 
 
 def collect(folder: Path) -> dict[str, Path]:
@@ -45,3 +59,21 @@ def version(files: dict[str, Path]) -> str:
     for name in sorted(files):
         digest.update(name.encode() + text(files[name]).encode("utf-8"))
     return digest.hexdigest()[:12]
+
+
+def html_page(html: str, policy: str) -> Response:
+    """An HTML page (the public pages, the console) with its Content-Security-Policy."""
+    headers = {"Content-Type": HTML, "Content-Security-Policy": policy, **PAGE_HEADERS}
+    return Response(body=html, headers=headers)
+
+
+def asset(files: dict[str, Path], name: str, cache_control: str) -> Response:
+    """One of `files` by name (404 for any other name)."""
+    if name not in files:
+        return error_response(404, "not_found", "no such file")
+    headers = {
+        "Content-Type": content_type(name),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": cache_control,
+    }
+    return Response(body=text(files[name]), headers=headers)
