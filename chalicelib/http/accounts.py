@@ -11,7 +11,7 @@ from .auth import current_actor
 from .errors import directory_reachable
 from .openapi import Later, if_match_header
 from .routing import caller, created, json_body, query, with_etag
-from .staff import STAFF_ERRORS, expected_version, staff_route
+from .staff import STAFF_ERRORS, expected_version, staff_routes
 
 SCHEMAS = "chalicelib.http.schemas_accounts"  # imported when the document is built
 DOMAIN = "chalicelib.domain.accounts"
@@ -19,6 +19,8 @@ MAX_BODY = 8192
 JSON_ONLY = ["application/json"]
 
 accounts = Blueprint(__name__)
+# Every account route reaches the staff directory (Cognito): 503 when it is out of reach.
+staff_route = staff_routes(accounts, errors=(*STAFF_ERRORS, 503))
 
 CHANGE_CONDITIONS = {
     "roles": "an admin cannot remove their own admin role (409, reason own_admin_role)",
@@ -35,16 +37,14 @@ ETAG = {"ETag": "the account's version, to send back as If-Match"}
 
 
 @staff_route(
-    accounts,
     "GET /staff/admin/users",
-    "Staff accounts, a page at a time (admin): e-mail, name, roles, departments, whether"
-    " enabled and Cognito's status",
-    responses={200: Later(SCHEMAS, "StaffAccountPage")},
+    Later(SCHEMAS, "StaffAccountPage"),
     query=Later(DOMAIN, "AccountsQuery"),
     conditions={"cursor": "only a next_cursor this list returned"},
-    errors=(*STAFF_ERRORS, 503),
 )
 def list_users():
+    """Staff accounts, a page at a time (admin): e-mail, name, roles, departments, whether
+    enabled and Cognito's status"""
     from ..service import accounts as use_case
 
     with directory_reachable():
@@ -52,22 +52,20 @@ def list_users():
 
 
 @staff_route(
-    accounts,
     "POST /staff/admin/users",
-    "Invite a staff member (admin): Cognito creates the account and mails a temporary"
-    " password; the roles and departments are given at once. Audited (user.invite).",
+    created=Later(SCHEMAS, "StaffAccount"),
     request=Later(DOMAIN, "Invitation"),
-    responses={201: Later(SCHEMAS, "StaffAccount")},
     conditions={
         "departments": CHANGE_CONDITIONS["departments"],
         "email": "not already a staff account's (409, reason exists); an invitation the"
         " user pool did not take is recorded (409, reason pending): the same invitation"
         " sent again finishes it",
     },
-    errors=(*STAFF_ERRORS, 503),
     content_types=JSON_ONLY,
 )
 def invite():
+    """Invite a staff member (admin): Cognito creates the account and mails a temporary
+    password; the roles and departments are given at once. Audited (user.invite)."""
     from ..service import accounts as use_case
 
     actor = current_actor(accounts.current_request)
@@ -77,14 +75,13 @@ def invite():
 
 
 @staff_route(
-    accounts,
     "GET /staff/admin/users/{user_id}",
-    "One staff account with its ETag (admin); a change a failure left pending is finished first",
-    responses={200: Later(SCHEMAS, "StaffAccount")},
+    Later(SCHEMAS, "StaffAccount"),
     response_headers=ETAG,
-    errors=(*STAFF_ERRORS, 503),
 )
 def get_user(user_id):
+    """One staff account with its ETag (admin); a change a failure left pending is finished
+    first"""
     from ..service import accounts as use_case
 
     with directory_reachable():
@@ -92,13 +89,9 @@ def get_user(user_id):
 
 
 @staff_route(
-    accounts,
     "PATCH /staff/admin/users/{user_id}",
-    "Change a staff member's roles or departments, disable or enable the account (admin,"
-    " If-Match required); fields left out stay as they are. Audited (user.update, with the"
-    " difference; its state is pending until the user pool took the change, then done).",
+    Later(SCHEMAS, "StaffAccount"),
     request=Later(DOMAIN, "AccountChange"),
-    responses={200: Later(SCHEMAS, "StaffAccount")},
     response_headers=ETAG,
     parameters=[if_match_header()],
     conditions=PATCH_CONDITIONS,
@@ -106,6 +99,9 @@ def get_user(user_id):
     content_types=JSON_ONLY,
 )
 def change_user(user_id):
+    """Change a staff member's roles or departments, disable or enable the account (admin,
+    If-Match required); fields left out stay as they are. Audited (user.update, with the
+    difference; its state is pending until the user pool took the change, then done)."""
     from ..service import accounts as use_case
 
     request = accounts.current_request

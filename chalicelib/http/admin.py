@@ -10,12 +10,13 @@ from ..wiring import get_services
 from .auth import current_actor
 from .openapi import Later, if_match_header
 from .routing import caller, json_body, query, with_etag
-from .staff import ETAG, STAFF_ERRORS, expected_version, staff_route
+from .staff import ETAG, STAFF_ERRORS, expected_version, staff_routes
 
 SCHEMAS = "chalicelib.http.schemas_admin"  # imported when the document is built
 SETTINGS = "chalicelib.domain.org_settings"
 
 admin = Blueprint(__name__)
+staff_route = staff_routes(admin)
 
 SETTINGS_CONDITIONS = {
     "categories": "codes unique; at least one active; a code once saved is retired"
@@ -29,47 +30,37 @@ SETTINGS_CONDITIONS = {
 }
 
 
-@staff_route(
-    admin,
-    "GET /staff/settings",
-    "The organisation's names and values the console needs (any staff): categories and"
-    " departments with both names and whether in use, the default department, callback"
-    " slots, the information-request defaults",
-    responses={200: Later(SCHEMAS, "StaffSettings")},
-)
+@staff_route("GET /staff/settings", Later(SCHEMAS, "StaffSettings"))
 def staff_settings():
+    """The organisation's names and values the console needs (any staff): categories and
+    departments with both names and whether in use, the default department, callback slots,
+    the information-request defaults"""
     from ..service import org_settings as use_case
 
     return use_case.staff_view(*caller(admin))
 
 
-@staff_route(
-    admin,
-    "GET /staff/admin/settings",
-    "The whole settings record with its ETag (admin)",
-    responses={200: Later(SCHEMAS, "AdminSettings")},
-    response_headers=ETAG,
-)
+@staff_route("GET /staff/admin/settings", Later(SCHEMAS, "AdminSettings"), response_headers=ETAG)
 def admin_settings():
+    """The whole settings record with its ETag (admin)"""
     from ..service import org_settings as use_case
 
     return with_etag(use_case.admin_view(*caller(admin)))
 
 
 @staff_route(
-    admin,
     "PUT /staff/admin/settings",
-    "Replace the whole settings record (admin, If-Match required; a stale ETag: 409);"
-    " validated as a whole: 400 names every bad field. Audited. Other containers see the"
-    " change within a minute.",
+    Later(SCHEMAS, "AdminSettings"),
     request=Later(SETTINGS, "OrgSettings"),
-    responses={200: Later(SCHEMAS, "AdminSettings")},
     response_headers=ETAG,
     parameters=[if_match_header()],
     conditions=SETTINGS_CONDITIONS,
     errors=(*STAFF_ERRORS, 428),
 )
 def replace_settings():
+    """Replace the whole settings record (admin, If-Match required; a stale ETag: 409);
+    validated as a whole: 400 names every bad field. Audited. Other containers see the change
+    within a minute."""
     from ..service import org_settings as use_case
 
     actor = current_actor(admin.current_request)
@@ -79,15 +70,14 @@ def replace_settings():
 
 
 @staff_route(
-    admin,
     "GET /staff/admin/audit",
-    "The administration audit (admin): who changed what, when, and the difference,"
-    " newest first, one UTC month",
-    responses={200: Later(SCHEMAS, "AuditPage")},
+    Later(SCHEMAS, "AuditPage"),
     query=Later("chalicelib.domain.admin_audit", "AuditQuery"),
     conditions={"cursor": "only a next_cursor this list returned, for the same month"},
 )
 def audit():
+    """The administration audit (admin): who changed what, when, and the difference, newest
+    first, one UTC month"""
     from ..service import org_settings as use_case
 
     return use_case.audit_list(query(admin), *caller(admin))

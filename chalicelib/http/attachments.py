@@ -8,24 +8,31 @@ from chalice import Blueprint
 from ..domain.complaint_input import AttachmentRef
 from ..wiring import get_services
 from .openapi import Later
-from .routing import TOKEN, caller, complainant, created, route, tracking_token
-from .staff import staff_route
+from .routing import (
+    COMMAND_ERRORS,
+    caller,
+    complainant,
+    complainant_routes,
+    created,
+    tracking_token,
+)
+from .staff import staff_routes
 
 attachments = Blueprint(__name__)
+complainant_route = complainant_routes(attachments)
+staff_route = staff_routes(attachments)
 
 SCHEMAS = "chalicelib.http.schemas_attachments"  # imported when the document is built
 
 
-@route(
-    attachments,
+@complainant_route(
     "POST /complaints/{number}/attachments",
-    "Ask to upload a file (the complainant): a presigned POST for exactly that file",
+    created=Later(SCHEMAS, "UploadGrant"),
     request=AttachmentRef,
-    responses={201: Later(SCHEMAS, "UploadGrant")},
-    parameters=[TOKEN],
-    errors=(400, 404, 409, 413, 415),
+    errors=COMMAND_ERRORS,
 )
 def request_upload(number):
+    """Ask to upload a file (the complainant): a presigned POST for exactly that file"""
     from ..service import attachments as use_case
 
     attachment, upload = use_case.request_upload(number, *complainant(attachments))
@@ -39,15 +46,13 @@ def request_upload(number):
     return created(grant, confirm)
 
 
-@route(
-    attachments,
+@complainant_route(
     "POST /complaints/{number}/attachments/{attachment_id}/confirm",
-    "Confirm an upload: the stored file is checked against its declaration",
-    responses={200: Later(SCHEMAS, "AttachmentItem")},
-    parameters=[TOKEN],
+    Later(SCHEMAS, "AttachmentItem"),
     errors=(400, 404, 409),
 )
 def confirm_upload(number, attachment_id):
+    """Confirm an upload: the stored file is checked against its declaration"""
     from ..service import attachments as use_case
 
     token = tracking_token(attachments)
@@ -55,28 +60,21 @@ def confirm_upload(number, attachment_id):
     return use_case.attachment_view(attachment)
 
 
-@route(
-    attachments,
+@complainant_route(
     "GET /complaints/{number}/attachments",
-    "The complainant's list of files on their complaint",
-    responses={200: Later(SCHEMAS, "AttachmentList")},
-    parameters=[TOKEN],
-    errors=(404,),
+    Later(SCHEMAS, "AttachmentList"),
 )
 def list_public(number):
+    """The complainant's list of files on their complaint"""
     from ..service import attachments as use_case
 
     items = use_case.public_list(number, tracking_token(attachments), get_services())
     return {"number": number, "items": items}
 
 
-@staff_route(
-    attachments,
-    "GET /staff/complaints/{number}/attachments",
-    "A case's files, each uploaded one with a download link valid for a few minutes",
-    responses={200: Later(SCHEMAS, "AttachmentList")},
-)
+@staff_route("GET /staff/complaints/{number}/attachments", Later(SCHEMAS, "AttachmentList"))
 def list_for_staff(number):
+    """A case's files, each uploaded one with a download link valid for a few minutes"""
     from ..service import attachments as use_case
 
     return use_case.staff_list(number, *caller(attachments))

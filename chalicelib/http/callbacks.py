@@ -10,12 +10,22 @@ from ..service.intake import sms_opt_out
 from ..wiring import get_services
 from .auth import current_actor
 from .openapi import Later, header
-from .routing import SURVEY_TOKEN, caller, json_body, query, route, tracking_token, with_etag
-from .staff import optional_version, staff_route
+from .routing import (
+    SURVEY_TOKEN,
+    caller,
+    complainant_routes,
+    json_body,
+    query,
+    tracking_token,
+    with_etag,
+)
+from .staff import optional_version, staff_routes
 
 SCHEMAS = "chalicelib.http.schemas_callbacks"  # imported when the document is built
 
 callbacks = Blueprint(__name__)
+complainant_route = complainant_routes(callbacks)
+staff_route = staff_routes(callbacks)
 
 
 OPTIONAL_IF_MATCH = header(
@@ -24,27 +34,25 @@ OPTIONAL_IF_MATCH = header(
 
 
 @staff_route(
-    callbacks,
     "GET /staff/callbacks",
-    "Callbacks due (today, overdue, or both) for the roles that make them, by department",
-    responses={200: Later(SCHEMAS, "CallbackList")},
+    Later(SCHEMAS, "CallbackList"),
     query=Later("chalicelib.service.callbacks", "CallbackQuery"),
 )
 def list_callbacks():
+    """Callbacks due (today, overdue, or both) for the roles that make them, by department"""
     from ..service import callbacks as use_case
 
     return use_case.list_due(query(callbacks), *caller(callbacks))
 
 
 @staff_route(
-    callbacks,
     "POST /staff/complaints/{number}/callbacks",
-    "Record a callback attempt: outcome, slot, and the answers when reached",
+    Later(SCHEMAS, "CallbackResult"),
     request=CallbackAttemptInput,
-    responses={200: Later(SCHEMAS, "CallbackResult")},
     parameters=[OPTIONAL_IF_MATCH],
 )
 def record_callback(number):
+    """Record a callback attempt: outcome, slot, and the answers when reached"""
     from ..service import callbacks as use_case
 
     actor = current_actor(callbacks.current_request)
@@ -53,13 +61,11 @@ def record_callback(number):
     return with_etag(use_case.record(number, body, actor, version, get_services()))
 
 
-@route(
-    callbacks,
+@complainant_route(
     "POST /complaints/{number}/sms-opt-out",
-    "Stop text messages to the complainant's mobile (from the survey page)",
-    responses={200: Later(SCHEMAS, "OptOut")},
+    Later(SCHEMAS, "OptOut"),
     parameters=[SURVEY_TOKEN],
-    errors=(404,),
 )
 def opt_out(number):
+    """Stop text messages to the complainant's mobile (from the survey page)"""
     return sms_opt_out(number, tracking_token(callbacks), get_services())

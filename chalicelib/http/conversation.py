@@ -7,22 +7,23 @@ from chalice import Blueprint
 
 from ..domain import conversation as talk
 from ..wiring import get_services
-from .openapi import ETAG_PATTERN, SCHEMAS, Later, header
+from .openapi import ETAG_PATTERN, Later, header
 from .routing import (
-    TOKEN,
     caller,
     complainant,
+    complainant_routes,
     created,
     json_body,
-    route,
     tracking_token,
     with_etag,
 )
-from .staff import ETAG, optional_version, staff_route
+from .staff import ETAG, STAFF_COMPLAINT, optional_version, staff_routes
 
 THREADS = "chalicelib.http.schemas_conversation"
 
 conversation = Blueprint(__name__)
+complainant_route = complainant_routes(conversation)
+staff_route = staff_routes(conversation)
 
 OPTIONAL_IF_MATCH = header(
     "If-Match",
@@ -42,6 +43,11 @@ REPLY_CONDITIONS = {
     "429 with Retry-After past PUBLIC_MESSAGES_PER_DAY (20) replies a day",
 }
 
+# A staff command on the case: the case back with its ETag; If-Match optional.
+staff_command = staff_routes(
+    conversation, ok=STAFF_COMPLAINT, response_headers=ETAG, parameters=[OPTIONAL_IF_MATCH]
+)
+
 
 def _staff_command(name, number):
     from ..service import conversation as use_case
@@ -53,88 +59,70 @@ def _staff_command(name, number):
     return with_etag(command(number, body, actor, version, services))
 
 
-@staff_route(
-    conversation,
+@staff_command(
     "POST /staff/complaints/{number}/messages",
-    "Send the complainant a message; with `request`, a request for information "
-    "(一次性告知): the case waits for the complainant until they reply or reply_by passes",
     request=talk.StaffMessage,
-    responses={200: Later(SCHEMAS, "StaffComplaint")},
-    response_headers=ETAG,
-    parameters=[OPTIONAL_IF_MATCH],
     conditions=MESSAGE_CONDITIONS,
 )
 def send_message(number):
+    """Send the complainant a message; with `request`, a request for information (一次性告知): the
+    case waits for the complainant until they reply or reply_by passes"""
     return _staff_command("send_message", number)
 
 
-@staff_route(
-    conversation,
-    "GET /staff/complaints/{number}/messages",
-    "The thread: messages, requests, replies, contacts and notes in time order",
-    responses={200: Later(THREADS, "StaffThread")},
-)
+@staff_route("GET /staff/complaints/{number}/messages", Later(THREADS, "StaffThread"))
 def staff_thread(number):
+    """The thread: messages, requests, replies, contacts and notes in time order"""
     from ..service import conversation as use_case
 
     return use_case.staff_thread(number, *caller(conversation))
 
 
-@staff_route(
-    conversation,
+@staff_command(
     "POST /staff/complaints/{number}/contacts",
-    "Record a contact made or received outside the system; a reached one meets the "
-    "first-contact deadline",
     request=talk.ContactBody,
-    responses={200: Later(SCHEMAS, "StaffComplaint")},
-    response_headers=ETAG,
-    parameters=[OPTIONAL_IF_MATCH],
     conditions=CONTACT_CONDITIONS,
 )
 def record_contact(number):
+    """Record a contact made or received outside the system; a reached one meets the
+    first-contact deadline"""
     return _staff_command("record_contact", number)
 
 
-@route(
-    conversation,
+@complainant_route(
     "GET /complaints/{number}/messages",
-    "The complainant's thread: messages from staff (by role and department) and replies",
-    responses={200: Later(THREADS, "PublicThread")},
-    parameters=[TOKEN],
-    errors=(404,),
+    Later(THREADS, "PublicThread"),
 )
 def public_thread(number):
+    """The complainant's thread: messages from staff (by role and department) and replies"""
     from ..service import conversation as use_case
 
     return use_case.public_thread(number, tracking_token(conversation), get_services())
 
 
-@route(
-    conversation,
+@complainant_route(
     "POST /complaints/{number}/messages",
-    "Reply (text only; files through the upload flow); ends a wait for the complainant",
+    created=Later(THREADS, "ReplyReceipt"),
     request=talk.ReplyBody,
-    responses={201: Later(THREADS, "ReplyReceipt")},
-    parameters=[TOKEN],
     conditions=REPLY_CONDITIONS,
     errors=(400, 404, 409, 413, 415, 429),
 )
 def post_reply(number):
+    """Reply (text only; files through the upload flow); ends a wait for the complainant"""
     from ..service import conversation as use_case
 
     return created(use_case.post_reply(number, *complainant(conversation)))
 
 
 @staff_route(
-    conversation,
     "POST /staff/complaints/{number}/held-mail/{mail_id}",
-    "Accept (into the thread as the complainant's reply) or discard an e-mail kept aside "
-    "(unverified sender, spam, virus, SPF/DKIM failure)",
+    Later(THREADS, "HeldMailDecided"),
     request=talk.HeldMailDecision,
-    responses={200: Later(THREADS, "HeldMailDecided")},
     conditions={"decision": "409 if the mail was decided already"},
 )
 def decide_held_mail(number, mail_id):
+    """Accept (into the thread as the complainant's reply) or discard an e-mail kept aside
+    (unverified sender, spam, virus, SPF/DKIM failure)"""
     from ..service.inbound_mail import decide_held
 
     body = json_body(conversation)

@@ -20,24 +20,25 @@ from .errors import HttpError
 from .openapi import SCHEMAS, Later, header
 from .receipt import receipt_body
 from .routing import (
+    COMMAND_ERRORS,
     SURVEY_TOKEN,
-    TOKEN,
     complainant,
+    complainant_routes,
     created,
     json_body,
-    route,
+    routes,
     tracking_token,
 )
 
 public = Blueprint(__name__)
+route = routes(public)
+complainant_route = complainant_routes(public)
 
 
 @route(
-    public,
     "POST /complaints",
-    "Submit a complaint",
+    created=Later(SCHEMAS, "Receipt"),
     request=ComplaintInput,
-    responses={201: Later(SCHEMAS, "Receipt")},
     parameters=[
         header(
             "Idempotency-Key",
@@ -48,6 +49,7 @@ public = Blueprint(__name__)
     errors=(400, 409, 413, 415, 422, 429),
 )
 def post_complaint():
+    """Submit a complaint"""
     request = public.current_request
     data = ComplaintInput.model_validate(json_body(public))
     key = request.headers.get("idempotency-key")
@@ -56,55 +58,45 @@ def post_complaint():
     return created(receipt, f"/complaints/{receipt['number']}")
 
 
-@route(
-    public,
-    "GET /complaints/{number}",
-    "The complainant's view of a complaint",
-    responses={200: Later(SCHEMAS, "PublicView")},
-    parameters=[TOKEN],
-    errors=(404,),
-)
+@complainant_route("GET /complaints/{number}", Later(SCHEMAS, "PublicView"))
 def get_complaint(number):
+    """The complainant's view of a complaint"""
     return public_view(number, tracking_token(public), get_services())
 
 
-@route(
-    public,
+@complainant_route(
     "POST /complaints/{number}/withdraw",
-    "Withdraw a complaint (the complainant, with the tracking token)",
+    Later(SCHEMAS, "StatusChange"),
     request=Withdraw,
-    responses={200: Later(SCHEMAS, "StatusChange")},
-    parameters=[TOKEN],
-    errors=(400, 404, 409, 413, 415),
+    errors=COMMAND_ERRORS,
 )
 def withdraw_complaint(number):
+    """Withdraw a complaint (the complainant, with the tracking token)"""
     return withdraw(number, *complainant(public))
 
 
-@route(
-    public,
+@complainant_route(
     "POST /complaints/{number}/recomplaint",
-    "Complain again about a resolved or closed complaint: a new case, linked, one grade up",
+    created=Later(SCHEMAS, "Receipt"),
     request=Recomplaint,
-    responses={201: Later(SCHEMAS, "Receipt")},
     parameters=[header("X-Tracking-Token", "the original complaint's token", required=True)],
-    errors=(400, 404, 409, 413, 415),
+    errors=COMMAND_ERRORS,
 )
 def recomplain_complaint(number):
+    """Complain again about a resolved or closed complaint: a new case, linked, one grade up"""
     receipt = recomplain(number, *complainant(public))
     return created(receipt_body(receipt), f"/complaints/{receipt.number}")
 
 
-@route(
-    public,
+@complainant_route(
     "POST /complaints/{number}/survey",
-    "Answer the follow-up survey (score 1-5, solved, comment)",
+    Later(SCHEMAS, "StatusChange"),
     request=SurveyAnswer,
-    responses={200: Later(SCHEMAS, "StatusChange")},
     parameters=[SURVEY_TOKEN],
-    errors=(400, 404, 409, 413, 415),
+    errors=COMMAND_ERRORS,
 )
 def answer_survey_route(number):
+    """Answer the follow-up survey (score 1-5, solved, comment)"""
     return answer_survey(number, *complainant(public))
 
 

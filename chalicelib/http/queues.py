@@ -13,51 +13,45 @@ from .auth import current_actor
 from .errors import HttpError, directory_reachable
 from .openapi import SCHEMAS, Later
 from .routing import caller, query
-from .staff import STAFF_ERRORS, staff_route
+from .staff import STAFF_ERRORS, staff_routes
 
 queues = Blueprint(__name__)
+staff_route = staff_routes(queues)
 
 
-@staff_route(
-    queues,
-    "GET /staff/queues",
-    "How many cases each of the caller's queues holds (by department and status), read from"
-    " counters kept with every change: the same few reads whatever the organisation's size",
-    responses={200: Later(SCHEMAS, "QueueCounts")},
-    query=CountFilters,
-)
+@staff_route("GET /staff/queues", Later(SCHEMAS, "QueueCounts"), query=CountFilters)
 def counts():
+    """How many cases each of the caller's queues holds (by department and status), read from
+    counters kept with every change: the same few reads whatever the organisation's size"""
     from ..service import queues as use_case
 
     return use_case.queue_counts(query(queues), *caller(queues))
 
 
 @staff_route(
-    queues,
     "GET /staff/queues/{name}",
-    "One queue (mine, to_accept, due, waiting, follow_up, replied), nearest deadline first;"
-    " replied: cases with a complainant reply their handler has not opened;"
-    " each case carries `clock`, the working hours left on each pending deadline",
-    responses={200: Later(SCHEMAS, "QueuePage")},
+    Later(SCHEMAS, "QueuePage"),
     query=QueueFilters,
     conditions={"cursor": "only a next_cursor this queue returned"},
 )
 def queue(name):
+    """One queue (mine, to_accept, due, waiting, follow_up, replied), nearest deadline first;
+    replied: cases with a complainant reply their handler has not opened; each case carries
+    `clock`, the working hours left on each pending deadline"""
     from ..service import queues as use_case
 
     return use_case.queue_page(name, query(queues), *caller(queues))
 
 
 @staff_route(
-    queues,
     "GET /staff/directory",
-    "Staff of the caller's departments (one department with ?department=), for assigning;"
-    " with ?case=, without those recused from that case (回避)",
-    responses={200: Later(SCHEMAS, "StaffDirectory")},
+    Later(SCHEMAS, "StaffDirectory"),
     query=Later(SCHEMAS, "DirectoryQuery"),
     errors=(*STAFF_ERRORS, 503),
 )
 def directory():
+    """Staff of the caller's departments (one department with ?department=), for assigning; with
+    ?case=, without those recused from that case (回避)"""
     from ..service import queues as use_case
 
     params = query(queues)

@@ -9,11 +9,11 @@ from ..domain.patterns import MONTH_PATTERN
 from ..wiring import get_services
 from .auth import current_actor
 from .openapi import Later
-from .staff import staff_route
+from .staff import staff_routes
 
 reports = Blueprint(__name__)
+staff_route = staff_routes(reports, errors=(400, 401, 403))
 
-ERRORS = (400, 401, 403)
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SVG = "image/svg+xml"
@@ -50,45 +50,39 @@ def _svg(body: str) -> Response:
 
 
 @staff_route(
-    reports,
     "GET /staff/reports/trend",
-    "12-month trend of every figure, ending at `to` (default: this month)",
-    responses={200: Later(SCHEMAS, "TrendReport")},
+    Later(SCHEMAS, "TrendReport"),
     query=Later(USE_CASE, "TrendQuery"),
     conditions=CONDITIONS,
-    errors=ERRORS,
 )
 def trend():
+    """12-month trend of every figure, ending at `to` (default: this month)"""
     return _trend()
 
 
 @staff_route(
-    reports,
     "GET /staff/reports/trend/chart.svg",
-    "Chart: received vs closed per month and the on-time resolution rate (SVG)",
-    responses={200: SVG},
+    SVG,
     query=Later(USE_CASE, "TrendQuery"),
     conditions=CONDITIONS,
-    errors=ERRORS,
 )
 def trend_chart():
+    """Chart: received vs closed per month and the on-time resolution rate (SVG)"""
     from ..presentation.charts import trend_chart as draw
 
     return _svg(draw(_trend()))
 
 
 @staff_route(
-    reports,
     "GET /staff/reports/{month}",
-    "A month's figures per group (JSON, or format=csv / format=xlsx)",
-    responses={200: Later(SCHEMAS, "MonthReport")},
+    Later(SCHEMAS, "MonthReport"),
     query=Later(USE_CASE, "ReportQuery"),
     conditions=CONDITIONS,
     path_schemas=MONTH,
-    errors=ERRORS,
     produces=(CSV, XLSX),
 )
 def month_report(month):
+    """A month's figures per group (JSON, or format=csv / format=xlsx)"""
     from ..service import reports as use_case
 
     actor, query, lang = _read(use_case.ReportQuery)
@@ -113,15 +107,13 @@ def _in_format(table: dict, format_: str, name: str, keys=None):
 
 
 @staff_route(
-    reports,
     "GET /staff/reports/{month}/chart.svg",
-    "Chart: on-time acceptance and resolution rates by department for a month (SVG)",
-    responses={200: SVG},
+    SVG,
     query=Later(USE_CASE, "ChartQuery"),
     path_schemas=MONTH,
-    errors=ERRORS,
 )
 def month_chart(month):
+    """Chart: on-time acceptance and resolution rates by department for a month (SVG)"""
     from ..presentation.charts import department_chart
     from ..service import reports as use_case
 
@@ -131,18 +123,16 @@ def month_chart(month):
 
 
 @staff_route(
-    reports,
     "GET /staff/reports/{month}/assessment",
-    "考核表: per responsible department (the finding's), valid complaints, on-time"
-    " resolution rate, satisfaction rate and re-complaints, ranked by valid complaints"
-    " (JSON, or format=csv / format=xlsx)",
-    responses={200: Later(SCHEMAS, "Assessment")},
+    Later(SCHEMAS, "Assessment"),
     query=Later(ASSESSMENT, "AssessmentQuery"),
     path_schemas=MONTH,
-    errors=ERRORS,
     produces=(CSV, XLSX),
 )
 def assessment(month):
+    """考核表: per responsible department (the finding's), valid complaints, on-time resolution
+    rate, satisfaction rate and re-complaints, ranked by valid complaints (JSON, or
+    format=csv / format=xlsx)"""
     from ..service import assessment as assessment_case
 
     actor, query, lang = _read(assessment_case.AssessmentQuery)

@@ -14,7 +14,7 @@ from chalice import Response
 from ..wiring import get_services
 from .auth import current_actor
 from .errors import handles_errors, read_json
-from .openapi import documented, header
+from .openapi import Undocumented, documented, header
 
 # Accept any body type at the router so that our own handler names what is wrong with it.
 ANY_BODY = [
@@ -31,14 +31,38 @@ TOKEN = header("X-Tracking-Token", "the token given on submission", required=Tru
 SURVEY_TOKEN = header(
     "X-Tracking-Token", "the tracking token, or the token of the survey link", required=True
 )
+# A complainant's command with the tracking token: a bad body, no such complaint for that
+# token, or a state that does not allow it.
+COMMAND_ERRORS = (400, 404, 409, 413, 415)
 
 
-def route(blueprint, line: str, summary: str, *, authorizer=None, content_types=None, **doc):
-    """Declare `line` ("POST /complaints/{number}/survey") on `blueprint`, described by
-    `summary` and `doc` (what openapi.documented takes), its errors in the one shape.
+def routes(blueprint, **defaults):
+    """The route declarer of `blueprint`: `@route("GET /path", Body, query=Model)` declares a
+    view whose docstring is the operation's summary (see `route`); `defaults` serve every
+    route (staff.staff_routes: the bearer token and the staff errors)."""
 
-    Behind an authorizer the operation is secured; a method with a body takes any content
-    type at the router (ANY_BODY) unless `content_types` says otherwise.
+    def declare(line: str, *ok, **doc):
+        return route(blueprint, line, *ok, **{**defaults, **doc})
+
+    return declare
+
+
+def complainant_routes(blueprint):
+    """The declarer of routes a complainant calls with the tracking token (404: no complaint
+    has that number and token)."""
+    return routes(blueprint, parameters=[TOKEN], errors=(404,))
+
+
+def route(
+    blueprint, line: str, ok=None, *, created=None, authorizer=None, content_types=None, **doc
+):
+    """Declare `line` ("POST /complaints/{number}/survey") on `blueprint`: Chalice's route,
+    the OpenAPI description (openapi.documented) and the one error shape.
+
+    The view's docstring is the operation's summary; `ok` is what a 200 answers, `created`
+    what a 201 answers (or `responses` for anything else), `doc` the rest of the
+    description. Behind an authorizer the operation is secured; a method with a body takes
+    any content type at the router (ANY_BODY) unless `content_types` says otherwise.
     """
     method, path = line.split(" ", 1)
     options: dict = {"methods": [method]}
@@ -49,8 +73,12 @@ def route(blueprint, line: str, summary: str, *, authorizer=None, content_types=
         options["content_types"] = content_types or ANY_BODY
     if "name" in doc:
         options["name"] = doc.pop("name")
+    doc.setdefault("responses", {201: created} if created is not None else {200: ok})
 
     def declare(view):
+        summary = doc.pop("summary", None) or " ".join((view.__doc__ or "").split())
+        if not summary:
+            raise Undocumented(f"{line}: the view {view.__name__} has no docstring")
         view = documented(summary, **doc)(handles_errors(view))
         blueprint.route(path, **options)(view)
         return view

@@ -14,7 +14,7 @@ from .auth import current_actor, staff_authorizer
 from .errors import HttpError
 from .openapi import SCHEMAS, Later, if_match_header
 from .receipt import receipt_body
-from .routing import caller, created, json_body, query, route, with_etag
+from .routing import caller, created, json_body, query, routes, with_etag
 
 staff = Blueprint(__name__)
 
@@ -88,34 +88,37 @@ def optional_version(request) -> int | None:
     return expected_version(request)
 
 
-def staff_route(blueprint, line: str, summary: str, *, errors=STAFF_ERRORS, **doc):
-    """A route for signed-in staff (routing.route behind the bearer token)."""
-    return route(blueprint, line, summary, authorizer=authorizer, errors=errors, **doc)
+def staff_routes(blueprint, errors=STAFF_ERRORS, **defaults):
+    """The declarer of `blueprint`'s routes for signed-in staff (routing.routes behind the
+    bearer token, with the staff errors unless told)."""
+    return routes(blueprint, authorizer=authorizer, errors=errors, **defaults)
+
+
+staff_route = staff_routes(staff)
+STAFF_COMPLAINT = Later(SCHEMAS, "StaffComplaint")
 
 
 @staff_route(
-    staff,
     "GET /staff/complaints",
-    "List complaints (filters are key or index queries)",
-    responses={200: Later(SCHEMAS, "StaffList")},
+    Later(SCHEMAS, "StaffList"),
     query=ListCriteria,
     conditions=LIST_CONDITIONS,
 )
 def list_complaints():
+    """List complaints (filters are key or index queries)"""
     from ..service import staff as use_case
 
     return use_case.list_complaints(query(staff), *caller(staff))
 
 
 @staff_route(
-    staff,
     "POST /staff/complaints",
-    "Record a complaint taken by phone, visit, letter, fax or e-mail",
+    created=Later(SCHEMAS, "Receipt"),
     request=commands.StaffIntake,
-    responses={201: Later(SCHEMAS, "Receipt")},
     conditions=INTAKE_CONDITIONS,
 )
 def record_intake():
+    """Record a complaint taken by phone, visit, letter, fax or e-mail"""
     from ..service import staff as use_case
 
     actor = current_actor(staff.current_request)
@@ -123,38 +126,25 @@ def record_intake():
     return created(receipt_body(receipt), f"/staff/complaints/{receipt.number}")
 
 
-@staff_route(
-    staff,
-    "GET /staff/complaints/{number}",
-    "One complaint, with its ETag",
-    responses={200: Later(SCHEMAS, "StaffComplaint")},
-    response_headers=ETAG,
-)
+@staff_route("GET /staff/complaints/{number}", STAFF_COMPLAINT, response_headers=ETAG)
 def get_complaint(number):
+    """One complaint, with its ETag"""
     from ..service import staff as use_case
 
     return with_etag(use_case.get_complaint(number, *caller(staff)))
 
 
-@staff_route(
-    staff,
-    "GET /staff/complaints/{number}/history",
-    "The audit trail: every change, who, role, when, before and after",
-    responses={200: Later(SCHEMAS, "HistoryEntry")},
-)
+@staff_route("GET /staff/complaints/{number}/history", Later(SCHEMAS, "HistoryEntry"))
 def complaint_history(number):
+    """The audit trail: every change, who, role, when, before and after"""
     from ..service import staff as use_case
 
     return {"items": use_case.history(number, *caller(staff))}
 
 
-@staff_route(
-    staff,
-    "GET /staff/outbox/failed",
-    "Notifications given up after their last retry (admins)",
-    responses={200: Later(SCHEMAS, "FailedNotifications")},
-)
+@staff_route("GET /staff/outbox/failed", Later(SCHEMAS, "FailedNotifications"))
 def failed_notifications():
+    """Notifications given up after their last retry (admins)"""
     from ..service import staff as use_case
 
     return {"items": use_case.failed_notifications(*caller(staff))}
@@ -176,11 +166,10 @@ def _action_view(action: Action):
 
 for _segment, _action in ACTION_PATHS.items():
     staff_route(
-        staff,
         f"POST /staff/complaints/{{number}}/{_segment}",
-        f"{_action.value.replace('_', ' ').capitalize()} (If-Match required)",
+        STAFF_COMPLAINT,
+        summary=f"{_action.value.replace('_', ' ').capitalize()} (If-Match required)",
         request=BODIES[_action],
-        responses={200: Later(SCHEMAS, "StaffComplaint")},
         response_headers=ETAG,
         parameters=[IF_MATCH],
         conditions=ACTION_CONDITIONS.get(_action),

@@ -12,31 +12,30 @@ from chalice import Blueprint, Response
 from ..domain.lookup import SUBJECT_CONDITIONS, SubjectQuery
 from .openapi import Later
 from .routing import caller, query
-from .staff import staff_route
+from .staff import staff_routes
 
 SCHEMAS = "chalicelib.http.schemas_subject_access"
 ZIP = "application/zip"
 
 subject_access = Blueprint(__name__)
+staff_route = staff_routes(subject_access)
 
 
 @staff_route(
-    subject_access,
     "GET /staff/admin/subject-access",
-    "A complainant's data on request (admin and quality): every complaint found by their"
-    " phone or e-mail through the keyed lookup index, newest first, with what they"
-    " submitted, status and dates, their survey answer, the names of their files and the"
-    " public messages. One page of `limit` complaints (next_cursor for more). format=zip"
-    " or Accept: application/zip gives the same page as a zip (send an Accept that"
-    " matches application/zip) with the files they sent, up to 4 MiB of files per export;"
-    " NOT-INCLUDED.txt in the zip names those left out (ask again with a smaller limit)."
-    " Every request is audited without the key.",
-    responses={200: Later(SCHEMAS, "SubjectAccess")},
+    Later(SCHEMAS, "SubjectAccess"),
     query=SubjectQuery,
     conditions=SUBJECT_CONDITIONS,
     produces=(ZIP,),
 )
 def read():
+    """A complainant's data on request (admin and quality): every complaint found by their phone
+    or e-mail through the keyed lookup index, newest first, with what they submitted, status
+    and dates, their survey answer, the names of their files and the public messages. One
+    page of `limit` complaints (next_cursor for more). format=zip or Accept: application/zip
+    gives the same page as a zip (send an Accept that matches application/zip) with the files
+    they sent, up to 4 MiB of files per export; NOT-INCLUDED.txt in the zip names those left
+    out (ask again with a smaller limit). Every request is audited without the key."""
     from ..service import subject_access as use_case
 
     params = query(subject_access)
