@@ -1,6 +1,7 @@
 // A few DOM helpers: elements are built with h() (elements.js, shared with the public pages),
 // never from HTML strings, so text from the API can never become markup.
 
+import { ApiError } from "./api.js";
 import { h, replace, uid } from "./elements.js";
 
 export { h, replace, uid };
@@ -52,4 +53,42 @@ export function announce(text, kind = "info") {
 // A wide table's box: it scrolls sideways on a phone, so it must take the keyboard's focus.
 export function scrollable(name) {
   return { className: "table-wrap", tabindex: "0", role: "region", "aria-label": name };
+}
+
+// The filter form above a month's figures (reports, audit): the month, any `extra` fields,
+// and a button; submitting moves to hashOf(the form's data), which renders that month.
+export function monthFilter(month, monthLabel, showLabel, hashOf, ...extra) {
+  const monthInput = h("input", { type: "month", name: "month", value: month, required: true });
+  const form = h(
+    "form",
+    {
+      className: "filters",
+      onsubmit: (event) => {
+        event.preventDefault();
+        location.hash = hashOf(new FormData(form));
+      },
+    },
+    field(monthLabel, monthInput),
+    ...extra,
+    h("div", { className: "buttons" }, h("button", { type: "submit" }, showLabel)),
+  );
+  return form;
+}
+
+// A section whose h2 labels it: `${name}-title` is the heading's id.
+export function titledSection(name, title, attrs, ...content) {
+  return h("section", { "aria-labelledby": `${name}-title`, ...attrs }, h("h2", { id: `${name}-title` }, title), ...content);
+}
+
+// What `request` (a promise of the API's answer) gives, or null: when the view is no longer
+// the current one, or when the request failed, once `into` says why (`forbidden` for a 403,
+// else failed(the error's message)).
+export async function answerOrError(request, into, stillCurrent, forbidden, failed) {
+  try {
+    const answer = await request;
+    return stillCurrent() ? answer : null;
+  } catch (error) {
+    if (stillCurrent()) replace(into, h("p", { className: "error" }, error instanceof ApiError && error.status === 403 ? forbidden : failed(error.message)));
+    return null;
+  }
 }

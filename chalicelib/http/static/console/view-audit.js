@@ -1,8 +1,8 @@
 // The administration audit (admins): who changed what and when, newest first, a month at a
 // time (GET /staff/admin/audit), with each change as "path: before → after".
 
-import { ApiError, get, query } from "./api.js";
-import { field, h, replace, scrollable } from "./dom.js";
+import { get, query } from "./api.js";
+import { answerOrError, h, monthFilter, replace, scrollable } from "./dom.js";
 import { dateTime, label, t } from "./i18n.js";
 
 function thisMonth() {
@@ -40,19 +40,7 @@ function row(entry) {
 
 export async function render(main, arg, { stillCurrent }) {
   const month = /^\d{4}-\d{2}$/.test(arg || "") ? arg : thisMonth();
-  const monthInput = h("input", { type: "month", name: "month", value: month, required: true });
-  const form = h(
-    "form",
-    {
-      className: "filters",
-      onsubmit: (event) => {
-        event.preventDefault();
-        location.hash = `#/audit/${monthInput.value}`;
-      },
-    },
-    field(t("audit.month"), monthInput),
-    h("div", { className: "buttons" }, h("button", { type: "submit" }, t("audit.show"))),
-  );
+  const form = monthFilter(month, t("audit.month"), t("audit.show"), (data) => `#/audit/${data.get("month")}`);
   const body = h("tbody", {});
   const table = h(
     "div",
@@ -63,16 +51,9 @@ export async function render(main, arg, { stillCurrent }) {
   replace(main, h("h1", { tabindex: "-1" }, t("audit.title")), form, table, more);
 
   async function page(cursor) {
-    let result;
-    try {
-      result = await get(`/staff/admin/audit${query({ month, cursor })}`);
-    } catch (error) {
-      if (!stillCurrent()) return;
-      const message = error instanceof ApiError && error.status === 403 ? t("settings.forbidden") : t("error.generic", { message: error.message });
-      replace(more, h("p", { className: "error" }, message));
-      return;
-    }
-    if (!stillCurrent()) return;
+    const request = get(`/staff/admin/audit${query({ month, cursor })}`);
+    const result = await answerOrError(request, more, stillCurrent, t("settings.forbidden"), (message) => t("error.generic", { message }));
+    if (!result) return;
     body.append(...result.items.map(row));
     if (!body.rows.length) body.append(h("tr", {}, h("td", { colSpan: 5 }, t("audit.none"))));
     replace(more, result.next_cursor ? h("button", { type: "button", onclick: () => page(result.next_cursor) }, t("audit.more")) : []);

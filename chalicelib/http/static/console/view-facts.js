@@ -2,7 +2,7 @@
 // details, the complainant (masked where the role may not see who complained), the
 // handling record and the files.
 
-import { h, scrollable } from "./dom.js";
+import { h, scrollable, titledSection } from "./dom.js";
 import { dateTime, hours, label, t } from "./i18n.js";
 import { deadlineBadges } from "./view-parts.js";
 
@@ -32,10 +32,10 @@ export function deadlinesSection(c) {
       h("td", {}, state, " ", left ? deadlineBadges(null, left) : ""),
     );
   });
-  return h(
-    "section",
-    { "aria-labelledby": "deadlines-title" },
-    h("h2", { id: "deadlines-title" }, t("case.deadlines")),
+  return titledSection(
+    "deadlines",
+    t("case.deadlines"),
+    {},
     c.clock && c.clock.escalation_level ? h("p", {}, deadlineBadges({ escalation_level: c.clock.escalation_level }, null)) : null,
     h("div", scrollable(t("case.deadlines")), h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("col.deadline")), h("th", { scope: "col" }, t("col.due")), h("th", { scope: "col" }, t("field.left")))), h("tbody", {}, rows))),
   );
@@ -48,10 +48,10 @@ export function detailsSection(c) {
   const location = d.location ? [d.location.address_string, d.location.lat != null ? `${d.location.lat}, ${d.location.long}` : ""].filter(Boolean).join(" · ") : "";
   const extension = c.extension ? `${c.extension.status}: ${dateTime(c.extension.new_due)} — ${c.extension.reason}` : "";
   const survey = c.survey ? `${c.survey.score}/5 · ${yesNo(c.survey.solved)}${c.survey.comment ? ` · ${c.survey.comment}` : ""}` : "";
-  return h(
-    "section",
-    { "aria-labelledby": "details-title" },
-    h("h2", { id: "details-title" }, t("case.details")),
+  return titledSection(
+    "details",
+    t("case.details"),
+    {},
     list([
       ["field.number", c.number],
       ["field.status", label("status", c.status)],
@@ -83,12 +83,7 @@ export function detailsSection(c) {
 
 export function complainantSection(c) {
   const who = c.data.complainant;
-  return h(
-    "section",
-    { "aria-labelledby": "complainant-title", className: who.masked ? "masked" : "" },
-    h("h2", { id: "complainant-title" }, t("case.complainant")),
-    complainantFacts(who),
-  );
+  return titledSection("complainant", t("case.complainant"), { className: who.masked ? "masked" : "" }, complainantFacts(who));
 }
 
 // Who complained, as the API returns it: a masked identity is said to be masked, never filled in.
@@ -112,10 +107,10 @@ export function complainantFacts(who) {
 export function handlingSection(c) {
   const record = c.handling || {};
   const parts = (record.parts_used || []).map((p) => `${p.name} × ${p.quantity}`).join(", ");
-  return h(
-    "section",
-    { "aria-labelledby": "handling-title" },
-    h("h2", { id: "handling-title" }, t("case.handling")),
+  return titledSection(
+    "handling",
+    t("case.handling"),
+    {},
     list([
       ["field.root_cause", record.root_cause],
       ["field.solution", record.solution],
@@ -138,10 +133,10 @@ export function filesSection(files) {
       ` (${Math.ceil(file.size_bytes / 1024)} KB)`,
     ),
   );
-  return h(
-    "section",
-    { "aria-labelledby": "files-title" },
-    h("h2", { id: "files-title" }, t("case.attachments")),
+  return titledSection(
+    "files",
+    t("case.attachments"),
+    {},
     items.length ? h("ul", {}, items) : h("p", {}, t("case.noattachments")),
   );
 }

@@ -1,8 +1,8 @@
 // The month's figures from the reports API (docs: /work/coord/REPORTS-API.md shape): by
 // department, category, ...; the charts and the CSV/XLSX files, fetched with the token.
 
-import { ApiError, api } from "./api.js";
-import { announce, field, h, replace, scrollable, select } from "./dom.js";
+import { api } from "./api.js";
+import { announce, answerOrError, field, h, monthFilter, replace, scrollable, select } from "./dom.js";
 import { dateTime, label, lang, t } from "./i18n.js";
 
 const GROUPINGS = ["department", "category", "channel", "grade", "handler", "kind", "responsible"];
@@ -28,34 +28,19 @@ export async function render(main, arg, { stillCurrent }) {
   const [monthArg, byArg] = (arg || "").split("/");
   const month = /^\d{4}-\d{2}$/.test(monthArg || "") ? monthArg : thisMonth();
   const by = GROUPINGS.includes(byArg) ? byArg : "department";
-  const monthInput = h("input", { type: "month", name: "month", value: month, required: true });
-  const form = h(
-    "form",
-    {
-      className: "filters",
-      onsubmit: (event) => {
-        event.preventDefault();
-        const data = new FormData(form);
-        location.hash = `#/reports/${data.get("month")}/${data.get("by")}`;
-      },
-    },
-    field(t("reports.month"), monthInput),
+  const form = monthFilter(
+    month,
+    t("reports.month"),
+    t("reports.show"),
+    (data) => `#/reports/${data.get("month")}/${data.get("by")}`,
     field(t("reports.by"), select("by", GROUPINGS.map((g) => [g, byLabel(g)]), by)),
-    h("div", { className: "buttons" }, h("button", { type: "submit" }, t("reports.show"))),
   );
   const body = h("div", { className: "report" }, h("p", {}, t("loading")));
   replace(main, h("h1", { tabindex: "-1" }, t("reports.title")), form, body);
-  let report;
-  let ranked;
-  try {
-    [report, ranked] = await Promise.all([api.report(month, { by, lang: lang() }), api.assessment(month, { lang: lang() })]);
-  } catch (error) {
-    if (!stillCurrent()) return;
-    const message = error instanceof ApiError && error.status === 403 ? t("reports.forbidden") : t("reports.unavailable", { message: error.message });
-    replace(body, h("p", { className: "error" }, message));
-    return;
-  }
-  if (!stillCurrent()) return;
+  const request = Promise.all([api.report(month, { by, lang: lang() }), api.assessment(month, { lang: lang() })]);
+  const answers = await answerOrError(request, body, stillCurrent, t("reports.forbidden"), (message) => t("reports.unavailable", { message }));
+  if (!answers) return;
+  const [report, ranked] = answers;
   replace(body, downloads(month, by), figures(report, by), backlog(report), assessment(ranked), charts(month));
 }
 
