@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from scripts.mint_token import mint
 from tests.clock import default_now
 from tests.e2e.test_local_stack import Stack, local_stack
 
@@ -62,20 +61,8 @@ def shots_dir():
 class LocalStack(Stack):
     """The running stack, plus what the tests need to act as staff."""
 
-    def __init__(self, port: int, moto_port: int, local_dir: Path):
-        super().__init__(port, moto_port, local_dir)
-        self.local_dir = local_dir
-
     def staff_token(self, role: str, user: str, department: str = "service") -> str:
-        token = mint(
-            user,
-            [role],
-            [department],
-            key_dir=self.local_dir / "auth",
-            issuer="http://127.0.0.1/local-issuer",
-            audience="complaints-local",
-        )
-        return f"Bearer {token}"
+        return self.bearer(user, [role], [department])
 
     def act(self, number: str, segment: str, auth: str, body: dict | None = None) -> dict:
         """One staff action with the ETag just read, as a staff client does."""

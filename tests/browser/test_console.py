@@ -454,22 +454,21 @@ def test_on_a_phone_every_page_fits_and_passes_axe(stack, contexts):
     assert page.evaluate("sessionStorage.getItem('console.session')") is None
 
 
-def test_an_admin_sees_failed_notifications(stack, contexts):
-    session = contexts("en-US")
-    page = sign_in(session, "admin-service")
-    page.locator("a[data-queue='failed']").click()
-    expect(page.locator("#queue-title")).to_have_text("Failed notifications")
-    check_accessibility(page, "failed notifications")
-    session.shot("admin-failed", page)
-
-
-def test_quality_sees_the_callbacks_due(stack, contexts):
-    session = contexts("zh-CN")
-    page = sign_in(session, "qa-service")
-    page.locator("a[data-queue='callbacks']").click()
-    expect(page.locator("#queue-title")).to_have_text("待电话回访")
-    check_accessibility(page, "callbacks")
-    session.shot("quality-callbacks", page)
+@pytest.mark.parametrize(
+    ("locale", "user", "queue", "title", "shot"),
+    [
+        ("en-US", "admin-service", "failed", "Failed notifications", "admin-failed"),
+        ("zh-CN", "qa-service", "callbacks", "待电话回访", "quality-callbacks"),
+    ],
+    ids=["admin-failed", "quality-callbacks"],
+)
+def test_a_role_sees_its_own_queue(stack, contexts, locale, user, queue, title, shot):
+    session = contexts(locale)
+    page = sign_in(session, user)
+    page.locator(f"a[data-queue='{queue}']").click()
+    expect(page.locator("#queue-title")).to_have_text(title)
+    check_accessibility(page, title)
+    session.shot(shot, page)
 
 
 def test_the_handler_asks_for_information_records_a_call_and_sees_the_reply(stack, contexts):
