@@ -107,12 +107,13 @@ class CognitoAccounts:
         )["User"]
         return self._account(user, "Attributes", roles=())
 
-    def apply(self, user_id: str, target: dict) -> None:
+    def apply(self, user_id: str, target: dict, account: Account | None = None) -> None:
         """Make the account what `target` says (roles, departments, enabled). Each call sets
-        a value, so running it again after a failure finishes the change."""
+        a value, so running it again after a failure finishes the change. `account`: as
+        just read, if it was (a change left pending is applied to the account as it is)."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        account = self.get(user_id)
+        account = account or self.get(user_id)
         try:
             if "roles" in target:
                 self.set_roles(account, target["roles"])

@@ -124,7 +124,7 @@ def change(user_id: str, body: dict, if_match: int, actor: Actor, services: Serv
     entry = audit_entry(actor, "user.update", target, changes, services, state="pending")
     pending = {**_request(actor, if_match, wanted), "target": targets(changes)}
     claimed = store.claim(journal, pending, entry)
-    _apply_and_finish(accounts, claimed)
+    _apply_and_finish(accounts, claimed, account)  # the claim: nobody changed it since
     return accounts.get(user_id).view()
 
 
@@ -156,11 +156,12 @@ def _finish_pending(accounts, journal) -> dict | None:
     return {key: journal.pending[key] for key in ("actor", "if_match", "body")}
 
 
-def _apply_and_finish(accounts, journal) -> bool:
+def _apply_and_finish(accounts, journal, account=None) -> bool:
     """Apply the recorded change in Cognito, then mark it done; False when it is made
     but the journal did not answer (its entry says pending until the next read)."""
+    target = journal.pending["target"]
     _, finished = _make_and_finish(
-        journal, lambda: accounts.apply(journal.user_id, journal.pending["target"]), "change"
+        journal, lambda: accounts.apply(journal.user_id, target, account), "change"
     )
     return finished
 
