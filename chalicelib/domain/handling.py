@@ -93,11 +93,16 @@ def stamp(complaint: Complaint, event_type: str, ctx: Context, details: dict, ch
 
 
 def _record(complaint: Complaint, event_type: str, ctx: Context, before: dict, details: dict):
+    _record_as(complaint, event_type, before, details, ctx.at, ctx.actor.user_id, ctx.role)
+
+
+def _record_as(complaint, event_type, before, details, at, actor, role) -> None:
+    """The event, with what changed since `before` (a snapshot)."""
     complaint.record(
         event_type,
-        ctx.at,
-        actor=ctx.actor.user_id,
-        actor_role=ctx.role,
+        at,
+        actor=actor,
+        actor_role=role,
         changes=_diff(before, _snapshot(complaint)),
         details=details,
     )
@@ -118,14 +123,8 @@ def withdraw(complaint: Complaint, reason: str | None, at: datetime) -> None:
     complaint.closed_at = at
     _meet_all(complaint, at)
     complaint.next_due_at = None
-    complaint.record(
-        "withdrawn",
-        at,
-        actor="complainant",
-        actor_role="complainant",
-        changes=_diff(before, _snapshot(complaint)),
-        details={"reason": reason} if reason else {},
-    )
+    details = {"reason": reason} if reason else {}
+    _record_as(complaint, "withdrawn", before, details, at, "complainant", "complainant")
 
 
 def link_recomplaint(original: Complaint, new_number: str, at: datetime) -> None:
@@ -138,14 +137,8 @@ def link_recomplaint(original: Complaint, new_number: str, at: datetime) -> None
         cancel_callback(original, at)
         _meet_all(original, at)
         original.next_due_at = None
-    original.record(
-        "recomplained",
-        at,
-        actor="complainant",
-        actor_role="complainant",
-        changes=_diff(before, _snapshot(original)),
-        details={"new_number": new_number},
-    )
+    details = {"new_number": new_number}
+    _record_as(original, "recomplained", before, details, at, "complainant", "complainant")
 
 
 # -- the actions ---------------------------------------------------------------------------
