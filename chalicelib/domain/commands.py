@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from .complaint_input import ComplaintInput
-from .fields import OneOf, Strict, Text
+from .fields import OneOf, Strict, Text, not_before
 from .finding import Finding
 from .grading import GRADES
 from .model import PartUsed
@@ -45,14 +43,7 @@ class HandlingUpdate(Strict):
     actual_start: AwareDatetime | None = None
     actual_finish: AwareDatetime | None = None
 
-    @field_validator("actual_finish")
-    @classmethod
-    def _start_before_finish(cls, finish: datetime | None, info: ValidationInfo):
-        # A field error (not the model's), so that the answer names actual_finish.
-        start = info.data.get("actual_start")
-        if start and finish and finish < start:
-            raise ValueError("actual_finish is before actual_start")
-        return finish
+    _start_before_finish = not_before("actual_start", "actual_finish")
 
 
 class Resolve(HandlingUpdate):

@@ -7,7 +7,15 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from .base import Model
 from .patterns import NON_BLANK, SPACE
@@ -83,3 +91,16 @@ EMAIL_PATTERN = (
 Email = Annotated[EmailStr, Field(max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})]
 Phone = Annotated[Text(30), Field(json_schema_extra={"pattern": PHONE_PATTERN})]
 Mobile = Annotated[Text(30), Field(json_schema_extra={"pattern": MOBILE_PATTERN})]
+
+
+def not_before(first: str, last: str):
+    """A validator of `last` (declared after `first`) that refuses a value before `first`'s:
+    a field error, not the model's, so that the answer names `last`."""
+
+    def check(cls, value, info: ValidationInfo):
+        earlier = info.data.get(first)
+        if earlier and value and value < earlier:
+            raise ValueError(f"{last} is before {first}")
+        return value
+
+    return field_validator(last)(classmethod(check))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from .fields import Configured, OneOf, Strict, Text
+from .fields import Configured, OneOf, Strict, Text, not_before
 from .grading import GRADES
 from .vocabulary import Status
 
@@ -40,11 +40,4 @@ class ListCriteria(Strict):
             raise ValueError(f"grade must be one of: {', '.join(GRADES)}")
         return self
 
-    @field_validator("received_to")
-    @classmethod
-    def _not_before_from(cls, received_to: date | None, info: ValidationInfo):
-        # A field error, so that the answer names received_to.
-        received_from = info.data.get("received_from")
-        if received_from and received_to and received_to < received_from:
-            raise ValueError("received_to is before received_from")
-        return received_to
+    _not_before_from = not_before("received_from", "received_to")
