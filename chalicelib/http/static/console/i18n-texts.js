@@ -402,5 +402,5 @@ export const TABLE = {
   "staff.refused.own_account": ["不能停用自己的账号。", "You cannot disable your own account."],
   "staff.refused.exists": ["这个邮箱已有账号。", "There is already an account with this e-mail."],
   "staff.refused.stale": ["另一位管理员刚刚修改了这个账号，您的修改未保存。下面显示的是最新内容，请核对后重新修改。", "Another admin changed this account just now; your change was not saved. The row now shows the account as it is: check it and make your change again."],
-  "staff.refused.pending": ["修改已记录，但账号服务暂时没有完成。请再保存一次以完成修改。", "The change is recorded but the account service did not finish it yet. Save again to finish it."],
+  "staff.refused.pending": ["已记录，但账号服务暂时没有完成。请原样再提交一次以完成。", "Recorded, but the account service did not finish it yet. Send the same again to finish it."],
 };
