@@ -105,7 +105,10 @@ def _expiry(value: str) -> str:
 
 @lru_cache(maxsize=1)
 def get_calendar():
-    """The organisation's business calendar (holidays are loaded on first use)."""
+    """The business calendar as the environment describes it (BUSINESS_HOURS,
+    EXTRA_DAYS_OFF, EXTRA_WORKING_DAYS): what the settings record is seeded with. The
+    service runs on the settings' calendar (Services.calendar); this one serves only code
+    given no calendar (a bare repository in a script or test)."""
     from datetime import date, time
 
     from .domain.calendar import BusinessCalendar

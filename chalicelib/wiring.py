@@ -36,7 +36,7 @@ def build_services() -> Services:
     from .adapters.notifier import AwsNotifier
     from .adapters.repository import DynamoComplaints
     from .adapters.sms import DynamoSmsGate, GatedNotifier
-    from .config import get_calendar, get_phone_settings, get_settings
+    from .config import get_phone_settings, get_settings
     from .domain.limits import recipient_key
 
     settings = get_settings()
@@ -56,13 +56,13 @@ def build_services() -> Services:
     )
     services = Services(
         settings=settings,
-        complaints=DynamoComplaints(settings.timezone),
+        complaints=DynamoComplaints(settings.timezone, lambda: services.calendar),
         notifier=notifier,
         clock=_clock or SystemClock(),
         limits=limits,
     )
     # SMS pass the opt-out and the daily cap, judged on the services' clock.
-    gate = DynamoSmsGate(lambda: services.org.sms_daily_cap, get_calendar)
+    gate = DynamoSmsGate(lambda: services.org.sms_daily_cap, lambda: services.calendar)
     services.notifier = GatedNotifier(notifier, gate, lambda: services.clock.now())
     return services
 

@@ -26,10 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fix", action="store_true", help="overwrite with the recomputation")
     args = parser.parse_args(argv)
     from chalicelib.adapters.stats_store import Maintenance
-    from chalicelib.config import get_calendar
     from chalicelib.service.rebuild import rebuild
+    from chalicelib.wiring import get_services
 
-    result = rebuild(args.month, Maintenance(), get_calendar(), fix=args.fix)
+    # The calendar in force now (the settings' hours and days): a month recorded under
+    # other hours shows differences, which FIX would overwrite (docs/reporting.md).
+    calendar = get_services().calendar
+    result = rebuild(args.month, Maintenance(), calendar, fix=args.fix)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 1 if result["differences"] and not args.fix else 0
 

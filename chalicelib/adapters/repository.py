@@ -47,7 +47,9 @@ def rebuild_pause(attempt: int) -> float:
 class DynamoComplaints(ComplaintReads, OutboxStore):
     def __init__(self, timezone: str, calendar=None, lookup_key: str | None = None):
         self.timezone = ZoneInfo(timezone)
-        self.calendar = calendar  # the business calendar, for the statistics
+        # The business calendar for the statistics, or a function giving the one in force
+        # (the settings' current version): figures are recorded with the hours of their time.
+        self.calendar = calendar
         self._lookup_key = lookup_key  # the HMAC key of the lookup index
 
     @property
@@ -259,7 +261,8 @@ class DynamoComplaints(ComplaintReads, OutboxStore):
             from ..config import get_calendar
 
             self.calendar = get_calendar()
-        increments, bookings = account_commit(complaints, self.calendar)
+        calendar = self.calendar() if callable(self.calendar) else self.calendar
+        increments, bookings = account_commit(complaints, calendar)
         for item, booking in zip(items, bookings, strict=True):
             item.stats = json.dumps(booking, separators=(",", ":")) if booking else None
         return increments, bookings

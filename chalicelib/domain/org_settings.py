@@ -8,9 +8,11 @@ Categories and departments are never deleted while cases may use them: retiring 
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, EmailStr, Field, ValidationError
+from pydantic import BeforeValidator, ConfigDict, EmailStr, Field, ValidationError
 
 from .base import Model
 from .errors import InvalidCommand
@@ -20,6 +22,11 @@ Code = Annotated[str, Field(pattern=CODE_PATTERN, description="a key, e.g. after
 Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"\S")]
 GRADES = ("A", "B", "C", "D")
 SLOTS = ("morning", "afternoon", "evening")
+CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+Clock = Annotated[
+    str,
+    Field(pattern=CLOCK_PATTERN, description="HH:MM, 24-hour, in the organisation's time zone"),
+]
 
 # Bounds of each limit per grade (DOMAIN.md, "Deadlines"): what the typical limits allow,
 # with room on either side for an organisation's own policy. Working days unless hours.
@@ -50,6 +57,28 @@ class Entry(Strict):
     active: bool = True
 
 
+def _iso_day(value: Any) -> Any:
+    """Only a date or its ISO text (YYYY-MM-DD): not a number read as a timestamp."""
+    if isinstance(value, date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return value
+    raise ValueError("must be a date, YYYY-MM-DD")
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+
+
+class Hours(Strict):
+    """A daily window in the organisation's time zone (business or quiet hours)."""
+
+    start: Clock
+    end: Clock
+
+    def times(self) -> tuple[time, time]:
+        return time.fromisoformat(self.start), time.fromisoformat(self.end)
+
+
 class GradeLimits(Strict):
     acceptance_days: int
     first_contact_hours: float
@@ -74,6 +103,27 @@ class OrgSettings(Strict):
     report_language: Literal["zh-CN", "en"] = "zh-CN"
     info_request_expiry: Literal["withdraw", "resume"] = "withdraw"
     retention_years: int = Field(default=3, ge=1, le=30)
+    business_hours: Hours = Field(
+        description="each working day's hours: working-day deadlines end at `end`, staff "
+        "notices wait for them, working time counts only within them; start before end"
+    )
+    quiet_hours: Hours | None = Field(
+        default=None,
+        description="when the scheduled job starts no message to complainants: every day "
+        "from `start` to `end` (may span midnight; start and end differ); null: outside "
+        "business hours, as before the setting existed",
+    )
+    extra_days_off: list[Day] = Field(
+        default_factory=list,
+        max_length=400,
+        description="days off besides the public holidays (调休 rest days), YYYY-MM-DD",
+    )
+    extra_working_days: list[Day] = Field(
+        default_factory=list,
+        max_length=400,
+        description="weekend days that are working days (调休 make-up days), YYYY-MM-DD; "
+        "none also in extra_days_off",
+    )
 
     # -- what the service reads ------------------------------------------------------------
 
@@ -95,6 +145,39 @@ class OrgSettings(Strict):
     def sla_config(self) -> dict[str, Any]:
         """The policy in the shape SlaPolicy.from_dict takes."""
         return {"grades": {grade: limits.model_dump() for grade, limits in self.sla.items()}}
+
+    def calendar(self, country: str, timezone: str):
+        """The business calendar of these settings, with the deployment's holiday country
+        and time zone (both stay in the environment)."""
+        from .calendar import BusinessCalendar
+
+        start, end = self.business_hours.times()
+        return BusinessCalendar(
+            country=country,
+            extra_days_off=frozenset(self.extra_days_off),
+            extra_working_days=frozenset(self.extra_working_days),
+            timezone=timezone,
+            business_start=start,
+            business_end=end,
+        )
+
+    def quiet_until(self, now: datetime, calendar) -> datetime | None:
+        """When complainants' quiet hours end, if `now` is in them; None if it is not.
+        Without quiet hours of its own the organisation is quiet outside business hours."""
+        if self.quiet_hours is None:
+            if calendar.is_business_time(now):
+                return None
+            return calendar.next_business_time(now)
+        start, end = self.quiet_hours.times()
+        local = calendar.local(now)
+        ends_today = datetime.combine(local.date(), end, tzinfo=calendar.tz)
+        if start < end:
+            return ends_today if start <= local.time() < end else None
+        if local.time() < end:
+            return ends_today  # the part after midnight
+        if local.time() >= start:
+            return ends_today + timedelta(days=1)
+        return None
 
 
 def validate_settings(body: Any) -> OrgSettings:
@@ -136,6 +219,29 @@ def _rules(settings: OrgSettings) -> dict[str, str]:
     errors.update(_sla_bounds(settings))
     if len(set(settings.callback_slots)) != len(settings.callback_slots):
         errors["callback_slots"] = "each slot once"
+    errors.update(_calendar_rules(settings))
+    return errors
+
+
+def _calendar_rules(settings: OrgSettings) -> dict[str, str]:
+    """Business hours start before they end; quiet hours are not empty; no day twice, and
+    none both off and working."""
+    errors: dict[str, str] = {}
+    start, end = settings.business_hours.times()
+    if not start < end:
+        errors["business_hours.end"] = "must be after the start"
+    quiet = settings.quiet_hours
+    if quiet is not None and quiet.start == quiet.end:
+        errors["quiet_hours.end"] = "must differ from the start"
+    off = set(settings.extra_days_off)
+    for kind in ("extra_days_off", "extra_working_days"):
+        seen: set[date] = set()
+        for index, day in enumerate(getattr(settings, kind)):
+            if day in seen:
+                errors[f"{kind}.{index}"] = f"{day} appears twice"
+            elif kind == "extra_working_days" and day in off:
+                errors[f"{kind}.{index}"] = f"{day} is also a day off"
+            seen.add(day)
     return errors
 
 

@@ -27,6 +27,11 @@ SETTINGS_CONDITIONS = {
     "report_recipients": "addresses that can receive mail (a domain with a dot)",
     "sla": "every grade A-D; each limit within the bounds the grade's description gives;"
     " a higher grade's acceptance, first contact and resolution no longer than a lower's",
+    "business_hours": "start before end; a change gives new deadlines only to what is"
+    " computed after it (deadlines stored on cases stay)",
+    "quiet_hours": "start and end differ (a window may span midnight)",
+    "extra_days_off": "each date once",
+    "extra_working_days": "each date once; none also in extra_days_off",
 }
 
 

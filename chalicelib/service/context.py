@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
-from ..config import Settings, get_calendar
+from ..config import Settings
 from .org_settings import Loaded, SettingsCache
 from .ports import Clock, Complaints, Limits, Notifier
 
@@ -20,9 +19,11 @@ class Services:
     # The organisation's settings (service/org_settings.py): one copy per container.
     settings_cache: SettingsCache = field(default_factory=SettingsCache)
 
-    @cached_property
+    @property
     def calendar(self):
-        return get_calendar()
+        """The business calendar of the settings' current version (built once per version:
+        hours and extra days are settings; the holiday country and time zone are not)."""
+        return self.org_loaded.calendar
 
     @property
     def org_loaded(self) -> Loaded:
@@ -42,7 +43,7 @@ class Services:
         """The SMS opt-out list and daily cap (created on first use)."""
         from ..adapters.sms import DynamoSmsGate
 
-        return DynamoSmsGate(lambda: self.org.sms_daily_cap, get_calendar)
+        return DynamoSmsGate(lambda: self.org.sms_daily_cap, lambda: self.calendar)
 
     @property
     def track_url(self) -> str:

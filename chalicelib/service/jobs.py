@@ -134,8 +134,9 @@ def handle_due(complaint: Complaint, now: datetime, services: Services) -> list 
     extra: list[Message] = []
     for name in acted_on(complaint, now):
         extra += ACT[name](complaint, ctx, services)
-    quiet = not services.calendar.is_business_time(now)
-    _info_request(complaint, ctx, quiet, services)
+    quiet = not services.calendar.is_business_time(now)  # for staff: outside business hours
+    hushed_until = services.org.quiet_until(now, services.calendar)  # complainants' quiet hours
+    _info_request(complaint, ctx, hushed_until, services)
     sent, handled = ([], []) if quiet else owed_notices(complaint, now, services.calendar)
     for notice in sent:
         kind = "reminded" if notice.level == 0 else "escalated"
@@ -148,7 +149,7 @@ def handle_due(complaint: Complaint, now: datetime, services: Services) -> list 
         stamp(complaint, kind, ctx, details, lambda c, n=notice: _escalate(c, n))
     complaint.notices = complaint.notices + [k for k in handled if k not in complaint.notices]
     before = complaint.next_due_at
-    complaint.next_due_at = _next(complaint, now, quiet, services)
+    complaint.next_due_at = _next(complaint, now, quiet, hushed_until, services)
     if not (complaint.pending_events() or handled or complaint.next_due_at != before):
         return None
     outbox = owed(services, now, complaint)
@@ -158,16 +159,28 @@ def handle_due(complaint: Complaint, now: datetime, services: Services) -> list 
     ]
     if quiet:
         _hold_for_business_hours(outbox, services.calendar.next_business_time(now))
+    if hushed_until and services.org.quiet_hours is not None:
+        _hold_for_complainants(outbox, hushed_until)
     services.complaints.save(complaint, outbox)
     return outbox
 
 
 def _hold_for_business_hours(outbox: list[OutboxEntry], opening) -> None:
     """Every staff notice the job makes (a grade change, a closing, anything) waits for
-    business hours; what goes to complainants (the follow-up survey) does not."""
+    business hours; what goes to complainants is governed by their quiet hours."""
     for entry in outbox:
         if entry.message.audience != "complainant":
             entry.next_attempt_at = opening
+
+
+def _hold_for_complainants(outbox: list[OutboxEntry], until) -> None:
+    """With quiet hours of its own set, every message the job makes for a complainant (a
+    survey, a closing notice) waits for their end. Without them (outside business hours,
+    the default) only the reminder of a request for information waits, as it always has:
+    a survey due at the close of business still goes out then."""
+    for entry in outbox:
+        if entry.message.audience == "complainant":
+            entry.next_attempt_at = until
 
 
 def _escalate(complaint: Complaint, notice) -> None:
@@ -175,13 +188,17 @@ def _escalate(complaint: Complaint, notice) -> None:
     complaint.escalation_level = max(complaint.escalation_level, notice.level)
 
 
-def _next(complaint: Complaint, now: datetime, quiet: bool, services: Services):
-    """Outside business hours staff notices wait for the next business hour; follow-ups
-    to complainants do not wait."""
+def _next(complaint: Complaint, now: datetime, quiet: bool, hushed_until, services: Services):
+    """Outside business hours staff notices wait for the next business hour, and in the
+    complainants' quiet hours the reminder of a request waits for their end; follow-ups
+    fall due when they do (their messages are held, not the step)."""
     upcoming = next_check_at(complaint, services.calendar)
-    if not quiet or upcoming is None or upcoming > now:
+    if not (quiet or hushed_until) or upcoming is None or upcoming > now:
         return upcoming
-    waiting = services.calendar.next_business_time(now)
+    ends = [hushed_until] if hushed_until else []
+    if quiet:
+        ends.append(services.calendar.next_business_time(now))
+    waiting = min(ends)
     complainant_side = [
         complaint.deadlines[name].due
         for name in ACTED_ON_AT_DUE
@@ -193,8 +210,9 @@ def _next(complaint: Complaint, now: datetime, quiet: bool, services: Services):
 # -- requests for information (issue 17) -------------------------------------------------------
 
 
-def _info_request(complaint: Complaint, ctx: Context, quiet: bool, services: Services) -> None:
-    """One reminder two working days before reply_by (in business hours only), then at
+def _info_request(complaint: Complaint, ctx: Context, hushed_until, services: Services) -> None:
+    """One reminder two working days before reply_by (outside complainants' quiet hours,
+    by default outside business hours), then at
     the end of reply_by what INFO_REQUEST_EXPIRY said when it was asked. Saved under the
     version read, like every job change: overlapping runs do it once, and a reply in the
     same minute either wins (the request is answered) or finds the case decided."""
@@ -203,8 +221,8 @@ def _info_request(complaint: Complaint, ctx: Context, quiet: bool, services: Ser
         return
     request = complaint.info_request
     if step == "remind":
-        if quiet:
-            return  # the next business hour's run sends it (_next wakes it then)
+        if hushed_until:
+            return  # the first run after the quiet hours sends it (_next wakes it then)
         details = {
             "message_id": talk.new_message_id(),
             "reply_by": request.reply_by.isoformat(),

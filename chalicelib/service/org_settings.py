@@ -42,6 +42,15 @@ class Loaded:
 
         return SlaPolicy.from_dict(self.settings.sla_config())
 
+    @cached_property
+    def calendar(self):
+        """The business calendar of this version: its hours and extra days, with the
+        deployment's holiday country and time zone."""
+        from ..config import get_settings
+
+        deployment = get_settings()
+        return self.settings.calendar(deployment.holiday_country, deployment.timezone)
+
 
 class SettingsCache:
     """The process's copy of the record. `timer` is monotonic seconds (tests set it)."""
@@ -76,7 +85,7 @@ class SettingsCache:
         if found is None:
             found = store.seed(seed_from_config().model_dump(mode="json"), clock.now())
         doc, version = found
-        return Loaded(OrgSettings.model_validate(doc), version, self.timer())
+        return Loaded(OrgSettings.model_validate(complete(doc)), version, self.timer())
 
 
 CACHE = SettingsCache()
@@ -103,8 +112,8 @@ SEED_NAMES = {
 def seed_from_config() -> OrgSettings:
     """The record as the environment configured the service until now (CATEGORIES,
     DEPARTMENTS, DEFAULT_DEPARTMENT, SLA_POLICY and INFO_REQUEST_DAYS (per grade),
-    INFO_REQUEST_EXPIRY,
-    CALLBACK_SLOTS, SMS_DAILY_CAP, REPORT_RECIPIENTS, REPORT_LANGUAGE, RETENTION_YEARS)."""
+    INFO_REQUEST_EXPIRY, CALLBACK_SLOTS, SMS_DAILY_CAP, REPORT_RECIPIENTS, REPORT_LANGUAGE,
+    RETENTION_YEARS, and the calendar's BUSINESS_HOURS, EXTRA_DAYS_OFF, EXTRA_WORKING_DAYS)."""
     import os
 
     from ..config import (
@@ -130,8 +139,37 @@ def seed_from_config() -> OrgSettings:
             "report_language": report_language(),
             "info_request_expiry": settings.info_request_expiry,
             "retention_years": int(os.environ.get("RETENTION_YEARS", "3") or 3),
+            **calendar_seed(),
         }
     )
+
+
+def calendar_seed() -> dict:
+    """The calendar settings as the environment gave them (quiet hours: none of their own,
+    i.e. outside business hours, as before they were a setting)."""
+    from ..config import get_settings
+
+    settings = get_settings()
+    start, end = (part.strip() for part in settings.business_hours.split("-"))
+    return {
+        "business_hours": {"start": start, "end": end},
+        "quiet_hours": None,
+        "extra_days_off": list(settings.extra_days_off),
+        "extra_working_days": list(settings.extra_working_days),
+    }
+
+
+def complete(doc: dict) -> dict:
+    """A record seeded before the calendar was a setting gets today's environment values
+    for it, so such a deployment keeps its hours and days until an admin changes them."""
+    missing = [key for key in CALENDAR_KEYS if key not in doc]
+    if not missing:
+        return doc
+    seed = calendar_seed()
+    return {**doc, **{key: seed[key] for key in missing}}
+
+
+CALENDAR_KEYS = ("business_hours", "quiet_hours", "extra_days_off", "extra_working_days")
 
 
 def _entry(code: str) -> dict:
@@ -178,6 +216,7 @@ def replace(body, expected: int, actor: Actor, services) -> dict:
     if found is None:  # never read in this table yet: seed it first
         found = store.seed(seed_from_config().model_dump(mode="json"), now)
     doc, version = found
+    doc = complete(doc)
     if version != expected:
         raise StaleVersion("the settings changed since you read them; reload")
     before = OrgSettings.model_validate(doc)

@@ -1,6 +1,6 @@
 // The organisation's settings (admins): categories and departments with both names,
-// deadlines per grade, callbacks and SMS, the monthly report, requests for information and
-// retention. One form, saved whole with the ETag read (PUT /staff/admin/settings); the
+// deadlines per grade, business hours, quiet hours and extra days (调休), callbacks and SMS,
+// the monthly report, requests for information and retention. One form, saved whole with the ETag read (PUT /staff/admin/settings); the
 // server's 400 names every bad field, shown next to it and in a list at the top.
 
 import { ApiError, request } from "./api.js";
@@ -14,6 +14,42 @@ const LIMITS = [
   "follow_up_reply_days", "extension_cap_days", "callback_delay_days", "info_request_days",
 ];
 const SLOTS = ["morning", "afternoon", "evening"];
+const CLOCK = "([01][0-9]|2[0-3]):[0-5][0-9]";
+
+function clock(name, value, labelKey) {
+  return field(t(labelKey), input(name, value, { pattern: CLOCK, placeholder: "09:00", inputmode: "numeric", maxlength: 5, size: 5, required: true }));
+}
+
+// Business hours, the complainants' quiet hours (none of their own: outside business
+// hours) and the extra days off and working days, one date a line.
+function calendar(settings) {
+  const quiet = settings.quiet_hours;
+  const hours = h(
+    "div",
+    { className: "quiet-window", hidden: !quiet },
+    clock("quiet_hours.start", quiet ? quiet.start : "21:00", "settings.hours_from"),
+    clock("quiet_hours.end", quiet ? quiet.end : "08:00", "settings.hours_to"),
+  );
+  const mode = select("quiet_mode", [["business", t("settings.quiet_business")], ["window", t("settings.quiet_window")]], quiet ? "window" : "business");
+  mode.addEventListener("change", () => { hours.hidden = mode.value !== "window"; });
+  const days = (name) => h("textarea", { name, rows: 3, placeholder: "2026-10-08" }, settings[name].join("\n"));
+  return h(
+    "fieldset",
+    {},
+    h("legend", {}, t("settings.calendar")),
+    h("p", { className: "hint" }, t("settings.hours_note")),
+    h(
+      "fieldset",
+      { className: "hours" },
+      h("legend", {}, t("settings.business_hours")),
+      clock("business_hours.start", settings.business_hours.start, "settings.hours_from"),
+      clock("business_hours.end", settings.business_hours.end, "settings.hours_to"),
+    ),
+    h("fieldset", { className: "hours" }, h("legend", {}, t("settings.quiet_hours")), field(t("settings.quiet_when"), mode, t("settings.quiet_note")), hours),
+    field(t("settings.extra_days_off"), days("extra_days_off")),
+    field(t("settings.extra_working_days"), days("extra_working_days"), t("settings.days_note")),
+  );
+}
 
 function input(name, value, attrs = {}) {
   return h("input", { name, value: value ?? "", ...attrs });
@@ -92,6 +128,7 @@ function form(settings) {
     h("p", { className: "hint" }, t("settings.retire_note")),
     field(t("settings.default_department"), select("default_department", departments, settings.default_department)),
     slaTable(settings.sla),
+    calendar(settings),
     h(
       "fieldset",
       {},
@@ -141,6 +178,8 @@ function asNumber(text) {
 
 export function bodyOf(formEl) {
   const el = formEl.elements;
+  const text = (name) => el.namedItem(name).value.trim();
+  const lines = (name) => el.namedItem(name).value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
   const sla = Object.fromEntries(GRADES.map((grade) => [grade, Object.fromEntries(
     LIMITS.map((key) => [key, asNumber(el.namedItem(`sla.${grade}.${key}`).value)]),
   )]));
@@ -151,10 +190,14 @@ export function bodyOf(formEl) {
     sla,
     callback_slots: [...formEl.querySelectorAll('[name="callback_slots"]:checked')].map((box) => box.value),
     sms_daily_cap: asNumber(el.namedItem("sms_daily_cap").value),
-    report_recipients: el.namedItem("report_recipients").value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean),
+    report_recipients: lines("report_recipients"),
     report_language: el.namedItem("report_language").value,
     info_request_expiry: el.namedItem("info_request_expiry").value,
     retention_years: asNumber(el.namedItem("retention_years").value),
+    business_hours: { start: text("business_hours.start"), end: text("business_hours.end") },
+    quiet_hours: text("quiet_mode") === "window" ? { start: text("quiet_hours.start"), end: text("quiet_hours.end") } : null,
+    extra_days_off: lines("extra_days_off"),
+    extra_working_days: lines("extra_working_days"),
   };
 }
 
