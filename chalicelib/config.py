@@ -28,6 +28,8 @@ class Settings:
     categories: tuple[str, ...]
     max_body_bytes: int
     holiday_country: str
+    # Seeds of the settings record only (service/org_settings.calendar_seed): the service
+    # runs on the record's hours and days, which an admin changes without a redeploy.
     extra_days_off: tuple[str, ...]
     extra_working_days: tuple[str, ...]
     business_hours: str
