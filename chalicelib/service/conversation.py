@@ -20,7 +20,7 @@ from ..domain.vocabulary import Status
 from . import recusal
 from .context import Services
 from .intake import complainant_context
-from .staff import case_view, commit, context_for, load
+from .staff import case_view, commit, context_for, load, record_once
 from .views import public_thread_view, thread_view
 
 TRIES = 3  # a command that loses a version race to a concurrent change re-reads and retries
@@ -75,11 +75,11 @@ def _act(number, action, command, actor, expected_version, services):
 def meet_first_contact_once(number, at, message_id, actor, services) -> Complaint:
     """Recorded as its own event; re-read on a version race (never twice: a met deadline
     is not pending any more)."""
-    for _ in range(TRIES):
-        complaint = load(number, services)
+
+    def meet(complaint: Complaint) -> bool:
         deadline = complaint.deadlines.get("first_contact")
         if not complaint.is_open or not (deadline and deadline.pending):
-            return complaint
+            return False
         ctx = context_for(complaint, actor, services)
         details = {"by": "message", "message_id": message_id, "at": at.isoformat()}
         handling.stamp(
@@ -89,12 +89,9 @@ def meet_first_contact_once(number, at, message_id, actor, services) -> Complain
             details,
             lambda c: talk.meet_first_contact(c, at),
         )
-        try:
-            commit(complaint, services)
-            return complaint
-        except StaleVersion:
-            continue
-    return load(number, services)
+        return True
+
+    return record_once(number, services, meet, tries=TRIES)
 
 
 # -- the complainant's reply ------------------------------------------------------------

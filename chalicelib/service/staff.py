@@ -6,6 +6,8 @@ commit together, conditional on the version the caller last read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..domain.actor import Actor, Role
 from ..domain.commands import StaffIntake
 from ..domain.errors import Forbidden, InvalidCommand, NotFound, StaleVersion
@@ -43,14 +45,32 @@ def open_case(number: str, complaint: Complaint, actor: Actor, services: Service
     from ..domain import conversation as talk
     from ..domain.handling import stamp
 
-    for attempt in range(3):
-        if attempt:
-            complaint = load(number, services)
+    def mark_seen(complaint: Complaint) -> bool:
         if not talk.opens_replies(complaint, actor.user_id):
-            return complaint
+            return False
         ctx = context_for(complaint, actor, services)
         details = {"replies": complaint.replies_unread}
         stamp(complaint, "replies_seen", ctx, details, talk.mark_replies_seen)
+        return True
+
+    return record_once(number, services, mark_seen, complaint)
+
+
+def record_once(
+    number: str,
+    services: Services,
+    record: Callable[[Complaint], bool],
+    complaint: Complaint | None = None,
+    tries: int = 3,
+) -> Complaint:
+    """`record(complaint)` stamps an event, or answers False when there is none to stamp;
+    then commit. A version race re-reads and decides again; after `tries` races the case
+    is left as stored (the next occasion records it)."""
+    for attempt in range(tries):
+        if attempt or complaint is None:
+            complaint = load(number, services)
+        if not record(complaint):
+            return complaint
         try:
             commit(complaint, services)
             return complaint
