@@ -16,7 +16,6 @@ from .staff import STAFF_ERRORS, expected_version, staff_routes
 SCHEMAS = "chalicelib.http.schemas_accounts"  # imported when the document is built
 DOMAIN = "chalicelib.domain.accounts"
 MAX_BODY = 8192
-JSON_ONLY = ["application/json"]
 
 accounts = Blueprint(__name__)
 # Every account route reaches the staff directory (Cognito): 503 when it is out of reach.
@@ -61,7 +60,6 @@ def list_users():
         " user pool did not take is recorded (409, reason pending): the same invitation"
         " sent again finishes it",
     },
-    content_types=JSON_ONLY,
 )
 def invite():
     """Invite a staff member (admin): Cognito creates the account and mails a temporary
@@ -96,7 +94,6 @@ def get_user(user_id):
     parameters=[if_match_header()],
     conditions=PATCH_CONDITIONS,
     errors=(*STAFF_ERRORS, 428, 503),
-    content_types=JSON_ONLY,
 )
 def change_user(user_id):
     """Change a staff member's roles or departments, disable or enable the account (admin,

@@ -19,6 +19,7 @@ from chalice import Blueprint
 
 from .errors import HttpError, handles_errors, read_json
 from .openapi import SCHEMAS, Later, documented
+from .routing import ANY_BODY
 
 local_signin = Blueprint(__name__)
 TOKEN_SECONDS = 3600
@@ -72,7 +73,7 @@ def users():
     return {"people": _people()}
 
 
-@local_signin.route("/console/local/token", methods=["POST"], content_types=["application/json"])
+@local_signin.route("/console/local/token", methods=["POST"], content_types=ANY_BODY)
 @documented(
     "Local stack only: a token for one demo user, signed with the local key",
     request=Later(SCHEMAS, "LocalSignIn"),

@@ -362,3 +362,12 @@ def test_an_invitation_made_but_not_marked_done_is_finished_by_sending_it_again(
     assert admin.send("post", "/staff/admin/users", INVITE).status_code == 201
     assert [e["details"] for e in invites(admin)] == [{"state": "done"}]
     assert len(with_email(staff_pool, INVITE["email"])) == 1
+
+
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_a_body_that_is_not_json_gets_the_services_415(admin, method):
+    headers = {"Authorization": admin.auth, "Content-Type": "text/plain", "If-Match": '"1"'}
+    path = "/staff/admin/users" + ("/handler-sales" if method == "patch" else "")
+    response = getattr(admin.client.http, method)(path, headers=headers, body="{}")
+    assert response.status_code == 415
+    assert response.json_body["error"]["code"] == "unsupported_media_type"
