@@ -28,7 +28,7 @@ from ..domain.vocabulary import Channel, Status
 from ..observability import count
 from .acks import AckGate
 from .context import Services
-from .outbox import commit, deliver, owed
+from .outbox import commit, deliver, entries_owed
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def submit_complaint(
         others = linked(complaint) if linked else []
         repeat = _track_repeats(complaint, services, now)
         schedule_deadlines(complaint, services)
-        outbox = owed(services, now, complaint, *others)
+        outbox = entries_owed(services, now, complaint, *others)
         gate.apply(complaint, outbox)
         return complaint, outbox, others, repeat
 

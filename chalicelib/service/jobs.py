@@ -28,7 +28,7 @@ from ..domain.tokens import hash_token
 from ..domain.vocabulary import Status
 from .context import Services
 from .monthly_report import queue_monthly_report
-from .outbox import deliver, owed, tagged
+from .outbox import deliver, entries_owed, tagged
 
 SURVEY_TOKEN_BYTES = 16  # 128 bits: a link that fits a two-segment SMS
 SYSTEM = Actor(user_id="scheduler", name="scheduler")
@@ -152,7 +152,7 @@ def handle_due(complaint: Complaint, now: datetime, services: Services) -> list 
     complaint.next_due_at = _next(complaint, now, quiet, hushed_until, services)
     if not (complaint.pending_events() or handled or complaint.next_due_at != before):
         return None
-    outbox = owed(services, now, complaint)
+    outbox = entries_owed(services, now, complaint)
     outbox += [
         OutboxEntry(complaint.number, _id(), tagged(message, complaint.number), now)
         for message in extra

@@ -47,7 +47,7 @@ def entries_for(
     ]
 
 
-def owed(services: Services, at: datetime, *complaints: Complaint) -> list[OutboxEntry]:
+def entries_owed(services: Services, at: datetime, *complaints: Complaint) -> list[OutboxEntry]:
     """The entries for the events the complaints have recorded since they were loaded."""
     names = services.org.names("departments")
     return [
@@ -65,7 +65,7 @@ def commit(
 ) -> list[OutboxEntry]:
     """Save the change with what it owes, then deliver; returns the outbox entries with
     their delivery outcome. `extra`: entries the use case made itself."""
-    outbox = owed(services, services.clock.now(), complaint, *others) + list(extra)
+    outbox = entries_owed(services, services.clock.now(), complaint, *others) + list(extra)
     services.complaints.save(complaint, outbox, *others)
     deliver(outbox, services.notifier, services.complaints, services.clock.now())
     return outbox
