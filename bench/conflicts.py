@@ -36,7 +36,7 @@ import statistics
 import sys
 from collections import Counter
 
-from bench.intake_calls import in_process_aws, table
+from bench.common import in_process_aws, table
 
 RATES = (1, 10, 25, 50, 75, 100, 200)
 SHARED = ("STATS#", "LIVE", "REPEAT#")

@@ -42,6 +42,10 @@ class ItemRecorder(Recorder):
             kinds = sorted({item_kind({"Get": {"Key": key}}) for key in keys})
             call.table += "/" + ",".join(kinds)
 
+    def of(self, service: str) -> list[Call]:
+        """The calls made to one service ("dynamodb", "s3", ...)."""
+        return [call for call in self.calls if call.service == service]
+
     def after(self, parsed, model, context, **_):
         call = context.get("bench_call")
         if call is None:

@@ -15,49 +15,10 @@ import io
 import json
 import os
 import sys
-import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 
-ENV = {
-    "AWS_ACCESS_KEY_ID": "bench",
-    "AWS_SECRET_ACCESS_KEY": "bench",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "TABLE_NAME": "complaints-bench",
-    "IDEMPOTENCY_TABLE": "complaints-idempotency-bench",
-    "NOTIFY_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:complaints-notifications",
-    "SES_SENDER": "complaints@example.org",
-    "DEPARTMENTS": "service,sales,quality",
-    "POWERTOOLS_SERVICE_NAME": "complaints",
-    "POWERTOOLS_METRICS_NAMESPACE": "ComplaintsBench",
-}
-
-
-def in_process_aws() -> None:
-    """The benchmarks' settings, for moto in this process: no endpoint or session token of
-    the caller's environment applies."""
-    for key, value in ENV.items():
-        os.environ[key] = value
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
-
-
-def quietly(run, values) -> list:
-    """The rows of run(value) for each value; what the runs print is dropped."""
-    rows = []
-    for value in values:
-        with contextlib.redirect_stdout(io.StringIO()):
-            rows += run(value)
-    return rows
-
-
-def print_table(title: str, headers: list[str], rows: list) -> None:
-    print(title)
-    print(table(headers, rows))
-    sys.stdout.flush()
-
+from bench.common import ENV, in_process_aws, local_aws, table
 
 BODY = {
     "category": "billing",
@@ -226,21 +187,6 @@ def comparison(calls: list[Call], with_key: bool) -> list[tuple[str, int, int]]:
 # -- output --------------------------------------------------------------------------------
 
 
-def table(headers: list[str], rows: list[list], first_left: int = 1) -> str:
-    cells = [headers, *[[str(v) for v in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(row):
-        parts = [
-            v.ljust(w) if i < first_left else v.rjust(w)
-            for i, (v, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(headers), rule, *(line(row) for row in cells[1:])])
-
-
 def calls_table(calls: list[Call]) -> str:
     grouped: dict[tuple, list[int]] = {}
     for c in calls:
@@ -355,30 +301,10 @@ def contention(parallel: int) -> None:
     """`parallel` intakes released at once by a barrier, against the local stack's AWS
     (scripts/local_aws.py in a subprocess: moto in-process is not safe under threads),
     first with distinct bodies, then all about one issue (they share its repeat item)."""
-    import socket
-    import subprocess
     import threading
-    import time
     from concurrent.futures import ThreadPoolExecutor
 
-    import requests
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "scripts.local_aws", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                requests.get(f"{url}/moto-api/", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+    with local_aws() as url:
         for key, value in ENV.items():
             os.environ[key] = value
         os.environ["AWS_ENDPOINT_URL"] = url
@@ -415,9 +341,6 @@ def contention(parallel: int) -> None:
         headers += ["counter/intake", "gaps"]
         print(f"== {parallel} intakes at once (barrier), local AWS serialised ==")
         print(table(headers, rows))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def contention_row(title: str, parallel: int, numbers: list[str], calls: list[Call]) -> list:

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bench.common import ENV, in_process_aws, table
 from bench.counting import items_read, recording
-from bench.intake_calls import ENV, calls_table, in_process_aws, table
+from bench.intake_calls import calls_table
 
 TZ = ZoneInfo("Asia/Shanghai")
 # A worked Saturday, in business hours: complaints received on Friday at 10:00 are owed

@@ -11,14 +11,11 @@ one request, and the number of requests the walk took. Counts, never timings.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bench.common import fresh_services, measure, options
 from bench.counting import items_read, recording
-from bench.intake_calls import in_process_aws, print_table
 
 TZ = ZoneInfo("Asia/Shanghai")
 LISTS = [
@@ -31,15 +28,13 @@ LISTS = [
 
 
 def seed(services, count: int) -> None:
-    from chalicelib.adapters.clock import FixedClock
     from chalicelib.domain.actor import Actor
     from chalicelib.domain.lifecycle import Action
     from chalicelib.service import staff
 
     agent = Actor(user_id="ag-1", roles=["intake_agent"], departments=["*"])
     boss = Actor(user_id="sup-1", roles=["supervisor"], departments=["*"])
-    now = datetime.now(TZ)
-    services.clock = FixedClock(now)
+    now = services.clock.now()
     departments = ("service", "sales", "quality")
     for n in range(count):
         body = {
@@ -68,7 +63,7 @@ def walk(services, actor, query: dict) -> tuple[int, int, int, int]:
         page_query = {**query, **({"cursor": cursor} if cursor else {})}
         with recording() as recorder:
             page = staff.list_complaints(page_query, actor, services)
-        calls = [call for call in recorder.calls if call.service == "dynamodb"]
+        calls = recorder.of("dynamodb")
         requests += 1
         most_calls = max(most_calls, len(calls))
         most_read = max(most_read, items_read(calls))
@@ -78,37 +73,32 @@ def walk(services, actor, query: dict) -> tuple[int, int, int, int]:
             return requests, most_calls, most_read, listed
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.list_reads")
-    parser.add_argument("--complaints", type=int, default=100)
-    args = parser.parse_args(argv)
-    in_process_aws()
+def run(count: int) -> list[list]:
+    from chalicelib.domain.actor import Actor
 
-    from moto import mock_aws
-
+    actors = {
+        "admin": Actor(user_id="adm-1", roles=["admin"]),
+        "supervisor": Actor(
+            user_id="sup-1", roles=["supervisor"], departments=["service", "sales", "quality"]
+        ),
+    }
     rows = []
-    with mock_aws(), contextlib.redirect_stdout(io.StringIO()):
-        from chalicelib import wiring
-        from chalicelib.domain.actor import Actor
-        from scripts.bootstrap import bootstrap
-
-        bootstrap()
-        services = wiring.get_services()
-        seed(services, args.complaints)
-        actors = {
-            "admin": Actor(user_id="adm-1", roles=["admin"]),
-            "supervisor": Actor(
-                user_id="sup-1", roles=["supervisor"], departments=["service", "sales", "quality"]
-            ),
-        }
+    with fresh_services(datetime.now(TZ)) as services:
+        seed(services, count)
         for name, who, query in LISTS:
             limit = "200" if "limit=200" in name else "50"
             result = walk(services, actors[who], {**query, "limit": limit})
             rows.append([name, *result])
-    print_table(
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = options(argv, "list_reads", complaints=100)
+    measure(
+        run,
+        [args.complaints],
         f"{args.complaints} complaints over the last year; each list walked to its end",
         ["list", "requests", "max calls/request", "max items read/request", "listed"],
-        rows,
     )
 
 

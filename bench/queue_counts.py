@@ -11,11 +11,10 @@ timings.
 
 from __future__ import annotations
 
-import argparse
 from datetime import UTC, datetime
 
+from bench.common import fresh_services, measure, options
 from bench.counting import items_read, recording
-from bench.intake_calls import in_process_aws, print_table, quietly
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Shanghai
 
@@ -47,10 +46,9 @@ def seed(services, departments: tuple[str, ...], count: int) -> None:
 
 
 def run(departments: int, complaints: int) -> list[list]:
-    from moto import mock_aws
-
-    from chalicelib.adapters.clock import FixedClock
     from chalicelib.domain.actor import Actor
+    from chalicelib.domain.org_settings import Entry
+    from chalicelib.service.org_settings import replace
     from chalicelib.service.queues import queue_counts
 
     names = ("service", "sales", "quality") + tuple(f"dept_{n:02d}" for n in range(37))
@@ -62,39 +60,31 @@ def run(departments: int, complaints: int) -> list[list]:
         ("handler", Actor(user_id="h-1", roles=["handler"], departments=["sales"])),
     ]
     rows = []
-    with mock_aws():
-        from chalicelib import wiring
-        from chalicelib.domain.org_settings import Entry
-        from scripts.bootstrap import bootstrap
-
-        wiring.set_services(None)
-        bootstrap()
-        services = wiring.get_services()
-        services.clock = FixedClock(NOW)
-        loaded = services.org_loaded  # the organisation's departments, as an admin saves them
+    with fresh_services(NOW) as services:
+        # The organisation's departments, saved as an admin saves them: a copy put in the
+        # process's cache alone is read again from the table after REFRESH_SECONDS.
+        loaded = services.org_loaded
         entries = [Entry(code=code, name_zh=code, name_en=code) for code in names]
         org = loaded.settings.model_copy(update={"departments": entries})
-        services.settings_cache.put(org, loaded.version + 1)
+        admin = Actor(user_id="adm-1", roles=["admin"])
+        replace(org.model_dump(mode="json"), loaded.version, admin, services)
         seed(services, names, complaints)
         for name, actor in actors:
             with recording() as recorder:
                 counts = queue_counts({}, actor, services)
-            calls = [call for call in recorder.calls if call.service == "dynamodb"]
+            calls = recorder.of("dynamodb")
             total = sum(q["count"] for q in counts["queues"])
             rows.append([departments, name, len(calls), items_read(calls), total])
     return rows
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.queue_counts")
-    parser.add_argument("--complaints", type=int, default=60)
-    args = parser.parse_args(argv)
-    in_process_aws()
-    rows = quietly(lambda departments: run(departments, args.complaints), (3, 40))
-    print_table(
+    args = options(argv, "queue_counts", complaints=60)
+    measure(
+        lambda departments: run(departments, args.complaints),
+        (3, 40),
         f"GET /staff/queues (counts) with {args.complaints} complaints; DynamoDB calls",
         ["departments", "caller", "DynamoDB calls", "items read", "sum of counts"],
-        rows,
     )
 
 

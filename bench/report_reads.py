@@ -29,8 +29,8 @@ import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bench.common import in_process_aws, table
 from bench.counting import items_read, recording
-from bench.intake_calls import in_process_aws, table
 from chalicelib.domain.complaint_input import DEFAULT_CATEGORIES
 from chalicelib.domain.vocabulary import Channel
 
@@ -283,7 +283,7 @@ def reads(services) -> list[list]:
     ):
         with recording() as recorder:
             report = run()
-        calls = [c for c in recorder.calls if c.service == "dynamodb"]
+        calls = recorder.of("dynamodb")
         rows.append([title, len(calls), items_read(calls), _received(report)])
     return rows
 

@@ -12,11 +12,10 @@ figures must be the same at both sizes.
 
 from __future__ import annotations
 
-import argparse
 from datetime import UTC, datetime, timedelta
 
+from bench.common import fresh_services, measure, options, save_cases
 from bench.counting import items_read, recording
-from bench.intake_calls import in_process_aws, print_table, quietly
 
 NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
 CALLER = {"name": "Caller", "mobile": "13912345678", "email": "caller@example.com"}
@@ -55,39 +54,27 @@ def complaint(number: int, complainant: dict, received):
     )
 
 
-def seed(repository, count: int) -> None:
-    from chalicelib.adapters.dynamo import ComplaintItem
-    from chalicelib.adapters.lookup import lookup_rows
-    from chalicelib.domain.lookup import index_partitions
-
-    with ComplaintItem.batch_write() as batch:
-        for n in range(1, count + 1):
-            if n <= 3:
-                who = {**CALLER, "confidential": n == 2}
-            else:
-                who = {"name": f"C{n}", "mobile": f"1380{n:07d}", "email": f"c{n}@example.com"}
-            case = complaint(n, who, NOW - timedelta(minutes=n))
-            item = repository._to_item(case)
-            item.version = 1
-            batch.save(item)
-            for row in lookup_rows(case, index_partitions(case, repository.lookup_key)):
-                batch.save(row)
+def cases(count: int):
+    """The caller's three complaints (the second confidential), then one per caller."""
+    for n in range(1, count + 1):
+        if n <= 3:
+            who = {**CALLER, "confidential": n == 2}
+        else:
+            who = {"name": f"C{n}", "mobile": f"1380{n:07d}", "email": f"c{n}@example.com"}
+        yield complaint(n, who, NOW - timedelta(minutes=n))
 
 
-def measure(services, actor, query: dict) -> tuple[int, int, int]:
+def calls_for(services, actor, query: dict) -> tuple[int, int, int]:
     """(DynamoDB calls, items read, results)."""
     from chalicelib.service.search import search
 
     with recording() as recorder:
         page = search({**query, "limit": "20"}, actor, services)
-    calls = [call for call in recorder.calls if call.service == "dynamodb"]
+    calls = recorder.of("dynamodb")
     return len(calls), items_read(calls), len(page["items"])
 
 
 def run_size(count: int) -> list[list]:
-    from moto import mock_aws
-
-    from chalicelib.adapters.clock import FixedClock
     from chalicelib.domain.actor import Actor
 
     actors = {
@@ -96,30 +83,20 @@ def run_size(count: int) -> list[list]:
         "director": Actor(user_id="dir-1", roles=["director"], departments=["*"]),
     }
     rows = []
-    with mock_aws():
-        from chalicelib import wiring
-        from scripts.bootstrap import bootstrap
-
-        wiring.set_services(None)
-        bootstrap()
-        services = wiring.get_services()
-        services.clock = FixedClock(NOW)
-        seed(services.complaints, count)
+    with fresh_services(NOW) as services:
+        save_cases(services.complaints, cases(count))
         for name, who, query in SEARCHES:
-            rows.append([count, name, *measure(services, actors[who], query)])
+            rows.append([count, name, *calls_for(services, actors[who], query)])
     return rows
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.search_reads")
-    parser.add_argument("--sizes", default="10,10000")
-    args = parser.parse_args(argv)
-    in_process_aws()
-    rows = quietly(run_size, (int(part) for part in args.sizes.split(",")))
-    print_table(
+    args = options(argv, "search_reads", sizes="10,10000")
+    measure(
+        run_size,
+        (int(part) for part in args.sizes.split(",")),
         "GET /staff/search through the use case; DynamoDB calls per request (incl. the log)",
         ["complaints", "search", "DynamoDB calls", "items read", "results"],
-        rows,
     )
 
 

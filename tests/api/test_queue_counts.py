@@ -129,7 +129,7 @@ def test_a_directors_counts_cost_the_same_few_calls(client, clock, staff, depart
     director = staff("director", ["*"], user="dir-1")
     with recording() as recorder:
         counts = director.counts()
-    calls = [call for call in recorder.calls if call.service == "dynamodb"]
+    calls = recorder.of("dynamodb")
     assert counts["to_accept"] == 6
     assert len(calls) <= 6, [call.operation for call in calls]
     assert {call.operation for call in calls} == {"Query"}

@@ -6,15 +6,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import boto3
 import pytest
-import requests
 
-from tests.e2e.test_local_stack import free_port
+from bench.common import local_aws as running_local_aws
 
 pytestmark = pytest.mark.e2e
 
@@ -23,25 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def local_aws():
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "scripts.local_aws", "-p", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                requests.get(f"{url}/moto-api/", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+    with running_local_aws() as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def aws_env(url: str) -> dict:
