@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from bench.common import free_port
 from tests.clock import default_now
 
 pytestmark = pytest.mark.e2e
@@ -30,12 +30,6 @@ ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60
 PARALLEL = 50
 EMAIL = "e2e.complainant@example.com"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Stack:
