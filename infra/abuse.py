@@ -14,16 +14,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from infra.cfn import ref, sub, topic
+
 SES_EVENTS_SUBSCRIPTION = "SesEventsSnsSubscription"  # chalice's name for the SNS event
 WAF_WINDOW_SECONDS = 300  # WAF counts a rate-based rule's requests over five minutes
-
-
-def ref(name: str) -> dict:
-    return {"Ref": name}
-
-
-def sub(text: str) -> dict:
-    return {"Fn::Sub": text}
 
 
 def stage_limits(config: dict, stage: str) -> dict:
@@ -118,10 +112,7 @@ def web_acl(limit_per_ip: int) -> dict:
 
 def email_events() -> dict:
     return {
-        "EmailEventsTopic": {
-            "Type": "AWS::SNS::Topic",
-            "Properties": {"DisplayName": "Complaints e-mail bounces and complaints"},
-        },
+        "EmailEventsTopic": topic("Complaints e-mail bounces and complaints"),
         "EmailEventsTopicPolicy": {
             "Type": "AWS::SNS::TopicPolicy",
             "Properties": {

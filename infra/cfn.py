@@ -32,6 +32,10 @@ def deleted_with_stack() -> dict:
     return kept_in(False)
 
 
+def topic(display_name: str) -> dict:
+    return {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": display_name}}
+
+
 def private_bucket() -> dict:
     """A bucket's properties for files only the stack's roles touch: no public access, no
     ACLs (the bucket owns every object), encrypted at rest."""

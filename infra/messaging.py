@@ -3,20 +3,14 @@ configuration set. Bounces and complaints of that set are wired in infra/abuse.p
 
 from __future__ import annotations
 
-from infra.cfn import ref
+from infra.cfn import ref, topic
 
 
 def messaging() -> dict:
     return {
         # Staff subscribe with filter policies on the `department` and `audience` attributes.
-        "NotificationsTopic": {
-            "Type": "AWS::SNS::Topic",
-            "Properties": {"DisplayName": "Complaints"},
-        },
-        "OpsTopic": {
-            "Type": "AWS::SNS::Topic",
-            "Properties": {"DisplayName": "Complaints ops"},
-        },
+        "NotificationsTopic": topic("Complaints"),
+        "OpsTopic": topic("Complaints ops"),
         "OpsEmailSubscription": {
             "Type": "AWS::SNS::Subscription",
             "Condition": "HasOpsEmail",
