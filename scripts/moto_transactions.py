@@ -7,7 +7,9 @@ every transaction slower than the one before, until requests queued behind the o
 of scripts/local_aws.py ran past a client's timeout. This keeps moto's semantics (the same
 checks, the same cancellation reasons, nothing applied when any operation fails) and
 snapshots just the items named in the transaction. It is safe only because local_aws.py
-lets one request into moto at a time.
+lets one request into moto at a time. The tests' in-process mock uses it too
+(tests/conftest.py), where moto's copy made a test's transactions slower with every item
+it wrote; its threaded tests let one AWS call into moto at a time as well.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ os.environ.pop("AUTH_JWKS_URL", None)
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+from scripts import moto_transactions  # noqa: E402
 from tests.clock import (  # noqa: E402,F401 - pytest hooks of the pinned clock
     clock,
     pinned_clock,
@@ -49,6 +50,12 @@ from tests.clock import (  # noqa: E402,F401 - pytest hooks of the pinned clock
 
 _mock = mock_aws()
 _mock.start()
+# The local stack's TransactWriteItems (rolls back only the items it touched) instead of
+# moto's, which deep-copies the whole table once per item of every transaction: the same
+# checks and cancellation reasons, at a cost that does not grow with what earlier steps of
+# a test wrote. Threaded tests serialise their AWS calls (moto is not thread-safe), as it
+# requires.
+moto_transactions.install()
 
 
 @pytest.fixture
