@@ -33,7 +33,8 @@ run: $(BIN)/.installed
 	NOW='$(NOW)' bash scripts/run_local.sh
 
 # In parallel (pytest-xdist, one worker per core), a module's tests in one worker so each
-# end-to-end module starts its local stack once. PYTEST_WORKERS=0 runs in one process.
+# end-to-end module starts its local stack once; the longest kinds of module go out first
+# (tests/scheduling.py). PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 test: $(BIN)/.installed $(CHROMIUM) lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope

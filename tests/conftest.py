@@ -47,6 +47,7 @@ from tests.clock import (  # noqa: E402,F401 - pytest hooks of the pinned clock
     pytest_configure,
     pytest_generate_tests,
 )
+from tests.scheduling import pytest_xdist_make_scheduler  # noqa: E402,F401 - `make test`'s order
 
 _mock = mock_aws()
 _mock.start()
