@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ..domain.lookup import LOG_CONDITIONS, SEARCH_CONDITIONS, LogQuery, SearchQuery
+from ..domain.lookup import LOG_CONDITIONS, SEARCH_CONDITIONS
 from .openapi import Later
 from .routing import caller, query
 from .staff import staff_routes
 
 SCHEMAS = "chalicelib.http.schemas_search"  # imported when the document is built
+QUERIES = "chalicelib.domain.lookup_queries"  # and by the views' use cases
 
 search = Blueprint(__name__)
 staff_route = staff_routes(search)
@@ -19,7 +20,7 @@ staff_route = staff_routes(search)
 @staff_route(
     "GET /staff/search",
     Later(SCHEMAS, "SearchPage"),
-    query=SearchQuery,
+    query=Later(QUERIES, "SearchQuery"),
     conditions=SEARCH_CONDITIONS,
 )
 def find():
@@ -34,7 +35,10 @@ def find():
 
 
 @staff_route(
-    "GET /staff/search/log", Later(SCHEMAS, "SearchLog"), query=LogQuery, conditions=LOG_CONDITIONS
+    "GET /staff/search/log",
+    Later(SCHEMAS, "SearchLog"),
+    query=Later(QUERIES, "LogQuery"),
+    conditions=LOG_CONDITIONS,
 )
 def log():
     """Who searched by phone, e-mail or tracking token, when, by what kind of key and how many

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from ..domain.lookup import SUBJECT_CONDITIONS, SubjectQuery
+from ..domain.lookup import SUBJECT_CONDITIONS
 from .openapi import Later
 from .routing import caller, query
 from .staff import staff_routes
@@ -24,7 +24,7 @@ staff_route = staff_routes(subject_access)
 @staff_route(
     "GET /staff/admin/subject-access",
     Later(SCHEMAS, "SubjectAccess"),
-    query=SubjectQuery,
+    query=Later("chalicelib.domain.lookup_queries", "SubjectQuery"),
     conditions=SUBJECT_CONDITIONS,
     produces=(ZIP,),
 )

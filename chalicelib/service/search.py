@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from ..domain.actor import Actor, Role
 from ..domain.errors import Forbidden
 from ..domain.lifecycle import Action, may
-from ..domain.lookup import IDENTITY_KINDS, LOGGED_KINDS, LookupKind, SearchQuery, partition
+from ..domain.lookup import IDENTITY_KINDS, LOGGED_KINDS, LookupKind, partition
+from ..domain.lookup_queries import SearchQuery
 from ..domain.model import Complaint
 from .context import Services
 from .views import sees_identity
@@ -85,7 +86,7 @@ def summary(complaint: Complaint) -> dict:
 
 
 def access_log(query: dict, actor: Actor, services: Services) -> dict:
-    from ..domain.lookup import LogQuery
+    from ..domain.lookup_queries import LogQuery
 
     if not actor.has_role(*LOG_READERS):
         raise Forbidden("only quality and admin may read the search log")

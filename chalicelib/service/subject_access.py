@@ -14,7 +14,8 @@ from datetime import UTC
 
 from ..domain.actor import Actor, Role
 from ..domain.errors import Forbidden
-from ..domain.lookup import LookupKind, SubjectQuery, partition
+from ..domain.lookup import LookupKind, partition
+from ..domain.lookup_queries import SubjectQuery
 from ..domain.model import Complaint
 from .context import Services
 
