@@ -9,15 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-
-from pydantic import Field, model_validator
+from typing import TYPE_CHECKING
 
 from .actor import Actor, Role
 from .calendar import BusinessCalendar
-from .fields import OneOf, Strict, Text
-from .grading import GRADES
 from .model import Complaint
-from .vocabulary import Channel, Status
+from .vocabulary import Status
+
+if TYPE_CHECKING:  # the filters' models load with the queue routes only
+    from .queue_filters import QueueFilters
 
 # Deadlines a case is sorted by; the grade review is an internal check, not a promise.
 SORTING_DEADLINES = ("acceptance", "first_contact", "resolution", "follow_up", "follow_up_reply")
@@ -71,31 +71,6 @@ def queues_for(actor: Actor) -> list[Queue]:
 def own_cases_only(actor: Actor) -> bool:
     """A handler (with no deciding role) works on his own cases only."""
     return not (actor.roles - {Role.HANDLER, Role.INTAKE_AGENT})
-
-
-class QueueFilters(Strict):
-    """What a queue may be narrowed by; each is a key or a filter of the same query."""
-
-    department: Text(100) | None = None
-    status: Status | None = None
-    grade: OneOf(GRADES) | None = None
-    category: Text(50) | None = None
-    channel: Channel | None = None
-    limit: int = Field(default=25, ge=1, le=100)
-    cursor: Text(4000) | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> QueueFilters:
-        if self.grade is not None and self.grade not in GRADES:
-            raise ValueError(f"grade must be one of: {', '.join(GRADES)}")
-        return self
-
-
-class CountFilters(Strict):
-    """What the counts may be narrowed by: the keys of the queue counters."""
-
-    department: Text(100) | None = None
-    status: Status | None = None
 
 
 def nearest_deadline(complaint: Complaint) -> tuple[str, datetime] | None:

@@ -10,7 +10,8 @@ from ..domain.actor import Actor
 from ..domain.errors import Forbidden
 from ..domain.lifecycle import Action, covers, may
 from ..domain.model import Complaint
-from ..domain.queues import CountFilters, Queue, QueueFilters, clock, plan, queues_for
+from ..domain.queue_filters import CountFilters, QueueFilters
+from ..domain.queues import Queue, clock, plan, queues_for
 from .context import Services
 from .views import staff_view
 
