@@ -8,7 +8,6 @@ from chalice import Blueprint
 from ..domain import commands
 from ..domain.handling import BODIES, HANDLING_FIELDS
 from ..domain.lifecycle import Action
-from ..domain.listing import ListCriteria
 from ..wiring import get_services
 from .auth import current_actor, staff_authorizer
 from .errors import HttpError
@@ -101,7 +100,7 @@ STAFF_COMPLAINT = Later(SCHEMAS, "StaffComplaint")
 @staff_route(
     "GET /staff/complaints",
     Later(SCHEMAS, "StaffList"),
-    query=ListCriteria,
+    query=Later("chalicelib.domain.listing", "ListCriteria"),
     conditions=LIST_CONDITIONS,
 )
 def list_complaints():

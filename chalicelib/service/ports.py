@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..domain.events import DomainEvent
-from ..domain.listing import ListCriteria
 from ..domain.model import Complaint
 from ..domain.notifications import Message, OutboxEntry
+
+if TYPE_CHECKING:  # the list's model loads with the list route only
+    from ..domain.listing import ListCriteria
 
 
 class Complaints(Protocol):
