@@ -22,16 +22,16 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
-
-from pydantic import AwareDatetime, Field
+from typing import TYPE_CHECKING
 
 from .calendar import BusinessCalendar
 from .errors import Conflict, IllegalTransition, InvalidCommand
-from .fields import Strict, Text
 from .info_request import InfoRequest
 from .model import Complaint
 from .vocabulary import Status
+
+if TYPE_CHECKING:  # the bodies' models load with the conversation routes only
+    from .conversation_bodies import ContactBody, StaffMessage
 
 REMINDER_WORKING_DAYS = 2  # one reminder this many working days before reply_by
 
@@ -60,49 +60,6 @@ class ContactOutcome(StrEnum):
 class Expiry(StrEnum):
     withdraw = "withdraw"  # 视为撤销: the case ends as withdrawn
     resume = "resume"  # the handler decides with what there is
-
-
-class HeldMailDecision(Strict):
-    decision: Literal["accept", "discard"]
-
-
-class InfoRequestBody(Strict):
-    items: list[Text(500, min_length=1)] = Field(min_length=1, max_length=20)
-    reply_by: date | None = Field(
-        default=None,
-        description="default: INFO_REQUEST_DAYS working days from today (5); "
-        "never before the next working day",
-    )
-
-
-class StaffMessage(Strict):
-    """A public message to the complainant; with `request`, a request for information."""
-
-    text: Text(5000, min_length=1)
-    attachments: list[Text(64, min_length=1)] = Field(
-        default_factory=list,
-        max_length=10,
-        description="ids of files already uploaded and confirmed on this case",
-    )
-    request: InfoRequestBody | None = None
-
-
-class ContactBody(Strict):
-    channel: ContactChannel
-    direction: Direction
-    outcome: ContactOutcome
-    summary: Text(2000, min_length=1)
-    at: AwareDatetime | None = Field(
-        default=None, description="when it happened (default: now); not in the future"
-    )
-
-
-class ReplyBody(Strict):
-    """The complainant's answer: text only (never rendered as HTML), and files uploaded
-    through the upload flow first."""
-
-    text: Text(5000, min_length=1)
-    attachments: list[Text(64, min_length=1)] = Field(default_factory=list, max_length=10)
 
 
 def new_message_id() -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from . import commands as c
 from . import conversation as talk
 from .actor import Actor, Role
 from .calendar import BusinessCalendar
@@ -21,6 +21,9 @@ from .lifecycle import WITHDRAWABLE, Action, next_status
 from .model import Complaint, Conflict, Deadline, ExtensionRequest, HandlingRecord
 from .sla import Deadlines, Limits, SlaPolicy, extend, follow_up_due, shift_for_pause
 from .vocabulary import Kind, Status
+
+if TYPE_CHECKING:  # the action bodies' models: see BODIES
+    from . import commands as c
 
 AUDIT_EXCLUDED = {"version", "next_due_at", "updated_at"}
 
@@ -348,29 +351,32 @@ APPLY: dict[Action, Callable] = {
     Action.mark_conflict: _mark_conflict,
 }
 
-BODIES: dict[Action, type] = {
-    Action.accept: c.Empty,
-    Action.refuse: c.Refuse,
-    Action.transfer: c.Transfer,
-    Action.assign: c.Assign,
-    Action.start: c.Empty,
-    Action.wait: c.Wait,
-    Action.resume: c.Empty,
-    Action.record_handling: c.HandlingUpdate,
-    Action.resolve: c.Resolve,
-    Action.close: c.Empty,
-    Action.reopen: c.Reopen,
-    Action.add_note: c.Note,
-    Action.request_extension: c.ExtensionRequestBody,
-    Action.decide_extension: c.ExtensionDecision,
-    Action.change_grade: c.GradeChange,
-    Action.mark_conflict: c.MarkConflict,
+# What each action takes: the name of its model in domain/commands, which loads with the
+# staff routes only (the first intake needs none of them). body_model gives the model.
+BODIES: dict[Action, str] = {
+    Action.accept: "Empty",
+    Action.refuse: "Refuse",
+    Action.transfer: "Transfer",
+    Action.assign: "Assign",
+    Action.start: "Empty",
+    Action.wait: "Wait",
+    Action.resume: "Empty",
+    Action.record_handling: "HandlingUpdate",
+    Action.resolve: "Resolve",
+    Action.close: "Empty",
+    Action.reopen: "Reopen",
+    Action.add_note: "Note",
+    Action.request_extension: "ExtensionRequestBody",
+    Action.decide_extension: "ExtensionDecision",
+    Action.change_grade: "GradeChange",
+    Action.mark_conflict: "MarkConflict",
 }
-TALK_BODIES: dict[Action, type] = {
-    Action.send_message: talk.StaffMessage,
-    Action.request_info: talk.StaffMessage,
-    Action.record_contact: talk.ContactBody,
-}
+
+
+def body_model(action: Action) -> type:
+    from . import commands
+
+    return getattr(commands, BODIES[action])
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ..domain.commands import Recomplaint, Withdraw
 from ..domain.complaint_input import ComplaintInput
 from ..domain.model import SurveyAnswer
 from ..domain.tokens import unwrap_token, wrap_token
@@ -30,6 +29,8 @@ from .routing import (
     tracking_token,
 )
 
+# The complainant's commands: imported by their use cases and the document, not the intake.
+COMMANDS = "chalicelib.domain.commands"
 public = Blueprint(__name__)
 route = routes(public)
 complainant_route = complainant_routes(public)
@@ -67,7 +68,7 @@ def get_complaint(number):
 @complainant_route(
     "POST /complaints/{number}/withdraw",
     Later(SCHEMAS, "StatusChange"),
-    request=Withdraw,
+    request=Later(COMMANDS, "Withdraw"),
     errors=COMMAND_ERRORS,
 )
 def withdraw_complaint(number):
@@ -78,7 +79,7 @@ def withdraw_complaint(number):
 @complainant_route(
     "POST /complaints/{number}/recomplaint",
     created=Later(SCHEMAS, "Receipt"),
-    request=Recomplaint,
+    request=Later(COMMANDS, "Recomplaint"),
     parameters=[header("X-Tracking-Token", "the original complaint's token", required=True)],
     errors=COMMAND_ERRORS,
 )

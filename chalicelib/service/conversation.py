@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from ..domain import conversation as talk
 from ..domain import handling
 from ..domain.actor import Actor
+from ..domain.conversation_bodies import ContactBody, ReplyBody, StaffMessage
 from ..domain.errors import CaseClosed, StaleVersion
 from ..domain.lifecycle import Action, authorize
 from ..domain.limits import TooManyRequests
@@ -30,7 +31,7 @@ def send_message(
     number: str, body: dict, actor: Actor, expected_version: int | None, services: Services
 ) -> dict:
     """A public message, or with `request` a request for information (一次性告知)."""
-    command = talk.StaffMessage.model_validate(body)
+    command = StaffMessage.model_validate(body)
     action = Action.request_info if command.request else Action.send_message
     complaint, outbox, event = _act(number, action, command, actor, expected_version, services)
     sent = [
@@ -49,7 +50,7 @@ def send_message(
 def record_contact(
     number: str, body: dict, actor: Actor, expected_version: int | None, services: Services
 ) -> dict:
-    command = talk.ContactBody.model_validate(body)
+    command = ContactBody.model_validate(body)
     complaint, _, _ = _act(
         number, Action.record_contact, command, actor, expected_version, services
     )
@@ -100,7 +101,7 @@ def meet_first_contact_once(number, at, message_id, actor, services) -> Complain
 def reply(
     number: str,
     complaint: Complaint,
-    body: talk.ReplyBody,
+    body: ReplyBody,
     services: Services,
     *,
     via: str = "web",
@@ -251,7 +252,7 @@ def public_thread(number: str, token: str | None, services: Services) -> dict:
 def post_reply(number: str, token: str | None, body: dict, services: Services) -> dict:
     from ..service.intake import _own
 
-    command = talk.ReplyBody.model_validate(body)
+    command = ReplyBody.model_validate(body)
     complaint = _own(services.complaints.load(number), token)
     complaint, message_id = reply(number, complaint, command, services, via="web")
     return {"number": complaint.number, "status": complaint.status.value, "id": message_id}

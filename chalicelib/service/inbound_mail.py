@@ -19,10 +19,10 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..domain import conversation as talk
 from ..domain import handling
 from ..domain.actor import Actor
 from ..domain.complaint_input import ALLOWED_ATTACHMENT_TYPES
+from ..domain.conversation_bodies import HeldMailDecision, ReplyBody
 from ..domain.errors import CaseClosed, Conflict, NotFound, StaleVersion
 from ..domain.lifecycle import Action, authorize
 from ..domain.limits import TooManyRequests
@@ -103,7 +103,7 @@ def _act(complaint, mail: InboundMail, services: Services, storage, raw_key) -> 
     text = mail.text[:5000] or (NO_TEXT if files else "")
     if not text:
         return Outcome("ignored", number)  # nothing written, nothing attached
-    body = talk.ReplyBody(text=text, attachments=[item.id for item in files])
+    body = ReplyBody(text=text, attachments=[item.id for item in files])
     extra = {"mail_id": mail.mail_id, "from": mail.sender}
     if dropped:
         extra["dropped"] = dropped
@@ -180,7 +180,7 @@ def _attachments():
 def decide_held(number: str, mail_id: str, body: dict, actor: Actor, services: Services) -> dict:
     """Accept (the text goes into the thread as the complainant's reply; files of a held
     mail are not kept) or discard a mail kept aside. Audited either way."""
-    decision = talk.HeldMailDecision.model_validate(body).decision
+    decision = HeldMailDecision.model_validate(body).decision
     complaint, events, _, _ = services.complaints.load_thread(number)
     if complaint is None:
         raise NotFound(f"no complaint {number}")
@@ -204,7 +204,7 @@ def decide_held(number: str, mail_id: str, body: dict, actor: Actor, services: S
         complaint, _ = reply(
             number,
             complaint,
-            talk.ReplyBody(text=text),
+            ReplyBody(text=text),
             services,
             via="email",
             extra=extra,

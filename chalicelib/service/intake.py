@@ -8,7 +8,6 @@ from datetime import datetime
 
 from ..domain import handling
 from ..domain.actor import Actor
-from ..domain.commands import Empty, Recomplaint, Withdraw
 from ..domain.complaint_input import ComplaintInput
 from ..domain.deadlines import SERVICE_DEADLINES
 from ..domain.errors import IllegalTransition, InvalidCommand, NotFound, StaleVersion
@@ -191,6 +190,8 @@ def _public_details(event) -> dict:
 
 
 def withdraw(number: str, token: str | None, body: dict, services: Services) -> dict:
+    from ..domain.commands import Withdraw
+
     command = Withdraw.model_validate(body)
     complaint = _own(services.complaints.load(number), token)
     handling.withdraw(complaint, command.reason, services.clock.now())
@@ -201,6 +202,8 @@ def withdraw(number: str, token: str | None, body: dict, services: Services) -> 
 def recomplain(number: str, token: str | None, body: dict, services: Services) -> Receipt:
     """A dissatisfied complainant's re-complaint (再投诉): a new case one grade up, linked
     both ways to the original, which it closes if it was only resolved."""
+    from ..domain.commands import Recomplaint
+
     command = Recomplaint.model_validate(body)
     original = _own(services.complaints.load(number), token)
     if original.status not in (Status.resolved, Status.closed):
@@ -280,6 +283,8 @@ def _answer_survey(number: str, token: str | None, answer: SurveyAnswer, service
     )
     if answer.dissatisfied:
         return _reopen_as_recomplaint(complaint, answer, services)
+    from ..domain.commands import Empty
+
     handling.perform(complaint, Action.close, Empty(note="complainant satisfied"), ctx)
     commit(complaint, services)
     return {"number": complaint.number, "status": complaint.status.value}

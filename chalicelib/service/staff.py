@@ -11,7 +11,7 @@ from collections.abc import Callable
 from ..domain.actor import Actor, Role
 from ..domain.commands import StaffIntake
 from ..domain.errors import Forbidden, InvalidCommand, NotFound, StaleVersion
-from ..domain.handling import BODIES, Context, perform
+from ..domain.handling import Context, body_model, perform
 from ..domain.lifecycle import ALL_DEPARTMENTS, Action, authorize, covers, may
 from ..domain.listing import ListCriteria
 from ..domain.model import Complaint
@@ -139,7 +139,7 @@ def act(
     expected_version: int,
     services: Services,
 ) -> dict:
-    command = BODIES[action].model_validate(body)
+    command = body_model(action).model_validate(body)
     complaint = load(number, services)
     if complaint.version != expected_version:
         raise StaleVersion(

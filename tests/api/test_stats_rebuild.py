@@ -10,7 +10,7 @@ import pytest
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.complaint_input import ComplaintInput
 from chalicelib.domain.errors import DomainError, StaleVersion
-from chalicelib.domain.handling import BODIES, perform
+from chalicelib.domain.handling import body_model, perform
 from chalicelib.domain.lifecycle import TRANSITIONS, Action
 from tests.helpers import NOT_SUBSTANTIATED
 
@@ -147,7 +147,7 @@ class Workload:
                 perform(
                     copy,
                     action,
-                    BODIES[action].model_validate(body_for(action, self.rng)),
+                    body_model(action).model_validate(body_for(action, self.rng)),
                     context_for(copy, actor, self.services),
                 )
                 commit(copy, self.services)

@@ -21,13 +21,14 @@ from chalicelib.domain import commands as c
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.calendar import BusinessCalendar
 from chalicelib.domain.complaint_input import ComplaintInput
-from chalicelib.domain.conversation import ContactBody
+from chalicelib.domain.conversation_bodies import ContactBody
 from chalicelib.domain.deadlines import initial_deadlines
 from chalicelib.domain.errors import CaseClosed, DomainError, IllegalTransition, InvalidCommand
 from chalicelib.domain.grading import GRADES
 from chalicelib.domain.handling import (
     BODIES,
     Context,
+    body_model,
     converse,
     link_recomplaint,
     perform,
@@ -258,13 +259,14 @@ def test_a_refused_action_records_nothing(status):
     illegal = [a for a in BODIES if (status, a) not in TRANSITIONS]
     for action in illegal:
         with pytest.raises(IllegalTransition):
-            perform(complaint, action, BODIES[action].model_construct(), ctx(AFTER_ROAD))
+            perform(complaint, action, body_model(action).model_construct(), ctx(AFTER_ROAD))
     assert complaint.status == status
     assert complaint.pending_events() == []
 
 
 def test_every_transition_action_has_a_body_and_only_those_do():
     assert set(BODIES) == {action for (_, action) in TRANSITIONS}
+    assert all(body_model(action).__name__ == name for action, name in BODIES.items())
 
 
 def test_the_audit_never_carries_version_next_due_or_the_complaint_text():

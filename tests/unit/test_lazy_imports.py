@@ -61,6 +61,9 @@ NOT_AT_IMPORT = (
     "chalicelib.domain.lookup_queries",
     "chalicelib.domain.queue_filters",
     "chalicelib.domain.listing",
+    # The staff's and the complainant's commands (bodies of actions, withdrawal, re-complaint).
+    "chalicelib.domain.commands",
+    "chalicelib.domain.conversation_bodies",
 )
 
 
