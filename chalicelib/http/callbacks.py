@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ..domain.callbacks import CallbackAttemptInput
 from ..service.intake import sms_opt_out
 from ..wiring import get_services
 from .auth import current_actor
@@ -48,7 +47,7 @@ def list_callbacks():
 @staff_route(
     "POST /staff/complaints/{number}/callbacks",
     Later(SCHEMAS, "CallbackResult"),
-    request=CallbackAttemptInput,
+    request=Later("chalicelib.domain.callback_input", "CallbackAttemptInput"),
     parameters=[OPTIONAL_IF_MATCH],
 )
 def record_callback(number):

@@ -16,10 +16,10 @@ from ..config import get_phone_settings
 from ..domain import commands, follow_up
 from ..domain.actor import Actor, Role
 from ..domain.base import Model
+from ..domain.callback_input import CallbackAttemptInput
 from ..domain.callbacks import (
     RETRY_OUTCOMES,
     CallbackAttempt,
-    CallbackAttemptInput,
     CallbackStatus,
     IfDissatisfied,
     Outcome,

@@ -350,7 +350,7 @@ def test_a_contact_preference_needs_its_contact(client, document, complainant, v
 def test_callback_answers_only_when_reached(document, attempt, valid):
     from pydantic import ValidationError
 
-    from chalicelib.domain.callbacks import CallbackAttemptInput
+    from chalicelib.domain.callback_input import CallbackAttemptInput
 
     assert validator(document, "CallbackAttemptInput").is_valid(attempt) is valid
     try:

@@ -64,6 +64,7 @@ NOT_AT_IMPORT = (
     # The staff's and the complainant's commands (bodies of actions, withdrawal, re-complaint).
     "chalicelib.domain.commands",
     "chalicelib.domain.conversation_bodies",
+    "chalicelib.domain.callback_input",
 )
 
 

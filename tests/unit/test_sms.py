@@ -9,9 +9,9 @@ import pytest
 
 from chalicelib.domain import sms
 from chalicelib.domain.calendar import BusinessCalendar
+from chalicelib.domain.callback_input import CallbackAttemptInput
 from chalicelib.domain.callbacks import (
     CallbackAttempt,
-    CallbackAttemptInput,
     CallbackState,
     Outcome,
     Slot,
