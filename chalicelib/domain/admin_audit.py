@@ -12,11 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any
-
-from pydantic import Field
-
-from .fields import Strict, Text
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -60,14 +56,6 @@ def _coded(value: Any) -> bool:
 
 def _by_code(items: list[dict]) -> dict:
     return {item["code"]: item for item in items}
-
-
-class AuditQuery(Strict):
-    """A month of the administration audit (UTC months), newest first."""
-
-    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
-    limit: int = Field(default=50, ge=1, le=200)
-    cursor: Text(200) | None = None
 
 
 AUDIT_CONDITIONS = {"cursor": "only a next_cursor this list returned, for the same month"}

@@ -77,7 +77,7 @@ def replace_settings():
 @staff_route(
     "GET /staff/admin/audit",
     Later(SCHEMAS, "AuditPage"),
-    query=Later("chalicelib.domain.admin_audit", "AuditQuery"),
+    query=Later("chalicelib.domain.audit_query", "AuditQuery"),
     conditions={"cursor": "only a next_cursor this list returned, for the same month"},
 )
 def audit():

@@ -234,7 +234,7 @@ def replace(body, expected: int, actor: Actor, services) -> dict:
 
 def audit_list(query: dict, actor: Actor, services) -> dict:
     from ..adapters import admin_audit
-    from ..domain.admin_audit import AuditQuery
+    from ..domain.audit_query import AuditQuery
 
     _admin(actor)
     wanted = AuditQuery.model_validate(query)

@@ -65,6 +65,7 @@ NOT_AT_IMPORT = (
     "chalicelib.domain.commands",
     "chalicelib.domain.conversation_bodies",
     "chalicelib.domain.callback_input",
+    "chalicelib.domain.audit_query",
 )
 
 
