@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from ..domain.admin_audit import AuditEntry
 from ..domain.errors import StaleVersion
-from . import admin_audit
 from .dynamo import Item, conditional_write, get_connection
+
+if TYPE_CHECKING:  # an admin's change only: every request reads the settings, few write them
+    from ..domain.admin_audit import AuditEntry
 
 KEY = ("SETTINGS", "ORG")
 
@@ -49,6 +51,8 @@ def seed(doc: dict, at: datetime) -> tuple[dict, int]:
 def replace(doc: dict, expected: int, entry: AuditEntry) -> int:
     """Replace the record if it is still at `expected`, with its audit entry; the new
     version. StaleVersion when another change came first."""
+    from . import admin_audit
+
     item = _item(doc, expected + 1, entry.at, entry.actor)
     try:
         with TransactWrite(connection=get_connection()) as tx:
