@@ -6,9 +6,27 @@ import the app, then the first intake, staff read or job run through the Lambda 
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
 from bench import cold_start
+
+# Bodies and queries of other routes, and what only an admin's change writes: the first
+# intake runs without them (docs/architecture.md, "Cold start").
+NOT_AT_FIRST_INTAKE = (
+    "chalicelib.domain.commands",
+    "chalicelib.domain.conversation_bodies",
+    "chalicelib.domain.callback_input",
+    "chalicelib.domain.lookup_queries",
+    "chalicelib.domain.queue_filters",
+    "chalicelib.domain.listing",
+    "chalicelib.domain.audit_query",
+    "chalicelib.domain.admin_audit",
+    "chalicelib.adapters.admin_audit",
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,3 +56,19 @@ def test_an_idempotent_intake_shares_the_dynamodb_client(local_aws):
     """Powertools' idempotency layer is given the process's client, not a session of its own."""
     made = cold_start.made_by("keyed", local_aws, cold_start.ROOT)
     assert made == "1 session(s); clients: dynamodb,ses,sns"
+
+
+def test_the_first_intake_leaves_other_routes_bodies_unloaded(local_aws):
+    listing = "import json\nprint(json.dumps(sorted(sys.modules)))\nsys.stdout.flush()"
+    child = cold_start.CHILD.replace("sys.stdout.flush()", listing)
+    done = subprocess.run(
+        [sys.executable, "-c", child, "intake"],
+        cwd=cold_start.ROOT,
+        env=local_aws,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "chalicelib.domain.complaint_input" in loaded  # the intake did run
+    assert sorted(loaded.intersection(NOT_AT_FIRST_INTAKE)) == []
