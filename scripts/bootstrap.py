@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import secrets
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +24,18 @@ import boto3
 from chalicelib.adapters.attachments import bucket_name, inbound_bucket
 from chalicelib.adapters.schema import create_tables
 from chalicelib.config import get_settings
+
+
+def client(service: str):
+    """One client per service, endpoint and region: the test suite bootstraps before every
+    test, and making five clients each time was a fifth of that cost."""
+    env = os.environ
+    return _client(service, env.get("AWS_ENDPOINT_URL"), env.get("AWS_DEFAULT_REGION"))
+
+
+@lru_cache(maxsize=32)
+def _client(service: str, endpoint: str | None, region: str | None):
+    return boto3.client(service)
 
 
 def topic_name(arn: str) -> str:
@@ -76,12 +89,12 @@ def origin_of(url: str) -> str:
 
 def bootstrap() -> dict:
     settings = get_settings()
-    create_tables(boto3.client("dynamodb"), settings.table_name, settings.idempotency_table)
-    topic_arn = boto3.client("sns").create_topic(Name=topic_name(settings.notify_topic_arn))
-    boto3.client("ses").verify_email_identity(EmailAddress=settings.ses_sender)
+    create_tables(client("dynamodb"), settings.table_name, settings.idempotency_table)
+    topic_arn = client("sns").create_topic(Name=topic_name(settings.notify_topic_arn))
+    client("ses").verify_email_identity(EmailAddress=settings.ses_sender)
     bucket = bucket_name()
-    create_attachments_bucket(boto3.client("s3"), bucket, origin_of(settings.public_base_url))
-    create_inbound_bucket(boto3.client("s3"), inbound_bucket())
+    create_attachments_bucket(client("s3"), bucket, origin_of(settings.public_base_url))
+    create_inbound_bucket(client("s3"), inbound_bucket())
     return {
         "table": settings.table_name,
         "idempotency_table": settings.idempotency_table,
@@ -177,7 +190,7 @@ def seed_demo_staff(cognito, pool_id: str, path: Path = DEMO_STAFF) -> int:
 
 
 def bootstrap_staff() -> dict:
-    cognito = boto3.client("cognito-idp")
+    cognito = client("cognito-idp")
     pool_id = create_staff_pool(cognito)
     return {"staff_pool": pool_id, "demo_staff_created": seed_demo_staff(cognito, pool_id)}
 
