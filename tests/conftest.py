@@ -4,6 +4,7 @@ No test reads the machine's clock: "now" is the pinned instant of the `clock` fi
 (tests/clock.py, tests/README.md), which the services under test are built with.
 """
 
+import json
 import os
 import tempfile
 
@@ -57,6 +58,29 @@ _mock.start()
 # a test wrote. Threaded tests serialise their AWS calls (moto is not thread-safe), as it
 # requires.
 moto_transactions.install()
+
+
+def _parse_cognitos_signing_key_once() -> None:
+    """moto's user pools all sign with one constant key (its jwks-private.json), yet each new
+    pool parses it again: 110 ms of RSA arithmetic for every test with a staff pool. The
+    parsed key is immutable, so every pool may share it."""
+    from types import SimpleNamespace
+
+    from joserfc import jwk
+    from moto.cognitoidp import models
+
+    parsed = {}
+
+    def import_key(data, *args, **kwargs):
+        key = json.dumps(data, sort_keys=True)
+        if key not in parsed:
+            parsed[key] = jwk.RSAKey.import_key(data, *args, **kwargs)
+        return parsed[key]
+
+    models.jwk = SimpleNamespace(RSAKey=SimpleNamespace(import_key=import_key))
+
+
+_parse_cognitos_signing_key_once()
 
 
 @pytest.fixture
