@@ -17,13 +17,12 @@ Pure: no I/O. The counters live behind the `Limits` port (chalicelib/service/por
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from .errors import DomainError
+from .keyed import keyed_hash
 
 # Why an acknowledgement was held (the case's `acknowledgement_held` event says which).
 RECIPIENT_LIMIT = "recipient_limit"
@@ -87,10 +86,8 @@ def normalise(channel: str, recipient: str) -> str:
 def recipient_key(secret: str, channel: str, recipient: str) -> str:
     """A keyed hash naming one recipient on one kind of channel (e-mail, phone)."""
     kind = "phone" if channel in ("sms", "phone") else channel
-    message = f"{kind}:{normalise(channel, recipient)}".encode()
-    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()[:40]
+    return keyed_hash(secret, f"{kind}:{normalise(channel, recipient)}")
 
 
 def source_key(secret: str, source: str) -> str:
-    message = f"source:{source.strip().lower()}".encode()
-    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()[:40]
+    return keyed_hash(secret, f"source:{source.strip().lower()}")

@@ -21,12 +21,11 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import unicodedata
 from enum import StrEnum
 
+from .keyed import keyed_hash
 from .model import Complaint
 
 
@@ -86,14 +85,13 @@ NORMALISERS = {
 }
 
 
-def keyed_hash(secret: str, kind: LookupKind, normalised: str) -> str:
-    message = f"lookup:{kind.value}:{normalised}".encode()
-    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()[:40]
+def lookup_hash(secret: str, kind: LookupKind, normalised: str) -> str:
+    return keyed_hash(secret, f"lookup:{kind.value}:{normalised}")
 
 
 def partition(secret: str, kind: LookupKind, normalised: str, confidential=False) -> str:
     """The index partition of one value: `<kind>#<keyed hash>[#c]`."""
-    key = f"{kind.value}#{keyed_hash(secret, kind, normalised)}"
+    key = f"{kind.value}#{lookup_hash(secret, kind, normalised)}"
     return key + CONFIDENTIAL_SUFFIX if confidential else key
 
 

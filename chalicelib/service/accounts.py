@@ -83,12 +83,10 @@ def invite(body: dict, actor: Actor, services: Services) -> dict:
 
 def invitation_key(email: str, services: Services) -> str:
     """INVITE#<keyed hash of the address>: never the address itself in a key."""
-    import hashlib
-    import hmac
+    from ..domain.keyed import keyed_hash
 
-    message = f"staff-invite:{email.strip().lower()}".encode()
-    secret = services.complaints.lookup_key.encode()
-    return "INVITE#" + hmac.new(secret, message, hashlib.sha256).hexdigest()[:40]
+    secret = services.complaints.lookup_key
+    return "INVITE#" + keyed_hash(secret, f"staff-invite:{email.strip().lower()}")
 
 
 def get_account(user_id: str, actor: Actor, services: Services) -> dict:
