@@ -27,8 +27,8 @@ LAMBDA_TASK_ROOT = "/var/task"
 
 # Directories no function imports (checked by tests/infra/test_package.py, which runs the
 # app and creates every client from the unzipped package):
-# - dnspython: email_validator imports it only to check deliverability, which pydantic's
-#   EmailStr does not ask for;
+# - dnspython: email_validator imports it only to check deliverability, which
+#   domain/email_address does not ask for;
 # - pycparser: cffi needs it to build bindings, not to load the built ones.
 UNUSED_PACKAGES = ("dns", "pycparser")
 # botocore's models of the ~400 services other than the ones the app uses (SERVICES).

@@ -10,7 +10,6 @@ from typing import Annotated
 from pydantic import (
     AfterValidator,
     ConfigDict,
-    EmailStr,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -18,6 +17,7 @@ from pydantic import (
 )
 
 from .base import Model
+from .email_address import EmailAddress
 from .patterns import NON_BLANK, SPACE
 
 # A leading bracket too: "(010) 6552 1234" is how an area code is commonly written.
@@ -88,7 +88,7 @@ SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
 EMAIL_PATTERN = (
     r"^(?!.*[@.](?:" + "|".join(_any_case(name) for name in SPECIAL_USE_DOMAINS) + r")$)"
 )
-Email = Annotated[EmailStr, Field(max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})]
+Email = Annotated[EmailAddress, Field(max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})]
 Phone = Annotated[Text(30), Field(json_schema_extra={"pattern": PHONE_PATTERN})]
 Mobile = Annotated[Text(30), Field(json_schema_extra={"pattern": MOBILE_PATTERN})]
 

@@ -12,9 +12,10 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, EmailStr, Field, ValidationError
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 
 from .base import Model
+from .email_address import EmailAddress
 from .errors import InvalidCommand
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]{0,49}$"
@@ -99,7 +100,7 @@ class OrgSettings(Strict):
     sla: dict[Literal["A", "B", "C", "D"], GradeLimits]
     callback_slots: list[Literal["morning", "afternoon", "evening"]] = Field(min_length=1)
     sms_daily_cap: int = Field(ge=0, le=1_000_000)
-    report_recipients: list[EmailStr] = Field(default_factory=list, max_length=50)
+    report_recipients: list[EmailAddress] = Field(default_factory=list, max_length=50)
     report_language: Literal["zh-CN", "en"] = "zh-CN"
     info_request_expiry: Literal["withdraw", "resume"] = "withdraw"
     retention_years: int = Field(default=3, ge=1, le=30)
