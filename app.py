@@ -1,6 +1,13 @@
 """HTTP and schedule entry points. Routes live in blueprints under chalicelib/http."""
 
-from chalicelib.loading import long_lived
+import os
+
+# The service installs no pydantic plugin (tests/unit/test_lazy_imports.py checks it): spare
+# the cold start pydantic's scan of every installed distribution's entry points for one, at
+# the first model build (docs/architecture.md, "Cold start"). A value set outside wins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+from chalicelib.loading import long_lived  # noqa: E402
 
 # What the app loads lives as long as the process: load it with the collector paused.
 with long_lived("app"):

@@ -142,3 +142,18 @@ def test_a_deferred_model_still_validates():
         )
     fields = {".".join(map(str, error["loc"])) for error in caught.value.errors()}
     assert fields == {"subject", "complainant.email", "surprise"}
+
+
+def test_no_pydantic_plugin_is_installed_and_the_app_skips_the_scan_for_one():
+    """app.py sets PYDANTIC_DISABLE_PLUGINS (cold start): a plugin added to the requirements
+    would be switched off without a word, so there must be none."""
+    from importlib.metadata import entry_points
+
+    assert list(entry_points(group="pydantic")) == []
+    modules = imported_by(
+        "import os\n"
+        "os.environ.pop('PYDANTIC_DISABLE_PLUGINS', None)\n"
+        "import app\n"
+        "assert os.environ['PYDANTIC_DISABLE_PLUGINS'] == '__all__'"
+    )
+    assert "pydantic.plugin._loader" in modules  # a model was built: the switch was read
