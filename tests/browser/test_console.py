@@ -7,53 +7,34 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Browser, launch
+from tests.browser.conftest import Browser, settled
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 NUMBER = re.compile(r"^TS-\d{8}-\d{4}$")
 # The case's own timeline; the conversation thread (ol.timeline#thread-items) looks alike.
 CASE_TIMELINE = "ol.timeline:not(#thread-items)"
 
 
 @pytest.fixture
-def contexts(request, playwright_driver, stack, shots_dir):
-    """open_context(locale, viewport) -> a fresh chromium profile with axe-core preloaded;
-    each one's script errors and CSP refusals fail the test."""
-    opened: list[tuple[Browser, str]] = []
+def contexts(request, open_context):
+    """open_context(locale, viewport) -> a fresh chromium profile with axe-core preloaded."""
+    opened = []
 
-    def open_context(locale: str = "zh-CN", width: int = 1280, height: int = 900) -> Browser:
+    def open_one(locale: str = "zh-CN", width: int = 1280, height: int = 900) -> Browser:
         viewport = {"width": width, "height": height}
-        profile, context = launch(
-            playwright_driver, "console-chromium-", viewport=viewport, locale=locale
+        session = open_context(
+            f"console-{request.node.name}-{len(opened)}", axe=True, viewport=viewport, locale=locale
         )
-        # Injected by the browser itself, so the console's CSP need not admit it.
-        context.add_init_script(path=str(AXE))
-        name = f"console-{request.node.name}-{len(opened)}"
-        session = Browser(context, stack, shots_dir, name)
-        opened.append((session, profile))
+        opened.append(session)
         return session
 
-    yield open_context
-    failed = getattr(request.node, "failed_call", False)
-    for session, profile in opened:
-        try:
-            if failed:
-                for index, page in enumerate(session.context.pages):
-                    session.shot(f"FAILED-{index}", page)
-            else:
-                assert session.problems == []
-        finally:
-            session.context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    return open_one
 
 
 def submit(stack, **overrides) -> str:
@@ -79,8 +60,8 @@ def sign_in(session: Browser, user: str, page=None):
     if button.count():
         button.click()
     expect(page.locator("#sign-out")).to_be_visible()
-    expect(page.locator("form.search")).to_be_visible()  # the queues page has drawn
-    page.wait_for_load_state("networkidle")
+    expect(page.locator("form.search")).to_be_visible()  # the queues page is drawing
+    settled(page)  # and has drawn its queue
     return page
 
 
@@ -444,7 +425,9 @@ def test_on_a_phone_every_page_fits_and_passes_axe(stack, contexts):
     for name, hash_ in pages.items():
         page.goto(f"{stack.base}/console/{hash_}")
         expect(page.locator("h1")).to_be_visible()
-        page.wait_for_load_state("networkidle")
+        # That route drawn (main.js names it once it is), then the parts that load after it.
+        expect(page.locator(f'#main[data-route="{hash_}"]')).to_have_attribute("aria-busy", "false")
+        settled(page)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375 + 1, f"{name} scrolls sideways ({width}px)"
         check_accessibility(page, f"phone {name}")

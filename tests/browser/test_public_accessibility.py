@@ -4,16 +4,13 @@ languages and at a phone's width: no serious or critical violation."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_complaint
+from tests.browser.conftest import AXE, new_complaint
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 
 
 def violations(page) -> list[dict]:

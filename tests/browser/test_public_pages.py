@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_complaint
+from tests.browser.conftest import new_complaint, settled
 from tests.helpers import NOT_SUBSTANTIATED
 
 pytestmark = pytest.mark.browser
@@ -341,7 +341,8 @@ def test_attachments_tracking_and_withdrawal(browser):
 
     # The tracking page opens from the receipt with the token kept in this tab.
     page.get_by_role("link", name="查询处理进度").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(r"/track\?"))
+    settled(page)
     expect(page.locator("#case")).to_be_visible()
     expect(page.locator("#case-status")).to_have_text("已接收")
     expect(page.locator("#case-timeline")).to_contain_text("已接收投诉")
@@ -406,7 +407,8 @@ def test_survey_from_the_tracking_page_closes_the_case(browser):
     expect(page.locator("#case-status")).to_have_text("Resolved")
     expect(page.locator("#case-timeline")).to_contain_text("Outcome: Apologised")
     page.get_by_role("link", name="Answer the satisfaction survey").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(r"/survey\?"))
+    settled(page)
     expect(page.locator("#survey-intro")).to_contain_text(number)
     expect(page.locator("#link-fields")).to_be_hidden()
 

@@ -5,44 +5,30 @@ the organisation's zone."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Browser, launch, new_complaint
+from tests.browser.conftest import Browser, new_complaint
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
-
 
 @pytest.fixture
-def browser_in(request, playwright_driver, stack, shots_dir):
+def browser_in(request, open_context):
     """browser_in(zone) -> a fresh chromium profile whose clock is in that zone."""
-    opened: list[tuple[Browser, str]] = []
+    opened = []
 
     def open_in(timezone_id: str, locale: str = "zh-CN") -> Browser:
-        profile, context = launch(
-            playwright_driver, "zone-chromium-", locale=locale, timezone_id=timezone_id
-        )
-        context.add_init_script(path=str(AXE))
-        session = Browser(context, stack, shots_dir, f"{request.node.name}-{len(opened)}")
-        opened.append((session, profile))
+        name = f"{request.node.name}-{len(opened)}"
+        session = open_context(name, axe=True, locale=locale, timezone_id=timezone_id)
+        opened.append(session)
         return session
 
-    yield open_in
-    for session, profile in opened:
-        try:
-            if not getattr(request.node, "failed_call", False):
-                assert session.problems == []
-        finally:
-            session.context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    return open_in
 
 
 def new_complaint_viewed(stack) -> tuple[str, str, dict]:

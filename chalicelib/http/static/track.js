@@ -2,7 +2,7 @@
 // timeline and files, add files, withdraw it.
 
 import { api, refusal } from "./api.js";
-import { h, replace } from "./elements.js";
+import { busyUntil, h, replace } from "./elements.js";
 import { Errors, missing, problem } from "./errors.js";
 import { label, lang, t } from "./i18n.js";
 import { given, keep } from "./link.js";
@@ -40,7 +40,12 @@ function renderZone(iso) {
 
 const time = (iso) => h("time", { datetime: iso }, when(iso));
 
-async function load(focus) {
+// The page is aria-busy while a case loads (shared/elements.js).
+function load(focus) {
+  return busyUntil($("main"), lookUp(focus));
+}
+
+async function lookUp(focus) {
   Errors.clear();
   const number = $("number").value.trim();
   const token = $("token").value.trim();

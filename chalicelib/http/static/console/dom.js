@@ -2,9 +2,9 @@
 // never from HTML strings, so text from the API can never become markup.
 
 import { ApiError } from "./api.js";
-import { h, replace, uid } from "./elements.js";
+import { busyUntil, h, replace, uid } from "./elements.js";
 
-export { h, replace, uid };
+export { busyUntil, h, replace, uid };
 
 // A labelled form control; `control` is an input/select/textarea element.
 export function field(labelText, control, hint) {

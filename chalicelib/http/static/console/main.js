@@ -76,10 +76,14 @@ function drawShell(current) {
   signOut.hidden = !who;
 }
 
+// While a view renders #main is aria-busy (from the shell's first paint); once drawn, data-route
+// names the route it shows, so assistive technology and the browser tests know when it is in.
 let renderId = 0;
 async function render({ keepStatus = false, focusHeading = true } = {}) {
   renderId += 1;
   const mine = renderId;
+  const shown = location.hash;
+  main.setAttribute("aria-busy", "true");
   const { view, arg } = route();
   drawShell(view);
   if (!keepStatus) announce("");
@@ -94,10 +98,13 @@ async function render({ keepStatus = false, focusHeading = true } = {}) {
   }
   // After navigating, the new page's heading takes the focus (not on the first load, so
   // that the skip link stays the keyboard's first stop).
-  if (mine === renderId && focusHeading) {
+  if (mine !== renderId) return;
+  if (focusHeading) {
     const heading = main.querySelector("h1");
     if (heading && !main.contains(document.activeElement)) heading.focus();
   }
+  main.dataset.route = shown;
+  main.setAttribute("aria-busy", "false");
 }
 
 document.getElementById("lang-switch").addEventListener("click", () => {

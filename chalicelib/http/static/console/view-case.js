@@ -4,7 +4,7 @@
 // open form, with what was typed, for a retry.
 
 import { ApiError, api } from "./api.js";
-import { announce, h, replace, showFieldErrors } from "./dom.js";
+import { announce, busyUntil, h, replace, showFieldErrors } from "./dom.js";
 import { label, t } from "./i18n.js";
 import { fieldsFor, bodyFor } from "./view-action-fields.js";
 import { deadlinesSection, detailsSection, complainantSection, handlingSection, filesSection } from "./view-facts.js";
@@ -71,7 +71,7 @@ function draw(main, state, open) {
     draw(main, await load(c.number), null);
     announce(message, "ok");
   };
-  threadSection(c, refresh).then((section) => replace(talk, section));
+  busyUntil(talk, threadSection(c, refresh).then((section) => replace(talk, section)));
 }
 
 // -- actions ------------------------------------------------------------------------------

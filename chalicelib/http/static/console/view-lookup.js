@@ -4,7 +4,7 @@
 // the case page.
 
 import { api } from "./api.js";
-import { h, replace } from "./dom.js";
+import { busyUntil, h, replace } from "./dom.js";
 import { dateTime, label, t } from "./i18n.js";
 
 // The keys a complainant can be found by, as typed or as shown (never a mask).
@@ -64,9 +64,12 @@ export function historySection(complaint, pending) {
     replace(body, h("p", {}, t(who.masked ? "lookup.masked" : "lookup.nokeys")));
     return section;
   }
-  pending
-    .then((items) => replace(body, casesList(items)))
-    .catch((error) => replace(body, h("p", {}, t("error.generic", { message: error.message }))));
+  busyUntil(
+    body,
+    pending
+      .then((items) => replace(body, casesList(items)))
+      .catch((error) => replace(body, h("p", {}, t("error.generic", { message: error.message })))),
+  );
   return section;
 }
 

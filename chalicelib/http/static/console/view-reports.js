@@ -2,7 +2,7 @@
 // department, category, ...; the charts and the CSV/XLSX files, fetched with the token.
 
 import { api } from "./api.js";
-import { announce, answerOrError, field, h, monthFilter, replace, scrollable, select } from "./dom.js";
+import { announce, answerOrError, busyUntil, field, h, monthFilter, replace, scrollable, select } from "./dom.js";
 import { dateTime, label, lang, t } from "./i18n.js";
 
 const GROUPINGS = ["department", "category", "channel", "grade", "handler", "kind", "responsible"];
@@ -165,11 +165,11 @@ function fileButtons(path, name, keys, prefix = "") {
 function charts(month) {
   const figure = (path, caption) => {
     const holder = h("figure", {}, h("figcaption", {}, caption));
-    api.blob(path).then((blob) => {
+    busyUntil(holder, api.blob(path).then((blob) => {
       const src = URL.createObjectURL(blob);
       objectUrls.push(src);
       holder.prepend(h("img", { src, alt: caption }));
-    }).catch(() => holder.append(h("p", {}, "—")));
+    }).catch(() => holder.append(h("p", {}, "—"))));
     return holder;
   };
   return h(

@@ -28,6 +28,13 @@ export function replace(element, ...children) {
   return element;
 }
 
+// A part that fills in after its own request is aria-busy until then, so nobody (a screen
+// reader, a browser test) takes the half-drawn page for the whole.
+export function busyUntil(element, promise) {
+  element.setAttribute("aria-busy", "true");
+  return promise.finally(() => element.removeAttribute("aria-busy"));
+}
+
 let unique = 0;
 export function uid(prefix) {
   unique += 1;
