@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Model
+from .base import Model, empty_list
 
 
 class Slot(StrEnum):
@@ -67,7 +67,7 @@ class CallbackState(Model):
     due_on: date
     slot: Slot
     status: CallbackStatus = CallbackStatus.due
-    attempts: list[CallbackAttempt] = Field(default_factory=list)
+    attempts: list[CallbackAttempt] = Field(default_factory=empty_list)
 
     @property
     def open(self) -> bool:

@@ -8,6 +8,7 @@ from datetime import date
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from .base import empty_list
 from .contact import ContactPreference, normalise_mobile
 from .fields import _PHONE, Configured, Email, MediaUrl, Mobile, OneOf, Phone, Strict, Text
 from .patterns import NON_BLANK
@@ -181,7 +182,7 @@ class ComplaintInput(Strict):
     department: Configured(100, "departments") | None = None
     required_completion_date: date | None = None
     people_affected: int = Field(default=1, ge=1, le=100_000)
-    attachments: list[AttachmentRef] = Field(default_factory=list, max_length=10)
+    attachments: list[AttachmentRef] = Field(default_factory=empty_list, max_length=10)
     location: Location | None = None
     media_url: MediaUrl | None = None
     language: Language = Language.zh_cn

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
+from .base import empty_list
 from .conversation import ContactChannel, ContactOutcome, Direction
 from .fields import Strict, Text
 
@@ -33,7 +34,7 @@ class StaffMessage(Strict):
 
     text: Text(5000, min_length=1)
     attachments: list[Text(64, min_length=1)] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         max_length=10,
         description="ids of files already uploaded and confirmed on this case",
     )
@@ -55,4 +56,4 @@ class ReplyBody(Strict):
     through the upload flow first."""
 
     text: Text(5000, min_length=1)
-    attachments: list[Text(64, min_length=1)] = Field(default_factory=list, max_length=10)
+    attachments: list[Text(64, min_length=1)] = Field(default_factory=empty_list, max_length=10)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from pydantic import Field, PrivateAttr
 
-from .base import Model
+from .base import Model, empty_dict, empty_list
 from .callbacks import CallbackState, FollowUpFeedback
 from .complaint_input import ComplaintInput
 from .events import DomainEvent
@@ -61,7 +61,7 @@ class HandlingRecord(Model):
     root_cause: str | None = None
     solution: str | None = None
     result: str | None = None
-    parts_used: list[PartUsed] = Field(default_factory=list)
+    parts_used: list[PartUsed] = Field(default_factory=empty_list)
     actual_start: datetime | None = None
     actual_finish: datetime | None = None
 
@@ -138,7 +138,7 @@ class Complaint(Model):
     tracking_token_hash: str
     data: ComplaintInput
     assignee: str | None = None
-    deadlines: dict[str, Deadline] = Field(default_factory=dict)
+    deadlines: dict[str, Deadline] = Field(default_factory=empty_dict)
     next_due_at: datetime | None = None
     escalation_level: int = 0
     registered_at: datetime | None = None
@@ -155,15 +155,15 @@ class Complaint(Model):
     # department: the assessment counts the re-complaint against that department.
     related_responsible: str | None = None
     finding: Finding | None = None  # internal (service/views.py masks the person)
-    conflicts: list[Conflict] = Field(default_factory=list)  # 回避, marked by a supervisor
-    recomplaints: list[str] = Field(default_factory=list)
-    notices: list[str] = Field(default_factory=list)  # keys of reminders/escalations sent
+    conflicts: list[Conflict] = Field(default_factory=empty_list)  # 回避, marked by a supervisor
+    recomplaints: list[str] = Field(default_factory=empty_list)
+    notices: list[str] = Field(default_factory=empty_list)  # keys of reminders/escalations sent
     survey_token_hash: str | None = None
     survey: SurveyAnswer | None = None
     callback: CallbackState | None = None  # 回访 by phone, when the case needs one
     follow_up_settled_by: str | None = None  # "survey" or "callback": the first answer
-    feedback: list[FollowUpFeedback] = Field(default_factory=list)  # answers after that
-    attachments: list[StoredAttachment] = Field(default_factory=list)
+    feedback: list[FollowUpFeedback] = Field(default_factory=empty_list)  # answers after that
+    attachments: list[StoredAttachment] = Field(default_factory=empty_list)
     # The conversation (domain/conversation.py): the last request for information, the
     # complainant's replies (all, today's for the daily limit, not yet opened by staff)
     # and the latest public message (Open311's status_notes).
@@ -175,7 +175,7 @@ class Complaint(Model):
     last_public_message: str | None = None
     anonymised_at: datetime | None = None  # personal data removed (domain/retention.py)
     version: int = 0
-    _events: list[DomainEvent] = PrivateAttr(default_factory=list)
+    _events: list[DomainEvent] = PrivateAttr(default_factory=empty_list)
     # What the case contributes to the monthly statistics (domain/stats.py), kept with
     # the record so the next change can move it exactly; None for a new case.
     _stats: dict | None = PrivateAttr(default=None)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 
-from .base import Model
+from .base import Model, empty_list
 from .email_address import EmailAddress
 from .errors import InvalidCommand
 
@@ -100,7 +100,7 @@ class OrgSettings(Strict):
     sla: dict[Literal["A", "B", "C", "D"], GradeLimits]
     callback_slots: list[Literal["morning", "afternoon", "evening"]] = Field(min_length=1)
     sms_daily_cap: int = Field(ge=0, le=1_000_000)
-    report_recipients: list[EmailAddress] = Field(default_factory=list, max_length=50)
+    report_recipients: list[EmailAddress] = Field(default_factory=empty_list, max_length=50)
     report_language: Literal["zh-CN", "en"] = "zh-CN"
     info_request_expiry: Literal["withdraw", "resume"] = "withdraw"
     retention_years: int = Field(default=3, ge=1, le=30)
@@ -115,12 +115,12 @@ class OrgSettings(Strict):
         "business hours, as before the setting existed",
     )
     extra_days_off: list[Day] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         max_length=400,
         description="days off besides the public holidays (调休 rest days), YYYY-MM-DD",
     )
     extra_working_days: list[Day] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         max_length=400,
         description="weekend days that are working days (调休 make-up days), YYYY-MM-DD; "
         "none also in extra_days_off",

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from .base import Model
+from .base import Model, empty_dict
 from .calendar import BusinessCalendar
 from .errors import DomainError, InvalidCommand
 
@@ -128,7 +128,7 @@ class SlaPolicy(Model):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     grades: dict[Grade, Limits] = Field(default_factory=lambda: dict(DEFAULT_LIMITS))
-    overrides: dict[str, dict[Grade, LimitsPatch]] = Field(default_factory=dict)
+    overrides: dict[str, dict[Grade, LimitsPatch]] = Field(default_factory=empty_dict)
 
     @field_validator("grades")
     @classmethod
@@ -170,8 +170,8 @@ class SlaPolicy(Model):
 class _PolicyConfig(Model):
     model_config = ConfigDict(extra="forbid")
 
-    grades: dict[Grade, LimitsPatch] = Field(default_factory=dict)
-    overrides: dict[str, dict[Grade, LimitsPatch]] = Field(default_factory=dict)
+    grades: dict[Grade, LimitsPatch] = Field(default_factory=empty_dict)
+    overrides: dict[str, dict[Grade, LimitsPatch]] = Field(default_factory=empty_dict)
 
 
 # --- deadlines --------------------------------------------------------------------------
