@@ -83,9 +83,9 @@ def _parse_cognitos_signing_key_once() -> None:
 _parse_cognitos_signing_key_once()
 
 
-@pytest.fixture
-def aws(pinned_clock):  # noqa: F811 - the fixture imported above
-    """Fresh tables, topic and verified sender for each test; services on the pinned clock."""
+def fresh_aws(services_clock) -> None:
+    """An empty moto, then the tables, topic, verified sender and buckets; services are built
+    on `services_clock`."""
     from chalicelib import wiring
     from chalicelib.adapters import idempotency
     from scripts.bootstrap import bootstrap
@@ -93,23 +93,43 @@ def aws(pinned_clock):  # noqa: F811 - the fixture imported above
     _mock.reset()
     idempotency.reset()
     wiring.set_services(None)
-    wiring.set_clock(pinned_clock)
+    wiring.set_clock(services_clock)
     bootstrap()
-    yield
+
+
+def forget_services() -> None:
+    from chalicelib import wiring
+
     wiring.set_services(None)
     wiring.set_clock(None)
 
 
 @pytest.fixture
-def staff_pool(aws, monkeypatch):
-    """moto's user pool with the role groups and the demo users, as `make run` makes it."""
+def aws(pinned_clock):  # noqa: F811 - the fixture imported above
+    """Fresh tables, topic and verified sender for each test; services on the pinned clock."""
+    fresh_aws(pinned_clock)
+    yield
+    forget_services()
+
+
+def add_staff_pool(monkeypatch) -> str:
+    """moto's user pool with the role groups and the demo users, as `make run` makes it; the
+    app's staff directory reads it."""
     from chalicelib.adapters import directory
     from scripts.bootstrap import bootstrap_staff
 
     pool = bootstrap_staff()["staff_pool"]
     monkeypatch.setenv("STAFF_USER_POOL_ID", pool)
     monkeypatch.setattr(directory, "_directory", None)
-    yield pool
+    return pool
+
+
+@pytest.fixture
+def staff_pool(aws, monkeypatch):
+    """moto's user pool with the role groups and the demo users, as `make run` makes it."""
+    from chalicelib.adapters import directory
+
+    yield add_staff_pool(monkeypatch)
     directory._directory = None
 
 
@@ -123,7 +143,7 @@ def client(aws):
         yield test_client
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def token():
     """Mint a staff bearer token: token("supervisor", "service", user="sup-1")."""
     from scripts.mint_token import mint

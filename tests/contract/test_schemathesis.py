@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from dataclasses import dataclass
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -31,6 +32,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from chalicelib.adapters.clock import FixedClock
+from tests.clock import default_now
+from tests.conftest import add_staff_pool, forget_services, fresh_aws
 from tests.helpers import complaint_body, post_json
 
 EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "12"))
@@ -120,39 +124,48 @@ CHECKS = [
 ]
 
 
+@dataclass
+class Deployment:
+    client: object
+    auth: str  # a supervisor and manager of every department
+
+
 @pytest.fixture(scope="module")
-def loaded():
-    """The document, read once through the app; each test points it at its own client."""
+def deployment(token):
+    """One deployment for the module, with what optional routes need: an Open311 key, a staff
+    directory. Making it again for every operation (moto reset, tables, a user pool with
+    the demo staff) was a third of the module's time. Every check holds whatever earlier
+    operations added, and the real complaints the examples aim at are made fresh for each
+    operation (make_known)."""
     from chalice.test import Client
 
     from app import app
+    from chalicelib.adapters import directory
+
+    with pytest.MonkeyPatch.context() as patch, Client(app) as client:
+        # The document's enums are the organisation's settings, read from the table.
+        fresh_aws(FixedClock(default_now()))
+        add_staff_pool(patch)
+        patch.setenv("OPEN311_API_KEYS", OPEN311_KEY)
+        yield Deployment(client, token(["supervisor", "manager"], ["*"], user="contract-1"))
+        directory._directory = None
+        forget_services()
+
+
+@pytest.fixture(autouse=True)
+def services_on_the_tests_clock(deployment, pinned_clock):
     from chalicelib import wiring
-    from chalicelib.adapters.clock import FixedClock
-    from scripts.bootstrap import bootstrap
-    from tests.clock import default_now
 
-    # The document's enums are the organisation's settings, read from the table.
-    bootstrap()
     wiring.set_services(None)
-    wiring.set_clock(FixedClock(default_now()))
-    wsgi = ChaliceWSGI(None)
-    try:
-        with Client(app) as client:
-            wsgi.client = client
-            schema = schemathesis.openapi.from_wsgi("/openapi.json", wsgi)
-    finally:
-        wiring.set_services(None)
-        wiring.set_clock(None)
-    return schema, wsgi
+    wiring.set_clock(pinned_clock)
+    yield
+    forget_services()
 
 
-@pytest.fixture
-def schema(loaded, client, staff_pool, monkeypatch):
-    """A deployment with what optional routes need: an Open311 key, a staff directory."""
-    schema, wsgi = loaded
-    wsgi.client = client
-    monkeypatch.setenv("OPEN311_API_KEYS", OPEN311_KEY)
-    yield schema
+@pytest.fixture(scope="module")
+def schema(deployment):
+    """The document, read once through the app."""
+    return schemathesis.openapi.from_wsgi("/openapi.json", ChaliceWSGI(deployment.client))
 
 
 def make_known(client):
@@ -176,11 +189,11 @@ def operations(preflights=False):
 
 
 @pytest.mark.parametrize("label", operations())
-def test_generated_examples_are_accepted(label, schema, client, token):
+def test_generated_examples_are_accepted(label, schema, deployment):
     operation = schema.find_operation_by_label(label)
     assert operation is not None, f"{label} is not in the document"
-    auth = token(["supervisor", "manager"], ["*"], user="contract-1")
-    known = make_known(client) if "{number}" in label else [None]
+    auth = deployment.auth
+    known = make_known(deployment.client) if "{number}" in label else [None]
     real = st.sampled_from(known)
 
     @settings(
@@ -227,7 +240,7 @@ def test_preflights_answer_as_documented(schema):
         run()
 
 
-def test_the_wsgi_adapter_passes_method_query_headers_and_body(client):
+def test_the_wsgi_adapter_passes_method_query_headers_and_body(deployment):
     statuses = []
     environ = {
         "REQUEST_METHOD": "POST",
@@ -237,6 +250,7 @@ def test_the_wsgi_adapter_passes_method_query_headers_and_body(client):
         "CONTENT_LENGTH": str(len(json.dumps(complaint_body()))),
         "wsgi.input": io.BytesIO(json.dumps(complaint_body()).encode()),
     }
-    body = ChaliceWSGI(client)(environ, lambda status, headers: statuses.append(status))
+    wsgi = ChaliceWSGI(deployment.client)
+    body = wsgi(environ, lambda status, headers: statuses.append(status))
     assert statuses == ["201 -"]
     assert json.loads(body[0])["number"]
