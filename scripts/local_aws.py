@@ -24,7 +24,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import run_simple
 
-from scripts import moto_transactions
+from scripts import moto_expressions, moto_transactions
 
 
 class Serialised:
@@ -48,6 +48,7 @@ class Serialised:
 
 def application() -> Serialised:
     moto_transactions.install()
+    moto_expressions.install()
     app = DomainDispatcherApplication(create_backend_app)
     return Serialised(app)
 

@@ -40,7 +40,7 @@ os.environ.pop("AUTH_JWKS_URL", None)
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from scripts import moto_transactions  # noqa: E402
+from scripts import moto_expressions, moto_transactions  # noqa: E402
 from tests.clock import (  # noqa: E402,F401 - pytest hooks of the pinned clock
     clock,
     pinned_clock,
@@ -58,6 +58,9 @@ _mock.start()
 # a test wrote. Threaded tests serialise their AWS calls (moto is not thread-safe), as it
 # requires.
 moto_transactions.install()
+# One parse per update expression text (scripts/moto_expressions.py): moto parsed it again
+# for every item it updated.
+moto_expressions.install()
 
 
 def _parse_cognitos_signing_key_once() -> None:
