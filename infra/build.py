@@ -34,8 +34,10 @@ declared here (ComplaintsTable, NotificationsTopic, AttachmentsBucket, ...).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -69,7 +71,15 @@ from infra.stage_config import (
 STAGES = ("dev", "prod")
 PROTECTED_STAGES = frozenset({"prod"})
 DEFAULT_REGION = "us-east-1"
-__all__ = ["STAGES", "PROTECTED_STAGES", "BuildError", "merge_template", "package", "main"]
+__all__ = [
+    "STAGES",
+    "PROTECTED_STAGES",
+    "BuildError",
+    "merge_template",
+    "package",
+    "package_stages",
+    "main",
+]
 
 
 def outputs() -> dict:
@@ -134,8 +144,14 @@ def merge_template(stage: str) -> dict:
     }
 
 
-def package(stage: str, out_dir: Path, region: str = DEFAULT_REGION) -> Path:
-    """Build one stage into out_dir and return the path of its sam.json."""
+def package(
+    stage: str,
+    out_dir: Path,
+    region: str = DEFAULT_REGION,
+    finished: dict[str, Path] | None = None,
+) -> Path:
+    """Build one stage into out_dir and return the path of its sam.json. `finished` maps the
+    digest of a zip as chalice wrote it to one already finished (package_stages)."""
     check_stage_config(stage)
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -147,11 +163,30 @@ def package(stage: str, out_dir: Path, region: str = DEFAULT_REGION) -> Path:
     chalice_package.wire_sns_topics(template)
     template_path.write_text(json.dumps(template, indent=2) + "\n")
     chalice_package.check_runtime(template)
+    finish_zip(out_dir / "deployment.zip", {} if finished is None else finished)
+    return template_path
+
+
+def finish_zip(zip_path: Path, finished: dict[str, Path]) -> None:
+    """Prune and compile chalice's zip, or copy an equal zip finished before: every stage
+    packages the same code, and finishing (extract, compile, deflate) is most of a stage's
+    build. The finished zip is a function of the input's bytes (package.py writes it in a
+    stable order with fixed dates)."""
+    digest = hashlib.sha256(zip_path.read_bytes()).hexdigest()
+    if digest in finished:
+        shutil.copyfile(finished[digest], zip_path)
+        return
     try:
-        package_module.finish(out_dir / "deployment.zip", lambda_runtime())
+        package_module.finish(zip_path, lambda_runtime())
     except package_module.PackageError as error:
         raise BuildError(str(error)) from error
-    return template_path
+    finished[digest] = zip_path
+
+
+def package_stages(stages, out: Path, region: str = DEFAULT_REGION) -> dict[str, Path]:
+    """Build each stage into out/<stage>; returns each stage's sam.json."""
+    finished: dict[str, Path] = {}
+    return {stage: package(stage, Path(out) / stage, region, finished) for stage in stages}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,8 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     region = args.region or DEFAULT_REGION
     try:
-        for stage in args.stage or STAGES:
-            path = package(stage, Path(args.out) / stage, region)
+        for stage, path in package_stages(args.stage or STAGES, Path(args.out), region).items():
             print(f"{stage}: {path}")
     except BuildError as error:
         print(f"infra.build: {error}", file=sys.stderr)

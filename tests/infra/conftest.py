@@ -17,7 +17,7 @@ def template_paths(tmp_path_factory, worker_id) -> dict[str, Path]:
     # A scratch directory, not build/: tests never read a stale build, nor clobber one.
     if worker_id == "master":
         with tempfile.TemporaryDirectory(prefix="complaints-infra-") as out:
-            yield {stage: build.package(stage, Path(out) / stage) for stage in build.STAGES}
+            yield build.package_stages(build.STAGES, Path(out))
         return
     # Under pytest-xdist (`make test`) the first worker to get here builds for the whole run
     # (the run's shared temporary directory), the others wait for it and read the same files.
@@ -25,8 +25,7 @@ def template_paths(tmp_path_factory, worker_id) -> dict[str, Path]:
     with open(f"{out}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (out / "built").exists():
-            for stage in build.STAGES:
-                build.package(stage, out / stage)
+            build.package_stages(build.STAGES, out)
             (out / "built").touch()
     yield {stage: out / stage / "sam.json" for stage in build.STAGES}
 
