@@ -22,13 +22,15 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-wqy-microhei
 
 # uv installs the requirements (pinned below; 17 s where pip took 39 s, most of it compiling
-# .pyc, which uv does on both cores). pip stays in the venv: `chalice package` runs it, and
-# chalice 1.34 requires pip<26.3.
+# .pyc, which uv does on both cores). uv does not read pip's configuration: on a machine
+# whose package index is set only there, uv fails and pip installs the same files. pip stays
+# in the venv: `chalice package` runs it, and chalice 1.34 requires pip<26.3.
 UV := uv==0.13.9
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade 'pip<26.3' '$(UV)'
-	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt \
+	  || $(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # make run [NOW=2026-12-06T15:00:00+08:00]: serve as if it were then (time flows on from it;
