@@ -94,7 +94,8 @@ class ComplaintReads:
     def queue_counts(self, plans) -> list[int]:
         """Each plan's count from the queue counters: one Query per kind of cell read
         (departments, the caller's own), whatever the number of departments."""
-        from ..domain.queues import ASSIGNEE_CELL, DEPARTMENT_CELL, REPLIED_PREFIX, count_from
+        from ..domain.queue_cells import ASSIGNEE_CELL, DEPARTMENT_CELL, REPLIED_PREFIX
+        from ..domain.queues import count_from
         from .queue_counts import read
 
         prefixes = []

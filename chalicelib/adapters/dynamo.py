@@ -122,7 +122,7 @@ class ComplaintItem(Item):
     due_sk = UnicodeAttribute(null=True)
     # JSON: what the case has added to the monthly statistics (domain/stats.py).
     stats = UnicodeAttribute(null=True)
-    # JSON: the queue counters the case is counted in (domain/queues.queue_booking).
+    # JSON: the queue counters the case is counted in (domain/queue_cells.queue_booking).
     qbook = UnicodeAttribute(null=True)
     # Sparse: set only while a resolved case's callback is due (the callback work list).
     callback_pk = UnicodeAttribute(null=True)

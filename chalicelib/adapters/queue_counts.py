@@ -5,7 +5,7 @@ commands that move cases, so the console's counts read a few items, never compla
   UTC hour, `h<YYYYMMDDHH>`: the open cases whose nearest deadline falls in that hour;
 - assignee cell: pk `QCOUNT`, sk `A#<assignee>#<status>`: the same for one person's cases.
 
-A command adds `ADD h... ±1` updates to its own transaction (domain/queues.booking_changes),
+A command adds `ADD h... ±1` updates to its own transaction (domain/queue_cells.booking_changes),
 under the complaint's version condition like the statistics, so a count is exact. Reading:
 one Query of `QCOUNT` with `begins_with(sk, "D#")` (and/or `A#<user>#`), paged; the number
 of items depends on departments, statuses and people, never on complaints. Hours whose

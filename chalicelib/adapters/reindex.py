@@ -18,7 +18,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.lookup import index_partitions
-from ..domain.queues import booking_changes, queue_booking
+from ..domain.queue_cells import booking_changes, queue_booking
 from .dynamo import ComplaintItem, Item, get_connection
 from .lookup import LookupItem, lookup_rows
 from .queue_counts import add_to_transaction

@@ -15,7 +15,7 @@ from pynamodb.transactions import TransactWrite
 from ..domain.errors import Conflict, StaleVersion
 from ..domain.model import AFTER_CLOSE_EVENTS, Complaint
 from ..domain.notifications import OutboxEntry
-from ..domain.queues import nearest_deadline
+from ..domain.queue_cells import nearest_deadline
 from ..service.ports import LimitClaim, RepeatState
 from .callbacks import callback_keys
 from .cancellations import LimitRefused, NumberTaken, Transient, _raise_conflict
@@ -314,7 +314,7 @@ class DynamoComplaints(ComplaintReads, OutboxStore):
 def _queue_counts(complaints: list[Complaint], items: list[ComplaintItem]):
     """The queue counters this commit moves (merged: a transaction touches an item once),
     and each complaint's new queue booking, stored on its item."""
-    from ..domain.queues import booking_changes, queue_booking
+    from ..domain.queue_cells import booking_changes, queue_booking
 
     changes: dict[str, dict[str, int]] = {}
     bookings = []

@@ -179,7 +179,7 @@ class Complaint(Model):
     # What the case contributes to the monthly statistics (domain/stats.py), kept with
     # the record so the next change can move it exactly; None for a new case.
     _stats: dict | None = PrivateAttr(default=None)
-    # The queue counters the case is counted in (domain/queues.queue_booking), kept with
+    # The queue counters the case is counted in (domain/queue_cells.queue_booking), kept with
     # the record like `_stats`; None: not counted (new, or stored before the counters).
     _queues: list | None = PrivateAttr(default=None)
     # Whether the case was closed when read: every change records an event through

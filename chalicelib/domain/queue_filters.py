@@ -1,6 +1,5 @@
 """What the staff's queues and their counts may be narrowed by (GET /staff/queues...).
-The queues' rules stay in domain/queues.py, which saving a case needs; only these routes
-load the filters.
+The queues' rules stay in domain/queues.py; only these routes load the filters.
 """
 
 from __future__ import annotations

@@ -6,16 +6,8 @@ from chalicelib.domain.actor import Actor
 from chalicelib.domain.calendar import BusinessCalendar
 from chalicelib.domain.complaint_input import ComplaintInput
 from chalicelib.domain.model import Complaint, Deadline
-from chalicelib.domain.queues import (
-    Queue,
-    booking_changes,
-    clock,
-    due_soon_until,
-    nearest_deadline,
-    own_cases_only,
-    queue_booking,
-    queues_for,
-)
+from chalicelib.domain.queue_cells import booking_changes, nearest_deadline, queue_booking
+from chalicelib.domain.queues import Queue, clock, due_soon_until, own_cases_only, queues_for
 from chalicelib.domain.vocabulary import Status
 
 CALENDAR = BusinessCalendar(
