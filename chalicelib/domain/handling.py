@@ -7,44 +7,24 @@ records one event whose `changes` hold the before and after of every field it ch
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from . import conversation as talk
-from .actor import Actor, Role
-from .calendar import BusinessCalendar
+from .actor import Role
 from .deadlines import SERVICE_DEADLINES, next_check_at
 from .errors import Forbidden, InvalidCommand
 from .follow_up import cancel_callback, open_callback
 from .lifecycle import WITHDRAWABLE, Action, next_status
 from .model import Complaint, Conflict, Deadline, ExtensionRequest, HandlingRecord
-from .sla import Deadlines, Limits, SlaPolicy, extend, follow_up_due, shift_for_pause
+from .sla import Deadlines, Limits, extend, follow_up_due, shift_for_pause
 from .vocabulary import Kind, Status
 
 if TYPE_CHECKING:  # the action bodies' models: see BODIES
     from . import commands as c
+    from .action_context import Context
 
 AUDIT_EXCLUDED = {"version", "next_due_at", "updated_at"}
-
-
-@dataclass(frozen=True)
-class Context:
-    actor: Actor
-    at: datetime
-    calendar: BusinessCalendar
-    limits: Limits
-    internal_departments: tuple[str, ...] = ()
-    role_name: str | None = None  # e.g. "system" for the scheduler
-    policy: SlaPolicy | None = None  # limits of other grades, for a grade change
-    info_request_expiry: str = "withdraw"  # INFO_REQUEST_EXPIRY, told with a request
-
-    @property
-    def role(self) -> str:
-        if self.role_name:
-            return self.role_name
-        role = self.actor.highest_role() or next(iter(sorted(self.actor.roles)), "staff")
-        return str(role)
 
 
 def perform(complaint: Complaint, action: Action, body, ctx: Context) -> None:

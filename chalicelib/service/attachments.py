@@ -12,10 +12,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from ..domain.action_context import Context
 from ..domain.actor import Actor
 from ..domain.complaint_input import AttachmentRef
 from ..domain.errors import Conflict, IllegalTransition, InvalidCommand, NotFound, StaleVersion
-from ..domain.handling import Context, stamp
+from ..domain.handling import stamp
 from ..domain.lifecycle import Action, authorize
 from ..domain.model import Complaint, StoredAttachment
 from ..domain.tokens import token_matches

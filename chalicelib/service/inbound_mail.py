@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..domain import handling
+from ..domain.action_context import Context
 from ..domain.actor import Actor
 from ..domain.complaint_input import ALLOWED_ATTACHMENT_TYPES
 from ..domain.conversation_bodies import HeldMailDecision, ReplyBody
@@ -129,7 +130,7 @@ def _hold(complaint, mail: InboundMail, reasons, services: Services, raw_key) ->
     }
     if raw_key:
         details["raw_key"] = raw_key
-    ctx = handling.Context(
+    ctx = Context(
         actor=Actor(user_id="inbound-mail"),
         at=now,
         calendar=services.calendar,

@@ -120,7 +120,9 @@ def _track_repeats(complaint: Complaint, services: Services, now: datetime):
     state.seen = record_repeat(state.seen, key, complaint.received_at)
     grade = grade_for_repeats(complaint.grade, len(state.seen))
     if grade != complaint.grade:
-        ctx = handling.Context(
+        from ..domain.action_context import Context
+
+        ctx = Context(
             actor=Actor(user_id="system"),
             at=now,
             calendar=services.calendar,
@@ -334,7 +336,9 @@ def complainant_context(complaint: Complaint, now: datetime, services: Services)
     limits = services.sla.limits_for(
         complaint.grade, kind=complaint.data.kind.value, category=complaint.data.category
     )
-    return handling.Context(
+    from ..domain.action_context import Context
+
+    return Context(
         actor=Actor(user_id="complainant"),
         at=now,
         calendar=services.calendar,

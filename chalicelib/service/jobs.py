@@ -14,12 +14,13 @@ from datetime import datetime
 
 from ..domain import commands, conversation_texts
 from ..domain import conversation as talk
+from ..domain.action_context import Context
 from ..domain.actor import Actor
 from ..domain.deadlines import ACTED_ON_AT_DUE, acted_on, next_check_at, owed_notices
 from ..domain.errors import StaleVersion
 from ..domain.follow_up import awaits_callback
 from ..domain.grading import one_grade_up
-from ..domain.handling import Context, end_as_withdrawn, end_wait, perform, stamp
+from ..domain.handling import end_as_withdrawn, end_wait, perform, stamp
 from ..domain.lifecycle import Action
 from ..domain.model import Complaint, Deadline
 from ..domain.notifications import Message, OutboxEntry, survey_message

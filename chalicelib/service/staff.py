@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..domain.action_context import Context
 from ..domain.actor import Actor, Role
 from ..domain.commands import StaffIntake
 from ..domain.errors import Forbidden, InvalidCommand, NotFound, StaleVersion
-from ..domain.handling import Context, body_model, perform
+from ..domain.handling import body_model, perform
 from ..domain.lifecycle import ALL_DEPARTMENTS, Action, authorize, covers, may
 from ..domain.listing import ListCriteria
 from ..domain.model import Complaint

@@ -28,6 +28,8 @@ NOT_AT_FIRST_INTAKE = (
     "chalicelib.adapters.admin_audit",
     # The console's queues: saving a case needs only the cells it is counted in (queue_cells).
     "chalicelib.domain.queues",
+    # Who acts on a case, for the use cases that act on one (staff, jobs, the complainant's).
+    "chalicelib.domain.action_context",
     # EmailStr's module: domain/email_address checks addresses without its version lookup.
     "pydantic.networks",
 )

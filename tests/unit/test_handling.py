@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from chalicelib.domain import commands as c
+from chalicelib.domain.action_context import Context
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.calendar import BusinessCalendar
 from chalicelib.domain.complaint_input import ComplaintInput
@@ -27,7 +28,6 @@ from chalicelib.domain.errors import CaseClosed, DomainError, IllegalTransition,
 from chalicelib.domain.grading import GRADES
 from chalicelib.domain.handling import (
     BODIES,
-    Context,
     body_model,
     converse,
     link_recomplaint,

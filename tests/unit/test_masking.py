@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.domain import commands as c
+from chalicelib.domain.action_context import Context
 from chalicelib.domain.actor import Actor, Role
 from chalicelib.domain.calendar import BusinessCalendar
 from chalicelib.domain.complaint_input import ComplaintInput
 from chalicelib.domain.deadlines import initial_deadlines
-from chalicelib.domain.handling import Context, perform, withdraw
+from chalicelib.domain.handling import perform, withdraw
 from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.model import Complaint
 from chalicelib.domain.sla import SlaPolicy

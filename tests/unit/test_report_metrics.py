@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.domain import commands as c
+from chalicelib.domain.action_context import Context
 from chalicelib.domain.actor import Actor
 from chalicelib.domain.calendar import BusinessCalendar
 from chalicelib.domain.complaint_input import ComplaintInput
 from chalicelib.domain.deadlines import initial_deadlines
-from chalicelib.domain.handling import Context, link_recomplaint, perform, stamp, withdraw
+from chalicelib.domain.handling import link_recomplaint, perform, stamp, withdraw
 from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.model import Complaint, SurveyAnswer
 from chalicelib.domain.reporting import values
