@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -158,9 +157,11 @@ def _document(app, loaded) -> dict:
     return build_document(app, settings=active)
 
 
-@dataclass(frozen=True)
 class ActiveCodes:
     """What `configured(...)` markers in the models are filled with (openapi.fill_configured)."""
 
-    categories: tuple[str, ...]
-    departments: tuple[str, ...]
+    # A plain class, not a dataclass: every cold start would build its methods (~0.5 ms),
+    # and only the document makes one.
+    def __init__(self, categories: tuple[str, ...], departments: tuple[str, ...]) -> None:
+        self.categories = categories
+        self.departments = departments
