@@ -26,7 +26,7 @@ ATEXT_INTL = ATEXT + "\u0080-\U0010ffff"
 # The ASCII characters outside ATEXT: controls, space, "(),.:;<>@[\] and DEL.
 _NOT_ATEXT_ASCII = r"\x00-\x20\"(),.:;<>@\[\\\]\x7f"
 # [.ATEXT_INTL]: anything but _NOT_ATEXT_ASCII, the dot allowed.
-ATEXT_INTL_DOT_RE = re.compile(r"[^\x00-\x20\"(),:;<>@\[\\\]\x7f]")
+ATEXT_INTL_DOT_RE = re.compile("[^" + _NOT_ATEXT_ASCII.replace(".", "") + "]")
 _ATEXT_INTL_CLASS = "[^" + _NOT_ATEXT_ASCII + "]"  # [ATEXT_INTL]
 DOT_ATOM_TEXT_INTL = re.compile(_ATEXT_INTL_CLASS + "+(?:\\." + _ATEXT_INTL_CLASS + r"+)*\Z")
 
